@@ -1,0 +1,12 @@
+// Shared Jest settings for every project: ts-jest in transpile-only mode (type checking is the
+// `typecheck` target's job) and Nx's resolver so `@imagestreams/*` paths resolve to sources.
+const nxPreset = require('@nx/jest/preset').default;
+
+module.exports = {
+  ...nxPreset,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+};
