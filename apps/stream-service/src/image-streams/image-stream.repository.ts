@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { TagEvent } from '@imagestreams/domain-image';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface ImageStreamRow {
+  uid: string;
+  namespace: string;
+  name: string;
+  generation: string;
+  resource_version: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  spec: Record<string, unknown>;
+  created_at: Date;
+}
+
+export interface TagEventRow {
+  id: string;
+  image_stream_uid: string;
+  tag: string;
+  image: string;
+  docker_image_reference: string;
+  generation: string;
+  created_at: Date;
+}
+
+export function toTagEvent(row: TagEventRow): TagEvent {
+  return { created: row.created_at.toISOString(), dockerImageReference: row.docker_image_reference, image: row.image, generation: Number(row.generation) };
+}
+
+/** SQL for streams, their tag history and images; the only place this service's tables are touched. */
+@Injectable()
+export class ImageStreamRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /**
+   * Locks the stream row for the rest of the transaction, creating it first if needed, so two
+   * writers of one stream serialize while writers of different streams do not wait.
+   */
+  async lockOrCreate(manager: EntityManager, namespace: string, name: string, uid: string): Promise<{ stream: ImageStreamRow; created: boolean }> {
+    const inserted: ImageStreamRow[] = await manager.query(
+      `INSERT INTO image_streams (uid, namespace, name, resource_version)
+       VALUES ($1, $2, $3, nextval('resource_version_seq'))
+       ON CONFLICT (namespace, name) DO NOTHING
+       RETURNING *`,
+      [uid, namespace, name],
+    );
+    if (inserted[0]) return { stream: inserted[0], created: true };
+    const rows: ImageStreamRow[] = await manager.query('SELECT * FROM image_streams WHERE namespace = $1 AND name = $2 FOR UPDATE', [namespace, name]);
+    return { stream: rows[0], created: false };
+  }
+
+  async bumpResourceVersion(manager: EntityManager, uid: string): Promise<string> {
+    const rows: { resource_version: string }[] = await manager.query(
+      `UPDATE image_streams SET resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING resource_version`,
+      [uid],
+    );
+    return String(rows[0].resource_version);
+  }
+
+  async recordImage(manager: EntityManager, image: { name: string; dockerImageReference: string; manifestMediaType?: string; metadata?: Record<string, unknown> }): Promise<void> {
+    await manager.query(
+      `INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name) DO NOTHING`,
+      [image.name, image.dockerImageReference, image.manifestMediaType ?? null, image.metadata ?? null],
+    );
+  }
+
+  async currentTagEvent(manager: EntityManager, streamUid: string, tag: string): Promise<TagEventRow | undefined> {
+    const rows: TagEventRow[] = await manager.query('SELECT * FROM tag_events WHERE image_stream_uid = $1 AND tag = $2 ORDER BY id DESC LIMIT 1', [streamUid, tag]);
+    return rows[0];
+  }
+
+  async prependTagEvent(manager: EntityManager, streamUid: string, tag: string, event: TagEvent): Promise<void> {
+    await manager.query(
+      'INSERT INTO tag_events (image_stream_uid, tag, image, docker_image_reference, generation, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [streamUid, tag, event.image, event.dockerImageReference, event.generation, event.created],
+    );
+  }
+
+  async replaceTagEvent(manager: EntityManager, rowId: string, event: TagEvent): Promise<void> {
+    await manager.query('UPDATE tag_events SET image = $2, docker_image_reference = $3, generation = $4 WHERE id = $1', [
+      rowId,
+      event.image,
+      event.dockerImageReference,
+      event.generation,
+    ]);
+  }
+
+  async find(namespace: string, name: string): Promise<ImageStreamRow | undefined> {
+    const rows: ImageStreamRow[] = await this.dataSource.query('SELECT * FROM image_streams WHERE namespace = $1 AND name = $2', [namespace, name]);
+    return rows[0];
+  }
+
+  async list(namespace?: string): Promise<ImageStreamRow[]> {
+    return namespace === undefined
+      ? this.dataSource.query('SELECT * FROM image_streams ORDER BY namespace, name')
+      : this.dataSource.query('SELECT * FROM image_streams WHERE namespace = $1 ORDER BY name', [namespace]);
+  }
+
+  /** Tag history of the given streams, newest first within each tag. */
+  async tagEvents(streamUids: string[]): Promise<TagEventRow[]> {
+    if (streamUids.length === 0) return [];
+    return this.dataSource.query('SELECT * FROM tag_events WHERE image_stream_uid = ANY($1::uuid[]) ORDER BY tag, id DESC', [streamUids]);
+  }
+
+  async currentResourceVersion(): Promise<string> {
+    const rows: { last_value: string }[] = await this.dataSource.query('SELECT last_value FROM resource_version_seq');
+    return String(rows[0].last_value);
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface NamespaceRow {
+  name: string;
+  uid: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  resource_version: string;
+  created_at: Date;
+}
+
+@Injectable()
+export class NamespaceRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Returns the new row, or undefined if the name is taken. */
+  async insert(input: { name: string; uid: string; labels: Record<string, string>; annotations: Record<string, string> }): Promise<NamespaceRow | undefined> {
+    const rows: NamespaceRow[] = await this.dataSource.query(
+      `INSERT INTO namespaces (name, uid, labels, annotations, resource_version)
+       VALUES ($1, $2, $3, $4, nextval('resource_version_seq'))
+       ON CONFLICT (name) DO NOTHING
+       RETURNING *`,
+      [input.name, input.uid, input.labels, input.annotations],
+    );
+    return rows[0];
+  }
+
+  async find(name: string, manager: EntityManager = this.dataSource.manager): Promise<NamespaceRow | undefined> {
+    const rows: NamespaceRow[] = await manager.query('SELECT * FROM namespaces WHERE name = $1', [name]);
+    return rows[0];
+  }
+
+  async list(): Promise<NamespaceRow[]> {
+    return this.dataSource.query('SELECT * FROM namespaces ORDER BY name');
+  }
+
+  async currentResourceVersion(): Promise<string> {
+    const rows: { last_value: string }[] = await this.dataSource.query('SELECT last_value FROM resource_version_seq');
+    return rows[0].last_value;
+  }
+}

@@ -1,0 +1,33 @@
+import { IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
+
+/**
+ * Bodies of owner requests that address resources by name. Route parameters are validated by the
+ * owner too (not just the gateway), because NATS is an entry point of its own.
+ */
+export class NamespacedNameRequest {
+  @IsDefined()
+  @IsString()
+  @MaxLength(253)
+  namespace: string;
+
+  @IsDefined()
+  @IsString()
+  @MaxLength(253)
+  name: string;
+}
+
+export class NamespaceScopeRequest {
+  /** Omitted = all namespaces. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  namespace?: string;
+}
+
+/** Carries who asked, so events can name the actor; authentication comes later. */
+export class WithActor {
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  actor?: string;
+}

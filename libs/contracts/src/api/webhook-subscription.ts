@@ -1,0 +1,191 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { EVENT_CATALOG } from '../events/event-catalog';
+import { IsNamespaceName } from './names';
+import { ObjectMeta, ObjectMetaInput } from './object-meta';
+import type { ResourceRef } from './status';
+
+export const NOTIFICATIONS_API_GROUP = 'notifications.imagestreams.io';
+export const NOTIFICATIONS_API_VERSION = `${NOTIFICATIONS_API_GROUP}/v1`;
+export const WebhookSubscriptionResource: ResourceRef = {
+  resource: 'webhooksubscriptions',
+  group: NOTIFICATIONS_API_GROUP,
+  kind: 'WebhookSubscription',
+};
+
+export const SUBSCRIBABLE_EVENT_TYPES = EVENT_CATALOG.map((definition) => definition.shortType);
+
+export class WebhookFilterInput {
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  imageStreams?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  tags?: string[];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  tagSemver?: string;
+}
+
+export class WebhookRetryInput {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  maxAttempts?: number;
+
+  /** Fractions allowed so tests and impatient receivers can use sub-second backoff. */
+  @IsOptional()
+  @IsNumber()
+  @Min(0.1)
+  @Max(86_400)
+  initialBackoffSeconds?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0.1)
+  @Max(86_400)
+  maxBackoffSeconds?: number;
+}
+
+export class WebhookSubscriptionSpecInput {
+  @IsDefined()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_valid_protocol: true })
+  @MaxLength(2048)
+  url: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @IsIn(SUBSCRIBABLE_EVENT_TYPES, { each: true })
+  events?: string[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WebhookFilterInput)
+  filter?: WebhookFilterInput;
+
+  @IsOptional()
+  @IsBoolean()
+  paused?: boolean;
+
+  @IsOptional()
+  @IsObject()
+  headers?: Record<string, string>;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  timeoutSeconds?: number;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WebhookRetryInput)
+  retry?: WebhookRetryInput;
+}
+
+export class WebhookSubscriptionMetaInput extends ObjectMetaInput {
+  /** Subscriptions are named like namespaces: DNS-1123 labels. */
+  @IsDefined()
+  @IsString()
+  @IsNamespaceName()
+  name: string;
+}
+
+export class CreateWebhookSubscriptionRequest {
+  @IsOptional()
+  @IsIn([NOTIFICATIONS_API_VERSION])
+  apiVersion?: string;
+
+  @IsOptional()
+  @IsIn(['WebhookSubscription'])
+  kind?: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => WebhookSubscriptionMetaInput)
+  metadata: WebhookSubscriptionMetaInput;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => WebhookSubscriptionSpecInput)
+  spec: WebhookSubscriptionSpecInput;
+}
+
+export interface WebhookSubscriptionSpec {
+  url: string;
+  events?: string[];
+  filter?: { imageStreams?: string[]; tags?: string[]; tagSemver?: string };
+  paused: boolean;
+  headers?: Record<string, string>;
+  timeoutSeconds: number;
+  retry: { maxAttempts: number; initialBackoffSeconds: number; maxBackoffSeconds: number };
+}
+
+export interface WebhookSubscription {
+  kind: 'WebhookSubscription';
+  apiVersion: typeof NOTIFICATIONS_API_VERSION;
+  metadata: ObjectMeta;
+  spec: WebhookSubscriptionSpec;
+  status: {
+    /** Present only in the response to create (and later to rotation): it is never shown again. */
+    signingSecret?: string;
+    conditions: { type: string; status: 'True' | 'False'; reason?: string; message?: string; lastTransitionTime: string }[];
+  };
+}
+
+export type DeliveryOutcome = 'pending' | 'succeeded' | 'failed' | 'dead';
+
+export interface WebhookDeliveryAttempt {
+  attemptedAt: string;
+  statusCode?: number;
+  latencyMs: number;
+  error?: string;
+  responseSnippet?: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  subject?: string;
+  outcome: DeliveryOutcome;
+  attempts: WebhookDeliveryAttempt[];
+  nextAttemptAt?: string;
+  createdAt: string;
+  deliveredAt?: string;
+}
+
+export interface WebhookDeliveryList {
+  kind: 'WebhookDeliveryList';
+  apiVersion: typeof NOTIFICATIONS_API_VERSION;
+  metadata: Record<string, never>;
+  items: WebhookDelivery[];
+}

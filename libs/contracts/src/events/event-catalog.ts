@@ -1,0 +1,10 @@
+import type { EventDefinition } from '../define-event';
+import { ImageStreamCreated } from './image/image-stream-created.v1';
+import { TagChanged } from './image/tag-changed.v1';
+
+/** Every event the system publishes; consumers look payload classes up here by subject. */
+export const EVENT_CATALOG: readonly EventDefinition[] = [TagChanged, ImageStreamCreated];
+
+export function eventDefinitionForSubject(subject: string): EventDefinition | undefined {
+  return EVENT_CATALOG.find((definition) => definition.subject === subject);
+}

@@ -1,0 +1,48 @@
+import { Type } from 'class-transformer';
+import { IsDefined, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { defineRequest } from '../define-request';
+import { RequestSubjects } from '../subjects';
+import type { ImageStream, ImageStreamList } from '../api/image-stream';
+import { CreateImageStreamMappingRequest } from '../api/image-stream-mapping';
+import { CreateNamespaceRequest, type Namespace } from '../api/namespace';
+import type { List } from '../api/object-meta';
+import { NamespacedNameRequest, NamespaceScopeRequest, WithActor } from '../api/resource-requests';
+import type { Status } from '../api/status';
+
+export class CreateNamespaceCommand extends WithActor {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CreateNamespaceRequest)
+  namespace: CreateNamespaceRequest;
+}
+
+export class GetNamespaceQuery {
+  @IsDefined()
+  @IsString()
+  @MaxLength(253)
+  name: string;
+}
+
+export class CreateImageStreamMappingCommand extends WithActor {
+  @IsDefined()
+  @IsString()
+  @MaxLength(253)
+  namespace: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CreateImageStreamMappingRequest)
+  mapping: CreateImageStreamMappingRequest;
+}
+
+export const ImageRequests = {
+  createNamespace: defineRequest<CreateNamespaceCommand, Namespace>(RequestSubjects.namespaceCreate, CreateNamespaceCommand),
+  getNamespace: defineRequest<GetNamespaceQuery, Namespace>(RequestSubjects.namespaceGet, GetNamespaceQuery),
+  listNamespaces: defineRequest<NamespaceScopeRequest, List<Namespace>>(RequestSubjects.namespaceList, NamespaceScopeRequest),
+  createImageStreamMapping: defineRequest<CreateImageStreamMappingCommand, Status>(
+    RequestSubjects.imageStreamMappingCreate,
+    CreateImageStreamMappingCommand,
+  ),
+  getImageStream: defineRequest<NamespacedNameRequest, ImageStream>(RequestSubjects.imageStreamGet, NamespacedNameRequest),
+  listImageStreams: defineRequest<NamespaceScopeRequest, ImageStreamList>(RequestSubjects.imageStreamList, NamespaceScopeRequest),
+};

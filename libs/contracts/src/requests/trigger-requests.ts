@@ -1,0 +1,34 @@
+import { Type } from 'class-transformer';
+import { IsDefined, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { defineRequest } from '../define-request';
+import { RequestSubjects } from '../subjects';
+import type { List } from '../api/object-meta';
+import { NamespacedNameRequest, NamespaceScopeRequest, WithActor } from '../api/resource-requests';
+import type { Status } from '../api/status';
+import { CreateWebhookSubscriptionRequest, type WebhookDeliveryList, type WebhookSubscription } from '../api/webhook-subscription';
+
+export class CreateWebhookSubscriptionCommand extends WithActor {
+  @IsDefined()
+  @IsString()
+  @MaxLength(253)
+  namespace: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CreateWebhookSubscriptionRequest)
+  subscription: CreateWebhookSubscriptionRequest;
+}
+
+export const TriggerRequests = {
+  createWebhookSubscription: defineRequest<CreateWebhookSubscriptionCommand, WebhookSubscription>(
+    RequestSubjects.webhookSubscriptionCreate,
+    CreateWebhookSubscriptionCommand,
+  ),
+  getWebhookSubscription: defineRequest<NamespacedNameRequest, WebhookSubscription>(RequestSubjects.webhookSubscriptionGet, NamespacedNameRequest),
+  listWebhookSubscriptions: defineRequest<NamespaceScopeRequest, List<WebhookSubscription>>(
+    RequestSubjects.webhookSubscriptionList,
+    NamespaceScopeRequest,
+  ),
+  deleteWebhookSubscription: defineRequest<NamespacedNameRequest, Status>(RequestSubjects.webhookSubscriptionDelete, NamespacedNameRequest),
+  listWebhookDeliveries: defineRequest<NamespacedNameRequest, WebhookDeliveryList>(RequestSubjects.webhookDeliveryList, NamespacedNameRequest),
+};

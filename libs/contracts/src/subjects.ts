@@ -1,0 +1,52 @@
+/**
+ * Every NATS subject, JetStream stream and durable consumer name in the system.
+ * Code never writes a subject literal anywhere else; docs/ARCHITECTURE.md lists these.
+ *
+ * Shapes (lower-case, dot-separated, version last so prefix wildcards match every version):
+ *   event    imagestreams.evt.<context>.<entity>.<past-verb>.v<N>   (JetStream)
+ *   request  imagestreams.req.<context>.<entity>.<verb>.v<N>        (core NATS, queue group = owner)
+ */
+export const EventSubjects = {
+  tagChanged: 'imagestreams.evt.image.tag.changed.v1',
+  imageStreamCreated: 'imagestreams.evt.image.imagestream.created.v1',
+  /** Every image-context event, all versions: what the IMAGE_EVENTS stream captures. */
+  allImageEvents: 'imagestreams.evt.image.>',
+} as const;
+
+export const RequestSubjects = {
+  namespaceCreate: 'imagestreams.req.image.namespace.create.v1',
+  namespaceGet: 'imagestreams.req.image.namespace.get.v1',
+  namespaceList: 'imagestreams.req.image.namespace.list.v1',
+  imageStreamMappingCreate: 'imagestreams.req.image.imagestreammapping.create.v1',
+  imageStreamGet: 'imagestreams.req.image.imagestream.get.v1',
+  imageStreamList: 'imagestreams.req.image.imagestream.list.v1',
+  webhookSubscriptionCreate: 'imagestreams.req.trigger.webhooksubscription.create.v1',
+  webhookSubscriptionGet: 'imagestreams.req.trigger.webhooksubscription.get.v1',
+  webhookSubscriptionList: 'imagestreams.req.trigger.webhooksubscription.list.v1',
+  webhookSubscriptionDelete: 'imagestreams.req.trigger.webhooksubscription.delete.v1',
+  webhookDeliveryList: 'imagestreams.req.trigger.webhookdelivery.list.v1',
+} as const;
+
+export type RequestSubject = (typeof RequestSubjects)[keyof typeof RequestSubjects];
+
+/** JetStream streams: one per context and kind. */
+export const StreamNames = {
+  imageEvents: 'IMAGE_EVENTS',
+} as const;
+
+export const StreamSubjects: Record<(typeof StreamNames)[keyof typeof StreamNames], string[]> = {
+  IMAGE_EVENTS: [EventSubjects.allImageEvents],
+};
+
+/** Durable consumers: `<service>--<what it reacts to>` (NATS names may not contain dots). */
+export const ConsumerNames = {
+  triggerDispatcherImageEvents: 'trigger-dispatcher--image-events',
+} as const;
+
+/** Queue groups for request/reply: the owning service's name, so N replicas share the load. */
+export const QueueGroups = {
+  streamService: 'stream-service',
+  triggerDispatcher: 'trigger-dispatcher',
+  importer: 'importer',
+  templateService: 'template-service',
+} as const;

@@ -1,0 +1,9 @@
+export {
+  addTagEvent,
+  currentTagEvent,
+  pruneHistory,
+  type AddTagEventResult,
+  type TagEvent,
+  type TagHistoryChange,
+} from './tag-history';
+export { dockerImageRepository, imagePullSpec } from './repository-names';

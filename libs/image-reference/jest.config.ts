@@ -1,0 +1,5 @@
+export default {
+  displayName: 'image-reference',
+  preset: '../../jest.preset.js',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

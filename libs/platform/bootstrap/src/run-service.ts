@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type CustomTransportStrategy } from '@nestjs/microservices';
+import { type BaseServiceConfig, ConfigValidationError, loadConfig, type ConfigClass } from '@imagestreams/platform-config';
+import { Logger } from 'nestjs-pino';
+import { installGracefulShutdown } from './graceful-shutdown';
+
+export interface ServiceDefinition<TConfig extends BaseServiceConfig> {
+  name: string;
+  configClass: ConfigClass<TConfig>;
+  rootModule: (config: TConfig) => DynamicModule;
+  /** Request and event transports attached to the app (hybrid HTTP + NATS application). */
+  transports?: (app: INestApplication, config: TConfig) => CustomTransportStrategy[];
+  configureHttp?: (app: INestApplication, config: TConfig) => void;
+}
+
+/**
+ * The one way every service starts: validate config (exit listing every problem), build the
+ * module, attach transports, listen, and stop gracefully on SIGTERM/SIGINT.
+ */
+export async function runService<TConfig extends BaseServiceConfig>(definition: ServiceDefinition<TConfig>): Promise<INestApplication> {
+  let config: TConfig;
+  try {
+    config = loadConfig(definition.configClass);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const app = await NestFactory.create(definition.rootModule(config), { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  definition.configureHttp?.(app, config);
+  for (const strategy of definition.transports?.(app, config) ?? []) {
+    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
+  }
+  await app.startAllMicroservices();
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS, logger);
+  logger.log(`${definition.name} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`, 'Bootstrap');
+  return app;
+}

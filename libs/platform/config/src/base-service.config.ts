@@ -1,0 +1,38 @@
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+/**
+ * Settings every service has. Each app extends this with its own `<service>.config.ts`;
+ * every field needs a default (or `undefined` for "required") so loadConfig knows its keys.
+ */
+export class BaseServiceConfig {
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/imagestreams';
+
+  @Matches(/^(nats|tls):\/\/[^,]+(,(nats|tls):\/\/[^,]+)*$/, { message: 'must be one or more comma-separated nats:// URLs' })
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsString()
+  HTTP_HOST = '127.0.0.1';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT = 8080;
+
+  /** How long SIGTERM waits for in-flight work before the process gives up. */
+  @IsInt()
+  @Min(100)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  JETSTREAM_REPLICAS = 1;
+
+  @IsInt()
+  @Min(1)
+  EVENTS_MAX_AGE_HOURS = 168;
+}

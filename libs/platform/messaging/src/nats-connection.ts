@@ -1,0 +1,37 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { connect, type NatsConnection } from 'nats';
+
+/** Injection token of the process's single NATS connection (requests, replies and JetStream share it). */
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export const InjectNatsConnection = () => Inject(NATS_CONNECTION);
+
+export async function connectToNats(url: string, name: string): Promise<NatsConnection> {
+  return connect({
+    servers: url.split(','),
+    name,
+    // Keep trying forever: a NATS node restart must not kill the service; readiness reports it instead.
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: false,
+  });
+}
+
+/**
+ * Drains the connection last, after the transports stopped taking work: drain lets in-flight
+ * replies and publishes go out before the socket closes.
+ */
+@Injectable()
+export class NatsConnectionLifecycle implements OnApplicationShutdown {
+  private readonly logger = new Logger('NatsConnection');
+
+  constructor(@InjectNatsConnection() private readonly connection: NatsConnection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.connection.isClosed()) return;
+    try {
+      await this.connection.drain();
+    } catch (error) {
+      this.logger.warn(`NATS drain failed: ${(error as Error).message}`);
+    }
+  }
+}

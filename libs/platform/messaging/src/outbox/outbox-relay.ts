@@ -1,0 +1,108 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+
+export type PublishFn = (subject: string, payload: Uint8Array, eventId: string) => Promise<unknown>;
+
+export interface OutboxRelayOptions {
+  batchSize?: number;
+  /** Safety net: rows committed by a process that died before relaying are found by polling. */
+  pollIntervalMs?: number;
+  /** Published rows are kept this long for inspection, then deleted. */
+  retentionMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  subject: string;
+  payload: string;
+}
+
+/**
+ * Moves committed outbox rows to JetStream. Each batch is claimed with `FOR UPDATE SKIP LOCKED`
+ * (N replicas never publish the same row concurrently), published with `Nats-Msg-Id` = event id,
+ * and marked published in the same transaction. A crash after publishing but before the commit
+ * republishes the rows later; JetStream's duplicate window drops the copies.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly batchSize: number;
+  private running: Promise<number> | undefined;
+  private rerun = false;
+  private stopped = true;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private lastCleanup = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publish: PublishFn,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 100;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.pollTimer = setInterval(() => this.kick(), this.options.pollIntervalMs ?? 1_000);
+    this.kick();
+  }
+
+  /** Ask for a relay pass now (called right after a transaction with outbox rows commits). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = this.drain().finally(() => (this.running = undefined));
+  }
+
+  /** Finish the pass in progress, then stop; unpublished rows stay for the next process. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.running;
+  }
+
+  /** Publishes until no unpublished rows remain; returns how many were published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    do {
+      this.rerun = false;
+      try {
+        for (;;) {
+          const published = await this.publishBatch();
+          total += published;
+          if (published < this.batchSize) break;
+        }
+        await this.cleanupIfDue();
+      } catch (error) {
+        // The rows stay unpublished; the next kick or poll retries them.
+        this.logger.warn(`outbox relay pass failed: ${(error as Error).message}`);
+        return total;
+      }
+    } while (this.rerun && !this.stopped);
+    return total;
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        'SELECT id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED',
+        [this.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      const encoder = new TextEncoder();
+      // One connection keeps publish order; awaiting them together keeps the batch fast.
+      await Promise.all(rows.map((row) => this.publish(row.subject, encoder.encode(row.payload), row.id)));
+      await manager.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])', [rows.map((row) => row.id)]);
+      return rows.length;
+    });
+  }
+
+  private async cleanupIfDue(): Promise<void> {
+    const retentionMs = this.options.retentionMs ?? 24 * 3_600_000;
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    await this.dataSource.query(`DELETE FROM outbox WHERE published_at < clock_timestamp() - ($1::bigint * interval '1 millisecond')`, [retentionMs]);
+  }
+}
