@@ -1,2 +1,3 @@
 export * from './run-service';
 export * from './graceful-shutdown';
+export * from './platform-modules';

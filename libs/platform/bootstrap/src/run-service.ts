@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type CustomTransportStrategy } from '@nestjs/microservices';
 import { type BaseServiceConfig, ConfigValidationError, loadConfig, type ConfigClass } from '@imagestreams/platform-config';
+import { JetStreamEventServer, NATS_CONNECTION, NatsRequestServer, type DurableConsumerSettings } from '@imagestreams/platform-messaging';
 import { Logger } from 'nestjs-pino';
 import { installGracefulShutdown } from './graceful-shutdown';
 
@@ -10,8 +10,10 @@ export interface ServiceDefinition<TConfig extends BaseServiceConfig> {
   name: string;
   configClass: ConfigClass<TConfig>;
   rootModule: (config: TConfig) => DynamicModule;
-  /** Request and event transports attached to the app (hybrid HTTP + NATS application). */
-  transports?: (app: INestApplication, config: TConfig) => CustomTransportStrategy[];
+  /** Queue group for the service's `@OnRequest` handlers: N replicas share requests. Omit for none. */
+  queueGroup?: string;
+  /** Durable JetStream consumers feeding the service's `@OnEvent` handlers. */
+  eventConsumers?: DurableConsumerSettings[];
   configureHttp?: (app: INestApplication, config: TConfig) => void;
 }
 
@@ -35,8 +37,11 @@ export async function runService<TConfig extends BaseServiceConfig>(definition: 
   const logger = app.get(Logger);
   app.useLogger(logger);
   definition.configureHttp?.(app, config);
-  for (const strategy of definition.transports?.(app, config) ?? []) {
-    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
+  if (definition.queueGroup) {
+    app.connectMicroservice({ strategy: new NatsRequestServer(app.get(NATS_CONNECTION), definition.queueGroup) }, { inheritAppConfig: true });
+  }
+  if (definition.eventConsumers?.length) {
+    app.connectMicroservice({ strategy: new JetStreamEventServer(app.get(NATS_CONNECTION), { consumers: definition.eventConsumers }) }, { inheritAppConfig: true });
   }
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);

@@ -20,6 +20,8 @@ export interface JetStreamEventServerOptions {
 export interface JetStreamEventContext {
   subject: string;
   deliveryCount: number;
+  /** The message body exactly as published: what webhook signatures must cover. */
+  raw: string;
 }
 
 /**
@@ -87,12 +89,13 @@ export class JetStreamEventServer extends Server implements CustomTransportStrat
       message.ack();
       return;
     }
-    const event = this.decode(message);
+    const raw = new TextDecoder().decode(message.data);
+    const event = this.decode(message, raw);
     if (!event) {
       message.term();
       return;
     }
-    const context: JetStreamEventContext = { subject: message.subject, deliveryCount: message.info.redeliveryCount };
+    const context: JetStreamEventContext = { subject: message.subject, deliveryCount: message.info.redeliveryCount, raw };
     try {
       await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
       message.ack();
@@ -103,10 +106,10 @@ export class JetStreamEventServer extends Server implements CustomTransportStrat
     }
   }
 
-  private decode(message: JsMsg): CloudEvent | undefined {
+  private decode(message: JsMsg, raw: string): CloudEvent | undefined {
     let envelope: unknown;
     try {
-      envelope = JSON.parse(new TextDecoder().decode(message.data));
+      envelope = JSON.parse(raw);
     } catch {
       this.logger.error(`terminating ${message.subject} seq ${message.seq}: body is not JSON`);
       return undefined;

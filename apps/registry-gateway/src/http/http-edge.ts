@@ -1,0 +1,24 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication, NestExpressBodyParserOptions } from '@nestjs/platform-express';
+import { isJsonRequest, requireJsonBodies } from './json-body';
+import { RouteCatalog } from './route-catalog';
+import { StatusHttpFilter } from './status-http.filter';
+
+export interface HttpEdgeOptions {
+  maxBodyBytes: number;
+}
+
+/**
+ * Everything between the socket and the controllers, in order: the media-type gate, the JSON
+ * parser with its size limit, and the Status exception filter. main.ts and the specs share it so
+ * the specs exercise the same wiring as production.
+ */
+export function configureHttpEdge(app: INestApplication, options: HttpEdgeOptions): void {
+  const express = app as NestExpressApplication;
+  // The framework is nobody's business and only helps fingerprinting.
+  express.disable('x-powered-by');
+  app.use(requireJsonBodies);
+  // Registered before init, so Nest sees a `jsonParser` in place and does not add its 100 kB default.
+  express.useBodyParser<NestExpressBodyParserOptions>('json', { limit: options.maxBodyBytes, type: isJsonRequest });
+  app.useGlobalFilters(new StatusHttpFilter(app.getHttpAdapter(), app.get(RouteCatalog)));
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES } from '@imagestreams/stack';
+import { serveStackControl } from './stack-control';
+
+const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
+
+export default async function globalSetup(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'imagestreams-e2e-'));
+  const databaseName = `imagestreams_e2e_${Date.now()}`;
+  await createDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
+  // A private NATS server: the run's streams and durable consumers never meet a developer's stack.
+  const nats = await startPrivateNats({ dataDir });
+  const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
+  const stack = await startStack({
+    databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`,
+    natsUrl: nats.natsUrl,
+    dataDir,
+    ports,
+    quiet: true,
+    log: () => undefined,
+    readyTimeoutMs: 120_000,
+    env: {
+      // Short timers so retry and crash-recovery paths finish in seconds, not minutes.
+      OUTBOX_POLL_INTERVAL_MS: '200',
+      WEBHOOK_POLL_INTERVAL_MS: '200',
+      WEBHOOK_LEASE_GRACE_MS: '500',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    },
+  });
+  const control = await serveStackControl(stack);
+  process.env['E2E_GATEWAY_URL'] = stack.gatewayUrl;
+  process.env['E2E_CONTROL_URL'] = control.url;
+  process.env['E2E_NATS_URL'] = nats.natsUrl;
+  process.env['E2E_DATABASE_URL'] = stack.databaseUrl;
+  (globalThis as Record<string, unknown>)['__E2E__'] = { stack, nats, control, databaseName };
+}

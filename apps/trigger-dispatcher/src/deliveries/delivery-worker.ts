@@ -1,0 +1,98 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { classifyResponse, nextAttemptDelayMs } from '@imagestreams/domain-trigger';
+import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+import { DeliveryRepository, type DeliveryJob } from './delivery.repository';
+import { sendWebhook } from './webhook-sender';
+
+export interface DeliveryWorkerOptions {
+  maxConcurrency: number;
+  pollIntervalMs: number;
+  leaseGraceMs: number;
+}
+
+export const DELIVERY_WORKER_OPTIONS = Symbol('DELIVERY_WORKER_OPTIONS');
+
+/**
+ * Sends deliveries: new ones immediately (handed over by the event listener), due retries and
+ * orphans (leases of a crashed replica) by polling. Every attempt is recorded before the next
+ * state is decided, so the log is complete even if the process dies right after.
+ */
+@Injectable()
+export class DeliveryWorker {
+  private readonly logger = new Logger('DeliveryWorker');
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private stopped = true;
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly options: DeliveryWorkerOptions,
+  ) {}
+
+  /** A lease outlives the longest request a subscription allows, so a live sender is never doubled. */
+  leaseMs(timeoutSeconds = 60): number {
+    return timeoutSeconds * 1000 + this.options.leaseGraceMs;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => void this.poll(), this.options.pollIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Sends deliveries this process already holds the lease for. */
+  async dispatch(ids: string[]): Promise<void> {
+    if (ids.length === 0 || this.stopped) return;
+    for (const job of await this.deliveries.jobs(ids)) this.run(job);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.stopped) return;
+    this.polling = true;
+    try {
+      const capacity = this.options.maxConcurrency - this.inFlight.size;
+      if (capacity <= 0) return;
+      for (const job of await this.deliveries.claimDue(capacity, this.leaseMs())) this.run(job);
+    } catch (error) {
+      this.logger.warn(`polling for due deliveries failed: ${(error as Error).message}`);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private run(job: DeliveryJob): void {
+    const task: Promise<void> = this.attempt(job)
+      .catch((error: Error) => this.logger.error(`delivery ${job.id} attempt could not be recorded: ${error.message}`))
+      .finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
+  }
+
+  private async attempt(job: DeliveryJob): Promise<void> {
+    const attempt = await sendWebhook(job);
+    const verdict = classifyResponse(attempt.statusCode);
+    if (verdict === 'success') {
+      await this.deliveries.recordAttempt(job.id, attempt, { state: 'succeeded' });
+      return;
+    }
+    if (verdict === 'gone') {
+      // 410 Gone: the receiver says it will never want these again (Standard Webhooks guidance).
+      await this.deliveries.recordAttempt(job.id, attempt, { state: 'dead' });
+      await this.subscriptions.disable(job.subscription_uid, `receiver answered 410 Gone at ${attempt.attemptedAt.toISOString()}`);
+      return;
+    }
+    const retryInMs = nextAttemptDelayMs(job.spec.retry, job.attempts + 1);
+    if (retryInMs === null) {
+      this.logger.warn(`delivery ${job.id} of event ${job.event_id} dead-lettered after ${job.attempts + 1} attempts`);
+      await this.deliveries.recordAttempt(job.id, attempt, { state: 'dead' });
+    } else {
+      await this.deliveries.recordAttempt(job.id, attempt, { state: 'pending', retryInMs });
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+import { EventSubjects, type CloudEvent } from '@imagestreams/contracts';
+import { matchesSubscription } from '@imagestreams/domain-trigger';
+import { OnEvent, type JetStreamEventContext } from '@imagestreams/platform-messaging';
+import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+import { DeliveryRepository } from './delivery.repository';
+import { DeliveryWorker } from './delivery-worker';
+
+interface ImageEventData {
+  namespace: string;
+  imageStream?: string;
+  tag?: string;
+}
+
+/**
+ * Turns each image event into one delivery per matching subscription. Returning (and so the
+ * JetStream ack) happens only after the delivery rows committed; a redelivered event finds its
+ * rows already there and adds nothing.
+ */
+@Controller()
+export class ImageEventsListener {
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly worker: DeliveryWorker,
+  ) {}
+
+  @OnEvent(EventSubjects.allImageEvents)
+  async onImageEvent(@Payload() event: CloudEvent<ImageEventData>, @Ctx() context: JetStreamEventContext): Promise<void> {
+    const facts = { type: event.type, namespace: event.data.namespace, imageStream: event.data.imageStream, tag: event.data.tag };
+    const created = await this.deliveries.transaction(async (manager) => {
+      const matching = (await this.subscriptions.activeIn(manager, facts.namespace)).filter((subscription) =>
+        matchesSubscription({ namespace: subscription.namespace, events: subscription.spec.events, filter: subscription.spec.filter }, facts),
+      );
+      const leaseMs = Math.max(...matching.map((subscription) => this.worker.leaseMs(subscription.spec.timeoutSeconds)), 0);
+      return this.deliveries.insertLeased(
+        manager,
+        matching.map((subscription) => ({
+          id: randomUUID(),
+          subscriptionUid: subscription.uid,
+          eventId: event.id,
+          eventType: event.type,
+          eventSubject: event.subject,
+          payload: context.raw,
+        })),
+        leaseMs,
+      );
+    });
+    // Not awaited: a slow receiver must not hold up the consumer. The lease covers a crash from here on.
+    void this.worker.dispatch(created);
+  }
+}

@@ -1,0 +1,61 @@
+import { CLOUDEVENTS_CONTENT_TYPE } from '@imagestreams/contracts';
+import { Webhook } from 'standardwebhooks';
+import type { AttemptRecord, DeliveryJob } from './delivery.repository';
+
+const RESPONSE_SNIPPET_BYTES = 1_024;
+const USER_AGENT = 'imagestreams-webhooks/0.1';
+
+/**
+ * One HTTP attempt of one delivery: the CloudEvent exactly as published, signed the Standard
+ * Webhooks way (`webhook-id` = event id, stable across retries, so receivers can deduplicate).
+ * Never throws: network errors and timeouts become an attempt without a status code.
+ */
+export async function sendWebhook(job: DeliveryJob, now: () => Date = () => new Date()): Promise<AttemptRecord> {
+  const attemptedAt = now();
+  const started = performance.now();
+  const signature = new Webhook(job.signing_secret).sign(job.event_id, attemptedAt, job.payload);
+  const headers: Record<string, string> = {
+    ...job.spec.headers,
+    'content-type': CLOUDEVENTS_CONTENT_TYPE,
+    'user-agent': USER_AGENT,
+    'webhook-id': job.event_id,
+    'webhook-timestamp': String(Math.floor(attemptedAt.getTime() / 1000)),
+    'webhook-signature': signature,
+  };
+  try {
+    const response = await fetch(job.spec.url, {
+      method: 'POST',
+      headers,
+      body: job.payload,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(job.spec.timeoutSeconds * 1000),
+    });
+    const snippet = await readSnippet(response);
+    return { attemptedAt, statusCode: response.status, latencyMs: Math.round(performance.now() - started), ...(snippet ? { responseSnippet: snippet } : {}) };
+  } catch (error) {
+    const err = error as Error;
+    const message = err.name === 'TimeoutError' ? `timed out after ${job.spec.timeoutSeconds} s` : `${err.message}${err.cause ? `: ${(err.cause as Error).message}` : ''}`;
+    return { attemptedAt, latencyMs: Math.round(performance.now() - started), error: message };
+  }
+}
+
+async function readSnippet(response: Response): Promise<string | undefined> {
+  if (!response.body) return undefined;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < RESPONSE_SNIPPET_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // A body that breaks off mid-way still leaves a status code worth recording.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const text = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8');
+  return text || undefined;
+}

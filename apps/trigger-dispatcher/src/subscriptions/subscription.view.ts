@@ -1,0 +1,31 @@
+import { NOTIFICATIONS_API_VERSION, type WebhookSubscription } from '@imagestreams/contracts';
+import type { SubscriptionRow } from './subscription.repository';
+
+/** The secret is part of the view only when the caller just created it: it is never shown again. */
+export function subscriptionView(row: SubscriptionRow, options: { revealSecret?: boolean } = {}): WebhookSubscription {
+  const ready = row.disabled_reason === null;
+  return {
+    kind: 'WebhookSubscription',
+    apiVersion: NOTIFICATIONS_API_VERSION,
+    metadata: {
+      name: row.name,
+      namespace: row.namespace,
+      uid: row.uid,
+      resourceVersion: String(row.resource_version),
+      creationTimestamp: row.created_at.toISOString(),
+      ...(Object.keys(row.labels).length ? { labels: row.labels } : {}),
+    },
+    spec: row.spec,
+    status: {
+      ...(options.revealSecret ? { signingSecret: row.signing_secret } : {}),
+      conditions: [
+        {
+          type: 'Ready',
+          status: ready ? 'True' : 'False',
+          ...(ready ? {} : { reason: 'Disabled', message: row.disabled_reason ?? undefined }),
+          lastTransitionTime: row.created_at.toISOString(),
+        },
+      ],
+    },
+  };
+}

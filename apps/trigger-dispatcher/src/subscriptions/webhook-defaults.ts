@@ -1,0 +1,5 @@
+export const WEBHOOK_DEFAULTS = Symbol('WEBHOOK_DEFAULTS');
+
+export interface WebhookDefaults {
+  timeoutSeconds: number;
+}

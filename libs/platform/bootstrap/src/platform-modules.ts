@@ -1,0 +1,29 @@
+import { type DynamicModule } from '@nestjs/common';
+import type { BaseServiceConfig } from '@imagestreams/platform-config';
+import { MessagingModule } from '@imagestreams/platform-messaging';
+import { PersistenceModule, type ServiceDatabaseOptions } from '@imagestreams/platform-persistence';
+import { HealthModule, LoggingModule } from '@imagestreams/platform-observability';
+
+export interface PlatformModulesOptions {
+  serviceName: string;
+  config: BaseServiceConfig;
+  /** The service's own schema and its migrations. */
+  database: Pick<ServiceDatabaseOptions, 'schema' | 'migrations'>;
+  requestTimeoutMs?: number;
+}
+
+/** What every service with a database stands on: JSON logs, its schema, NATS + streams, health. */
+export function platformModules(options: PlatformModulesOptions): DynamicModule[] {
+  const { config } = options;
+  return [
+    LoggingModule.forService({ serviceName: options.serviceName, level: config.LOG_LEVEL }),
+    PersistenceModule.forService({ url: config.DATABASE_URL, entities: [], ...options.database }),
+    MessagingModule.forService({
+      natsUrl: config.NATS_URL,
+      serviceName: options.serviceName,
+      requestTimeoutMs: options.requestTimeoutMs,
+      streams: { replicas: config.JETSTREAM_REPLICAS, maxAgeHours: config.EVENTS_MAX_AGE_HOURS },
+    }),
+    { module: HealthModule },
+  ];
+}
