@@ -45,7 +45,9 @@ export class OwnerClient {
         throw new StatusError(Statuses.timeout(`the request ${definition.subject} did not complete within ${this.timeoutMs} ms`));
       }
       const message = (error as Error)?.message ?? String(error);
-      if (/503|no responders/i.test(message) || (error as { code?: string })?.code === '503') {
+      // Nest reports a subject nobody subscribes to as an EmptyResponseException, which it does
+      // not export from its public entry point, so it is recognised by name.
+      if ((error as Error)?.name === 'EmptyResponseException' || /empty response|no responders/i.test(message)) {
         throw new StatusError(Statuses.serviceUnavailable(`no service is answering ${definition.subject}`));
       }
       this.logger.error(`request ${definition.subject} failed: ${message}`);

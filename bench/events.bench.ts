@@ -1,0 +1,154 @@
+/**
+ * Commit→webhook latency and sustained throughput of the whole event path:
+ * HTTP mapping → stream-service transaction + outbox → JetStream → trigger-dispatcher → signed webhook.
+ *
+ *   npm run bench:events                       # starts its own stack (private NATS, fresh database)
+ *   BENCH_COUNT=2000 BENCH_RATE=200 npm run bench:events
+ *   GATEWAY_URL=http://127.0.0.1:8080 npm run bench:events   # against a running stack
+ *
+ * Latency = time the webhook arrived − the event's `time` (stamped when the tag change was written,
+ * inside the committing transaction). Both clocks are this machine's. Prints one JSON document.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES, type NatsHandle, type Stack } from '@imagestreams/stack';
+
+const COUNT = Number(process.env['BENCH_COUNT'] ?? 2000);
+const RATE = Number(process.env['BENCH_RATE'] ?? 200);
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 64);
+const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
+
+interface Arrival {
+  eventTime: number;
+  receivedAt: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function summarize(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1]) };
+}
+
+async function startReceiver(): Promise<{ url: string; arrivals: Arrival[]; waitFor(n: number, timeoutMs: number): Promise<void>; close(): void }> {
+  const arrivals: Arrival[] = [];
+  let wake: (() => void) | undefined;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const receivedAt = Date.now();
+      arrivals.push({ eventTime: Date.parse(JSON.parse(Buffer.concat(chunks).toString()).time), receivedAt });
+      res.writeHead(204).end();
+      wake?.();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    arrivals,
+    waitFor: (n, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${arrivals.length} of ${n} webhooks arrived within ${timeoutMs} ms`)), timeoutMs);
+        wake = () => {
+          if (arrivals.length >= n) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        wake();
+      }),
+    close: () => server.close(),
+  };
+}
+
+async function post(gateway: string, pathname: string, body: unknown): Promise<void> {
+  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== 201) throw new Error(`POST ${pathname} answered ${response.status}: ${await response.text()}`);
+}
+
+function mapping(i: number) {
+  return { metadata: { name: `app-${i % 20}` }, image: { metadata: { name: `sha256:${randomBytes(32).toString('hex')}` } }, tag: `t${i % 10}` };
+}
+
+async function runPhase(gateway: string, namespace: string, label: string, rate: number | undefined) {
+  const receiver = await startReceiver();
+  const ns = `${namespace}-${label}`;
+  await post(gateway, '/api/v1/namespaces', { metadata: { name: ns } });
+  await post(gateway, `/apis/notifications.imagestreams.io/v1/namespaces/${ns}/webhooksubscriptions`, {
+    metadata: { name: 'bench' },
+    spec: { url: receiver.url, events: ['tag.changed'] },
+  });
+  const started = Date.now();
+  const mappingsPath = `/apis/image.openshift.io/v1/namespaces/${ns}/imagestreammappings`;
+  if (rate) {
+    // Open-loop load: request i is sent at started + i/rate regardless of how earlier ones fare.
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < COUNT; i++) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(post(gateway, mappingsPath, mapping(i)));
+    }
+    await Promise.all(inFlight);
+  } else {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < COUNT) await post(gateway, mappingsPath, mapping(next++));
+      }),
+    );
+  }
+  const posted = Date.now();
+  await receiver.waitFor(COUNT, 120_000);
+  receiver.close();
+  const lastArrival = Math.max(...receiver.arrivals.map((a) => a.receivedAt));
+  return {
+    phase: label,
+    offeredRatePerSecond: rate ?? 'unthrottled',
+    mappings: COUNT,
+    webhooksReceived: receiver.arrivals.length,
+    postingSeconds: (posted - started) / 1000,
+    sustainedChangesPerSecond: Math.round((COUNT / ((lastArrival - started) / 1000)) * 10) / 10,
+    commitToWebhookMs: summarize(receiver.arrivals.map((a) => a.receivedAt - a.eventTime)),
+  };
+}
+
+async function main(): Promise<void> {
+  let stack: Stack | undefined;
+  let nats: NatsHandle | undefined;
+  let databaseName: string | undefined;
+  let gateway = process.env['GATEWAY_URL'];
+  try {
+    if (!gateway) {
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'imagestreams-bench-'));
+      databaseName = `imagestreams_bench_${Date.now()}`;
+      await createDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
+      nats = await startPrivateNats({ dataDir });
+      const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
+      stack = await startStack({ databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`, natsUrl: nats.natsUrl, dataDir, ports, quiet: true, log: () => undefined, readyTimeoutMs: 120_000 });
+      gateway = stack.gatewayUrl;
+    }
+    const namespace = `bench-${randomBytes(3).toString('hex')}`;
+    const throttled = await runPhase(gateway, namespace, 'throttled', RATE);
+    const unthrottled = await runPhase(gateway, namespace, 'unthrottled', undefined);
+    process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, results: [throttled, unthrottled] }, null, 2)}\n`);
+  } finally {
+    await stack?.stop();
+    await nats?.stop();
+    if (databaseName) await dropDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
