@@ -21,7 +21,7 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform', 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing', 'type:tooling'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:contracts', 'type:tooling'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:domain'] },
             {
               sourceTag: 'type:domain',
@@ -42,13 +42,6 @@ export default [
     },
   },
   {
-    // Contracts are shared by every service, so they may use class-validator but no framework or driver.
-    files: ['libs/contracts/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'pg', 'nats'] }],
-    },
-  },
-  {
     // The testing lib (real Postgres/NATS fixtures) is for specs only.
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'libs/*/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**'],
@@ -57,9 +50,18 @@ export default [
     },
   },
   {
+    // Contracts are shared by every service, so they may use class-validator but no framework or driver.
+    files: ['libs/contracts/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['@imagestreams/testing'], patterns: ['@nestjs/*', 'typeorm', 'pg', 'nats'] }],
+    },
+  },
+  {
     // Configuration is read once, validated, and injected: only config files touch process.env.
     files: ['apps/*/src/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['**/*.config.ts', 'libs/platform/config/**', 'libs/testing/**', '**/*.spec.ts', '**/*.int-spec.ts'],
+    // Test harnesses (testing lib, system-e2e) read TEST_*/E2E_* locations of the real servers.
+    ignores: ['**/*.config.ts', 'libs/platform/config/**', 'libs/testing/**', 'apps/system-e2e/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.fixture.ts'],
     rules: { 'no-process-env': 'error' },
   },
 ];

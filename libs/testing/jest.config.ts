@@ -1,5 +1,5 @@
 export default {
   displayName: 'testing',
   preset: '../../jest.preset.js',
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
 };

@@ -77,8 +77,10 @@ function printSummary(stack: Stack): void {
 function reportStartupFailure(error: unknown): void {
   console.error(`\nimagestreams failed to start: ${error instanceof Error ? error.message : String(error)}`);
   if (error instanceof ServiceStartError && error.logTail.length > 0) {
-    console.error(`--- last ${error.logTail.length} lines from ${error.service} ---`);
-    console.error(error.logTail.join('\n'));
+    // Its whole output has already streamed by, interleaved with the others: repeat just the end.
+    const tail = error.logTail.slice(-50);
+    console.error(`--- last ${tail.length} lines from ${error.service} ---`);
+    console.error(tail.join('\n'));
   }
 }
 

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { api, createSubscription, createTestNamespace, mapping, randomDigest } from './support/api';
-import { eventually, WebhookReceiver } from './support/webhook-receiver';
+import { eventually, WebhookReceiver } from '@imagestreams/testing';
 
 interface TagChangedEvent {
   specversion: string;

@@ -1,5 +1,5 @@
 import { api, controlStack, createSubscription, createTestNamespace, mapping, randomDigest } from './support/api';
-import { eventually, WebhookReceiver } from './support/webhook-receiver';
+import { eventually, WebhookReceiver } from '@imagestreams/testing';
 
 const DISPATCHER = 'trigger-dispatcher';
 

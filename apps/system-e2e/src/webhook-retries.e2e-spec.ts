@@ -1,5 +1,5 @@
 import { api, createSubscription, createTestNamespace, mapping, randomDigest } from './support/api';
-import { eventually, WebhookReceiver } from './support/webhook-receiver';
+import { eventually, WebhookReceiver } from '@imagestreams/testing';
 
 describe('webhook retries', () => {
   it('retries a failing receiver with the same webhook-id and logs every attempt', async () => {

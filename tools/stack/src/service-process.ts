@@ -114,7 +114,7 @@ export class ServiceProcess {
     forEachLine(child.stdout, (line) => this.onLine(line, 'stdout'));
     forEachLine(child.stderr, (line) => this.onLine(line, 'stderr'));
 
-    const exitedEarly = abortWhenExited(this.exitPromise, this.name);
+    const exitedEarly = abortWhenExited(this.exitPromise, 'the process');
     try {
       await waitForHttpOk(`${this.url}/readyz`, this.options.readyTimeoutMs ?? 60_000, {
         signal: signal ? AbortSignal.any([exitedEarly, signal]) : exitedEarly,

@@ -67,7 +67,7 @@ export class CreateImageStreamMapping {
       const event = { created: new Date().toISOString(), dockerImageReference: reference, image: digest, generation: Number(stream.generation) };
       const change = addTagEvent(previous ? [previous] : [], event);
       if (change.kind === 'prepended') await this.streams.prependTagEvent(manager, stream.uid, mapping.tag, event);
-      else if (change.changed) await this.streams.replaceTagEvent(manager, currentRow!.id, change.history[0]);
+      else if (change.changed && currentRow) await this.streams.replaceTagEvent(manager, currentRow.id, change.history[0]);
 
       const moved = !previous || previous.image !== event.image || previous.dockerImageReference !== event.dockerImageReference;
       if (change.changed || created) {

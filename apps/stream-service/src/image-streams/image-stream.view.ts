@@ -1,4 +1,4 @@
-import { IMAGE_API_VERSION, type ImageStream, type NamedTagEventList } from '@imagestreams/contracts';
+import { IMAGE_API_VERSION, type ImageStream, type NamedTagEventList, type TagEvent } from '@imagestreams/contracts';
 import { dockerImageRepository } from '@imagestreams/domain-image';
 import { toTagEvent, type ImageStreamRow, type TagEventRow } from './image-stream.repository';
 
@@ -9,13 +9,9 @@ export interface RegistryHosts {
 
 /** Renders the stored stream and its history in OpenShift's v1 JSON shape. */
 export function imageStreamView(stream: ImageStreamRow, events: TagEventRow[], hosts: RegistryHosts): ImageStream {
-  const byTag = new Map<string, NamedTagEventList>();
-  for (const row of events) {
-    const list = byTag.get(row.tag) ?? { tag: row.tag, items: [] };
-    list.items!.push(toTagEvent(row));
-    byTag.set(row.tag, list);
-  }
-  const tags = [...byTag.values()].sort((a, b) => a.tag.localeCompare(b.tag));
+  const byTag = new Map<string, TagEvent[]>();
+  for (const row of events) byTag.set(row.tag, [...(byTag.get(row.tag) ?? []), toTagEvent(row)]);
+  const tags: NamedTagEventList[] = [...byTag.entries()].map(([tag, items]) => ({ tag, items })).sort((a, b) => a.tag.localeCompare(b.tag));
   return {
     kind: 'ImageStream',
     apiVersion: IMAGE_API_VERSION,

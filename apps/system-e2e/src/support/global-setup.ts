@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './register-paths';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+import './register-paths';
 import { dropDatabase, type NatsHandle, type Stack } from '@imagestreams/stack';
 
 const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';

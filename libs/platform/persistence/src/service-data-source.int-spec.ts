@@ -1,8 +1,9 @@
+import { testDatabaseUrl } from '@imagestreams/testing';
 import { randomUUID } from 'node:crypto';
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 import { openServiceDataSource } from './service-data-source';
 
-const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATABASE_URL = testDatabaseUrl();
 
 class CreateWidgets1700000000000 implements MigrationInterface {
   name = 'CreateWidgets1700000000000';

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createCloudEvent } from '@imagestreams/contracts';
+import { testDatabaseUrl, testNatsUrl } from '@imagestreams/testing';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import { DataSource } from 'typeorm';
 import { publishEventBytes } from '../jetstream/event-publisher';
@@ -9,8 +10,8 @@ import { ensureEventStream } from '../jetstream/provisioning';
 import { OutboxRelay } from './outbox-relay';
 import { OUTBOX_TABLE_V1_SQL } from './outbox-table';
 
-const DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const NATS_URL = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const DATABASE_URL = testDatabaseUrl();
+const NATS_URL = testNatsUrl();
 const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 
 function runCrashingRelay(env: Record<string, string>): Promise<NodeJS.Signals | null> {

@@ -20,7 +20,7 @@ export class WebhookReceiver {
   constructor(private readonly reply: (request: ReceivedWebhook, index: number) => Reply = () => ({ status: 200 })) {}
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -32,8 +32,9 @@ export class WebhookReceiver {
         this.waiters.forEach((wake) => wake());
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
   }
 
   /** Resolves once `count` requests arrived; rejects after the deadline, saying how many did. */

@@ -1,0 +1,70 @@
+import { WebhookReceiver } from '@imagestreams/testing';
+import { Webhook } from 'standardwebhooks';
+import type { DeliveryJob } from './delivery.repository';
+import { sendWebhook } from './webhook-sender';
+
+const secret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
+
+function job(url: string, overrides: Partial<DeliveryJob['spec']> = {}): DeliveryJob {
+  return {
+    id: 'delivery-1',
+    event_id: 'b1f1b7e4-3d5a-4a59-9c83-8f9a6f0c1d2e',
+    payload: '{"specversion":"1.0","id":"b1f1b7e4-3d5a-4a59-9c83-8f9a6f0c1d2e","data":{"tag":"latest"}}',
+    attempts: 0,
+    subscription_uid: 'sub-1',
+    signing_secret: secret,
+    spec: { url, paused: false, timeoutSeconds: 2, retry: { maxAttempts: 3, initialBackoffSeconds: 1, maxBackoffSeconds: 10 }, ...overrides },
+  };
+}
+
+describe('sendWebhook (real HTTP)', () => {
+  it('posts the exact payload with Standard Webhooks headers that verify, plus custom headers', async () => {
+    const receiver = new WebhookReceiver(() => ({ status: 202 }));
+    const url = await receiver.start();
+    try {
+      const attempt = await sendWebhook(job(url, { headers: { 'x-team': 'a' } }));
+      expect(attempt.statusCode).toBe(202);
+      expect(attempt.responseSnippet).toBe('answer 202');
+      const [request] = await receiver.waitForCount(1);
+      expect(request.body).toBe(job(url).payload);
+      expect(request.headers['webhook-id']).toBe(job(url).event_id);
+      expect(request.headers['x-team']).toBe('a');
+      expect(request.headers['content-type']).toBe('application/cloudevents+json');
+      expect(() => new Webhook(secret).verify(request.body, request.headers as Record<string, string>)).not.toThrow();
+      expect(() => new Webhook(secret).verify(`${request.body} `, request.headers as Record<string, string>)).toThrow();
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('records a timeout as an attempt without a status code', async () => {
+    const receiver = new WebhookReceiver(() => 'hold');
+    const url = await receiver.start();
+    try {
+      const attempt = await sendWebhook(job(url, { timeoutSeconds: 1 }));
+      expect(attempt.statusCode).toBeUndefined();
+      expect(attempt.error).toBe('timed out after 1 s');
+      expect(attempt.latencyMs).toBeGreaterThanOrEqual(900);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('records a refused connection as an error', async () => {
+    const attempt = await sendWebhook(job('http://127.0.0.1:1/hook'));
+    expect(attempt.statusCode).toBeUndefined();
+    expect(attempt.error).toMatch(/fetch failed/);
+  });
+
+  it('does not let a custom header override the signature headers', async () => {
+    const receiver = new WebhookReceiver();
+    const url = await receiver.start();
+    try {
+      await sendWebhook(job(url, { headers: { 'webhook-id': 'forged' } }));
+      const [request] = await receiver.waitForCount(1);
+      expect(request.headers['webhook-id']).toBe(job(url).event_id);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { CreateImageStreamMappingRequest } from './api/image-stream-mapping';
+import { CreateWebhookSubscriptionRequest } from './api/webhook-subscription';
+import { validatePayload } from './validation';
+
+const digest = `sha256:${'a'.repeat(64)}`;
+
+describe('validatePayload', () => {
+  it('accepts a well-formed mapping and strips unknown fields', () => {
+    const result = validatePayload(CreateImageStreamMappingRequest, { metadata: { name: 'web' }, image: { metadata: { name: digest } }, tag: 'latest', extra: 1 });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect((result.value as unknown as Record<string, unknown>)['extra']).toBeUndefined();
+  });
+
+  it('reports each missing field once, as FieldValueRequired, with dotted paths', () => {
+    const result = validatePayload(CreateImageStreamMappingRequest, { metadata: {}, image: { metadata: {} } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.causes.map((cause) => [cause.field, cause.reason])).toEqual([
+      ['metadata.name', 'FieldValueRequired'],
+      ['image.metadata.name', 'FieldValueRequired'],
+      ['tag', 'FieldValueRequired'],
+    ]);
+  });
+
+  it.each([
+    ['stream name', { metadata: { name: 'Bad_Name' }, image: { metadata: { name: digest } }, tag: 'x' }, 'metadata.name', /must match/],
+    ['digest', { metadata: { name: 'web' }, image: { metadata: { name: 'sha256:abc' } }, tag: 'x' }, 'image.metadata.name', /digest/],
+    ['tag', { metadata: { name: 'web' }, image: { metadata: { name: digest } }, tag: '.hidden' }, 'tag', /must match/],
+    ['pull spec', { metadata: { name: 'web' }, image: { metadata: { name: digest }, dockerImageReference: 'Upper/Case' }, tag: 'x' }, 'image.dockerImageReference', /./],
+  ])('rejects an invalid %s with FieldValueInvalid on its field', (_what, body, field, message) => {
+    const result = validatePayload(CreateImageStreamMappingRequest, body);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const cause = result.causes.find((c) => c.field === field);
+    expect(cause?.reason).toBe('FieldValueInvalid');
+    expect(cause?.message).toMatch(message);
+  });
+
+  it('names array elements with [index] and unsupported values with FieldValueNotSupported', () => {
+    const result = validatePayload(CreateWebhookSubscriptionRequest, { metadata: { name: 'hook' }, spec: { url: 'http://example.test/x', events: ['tag.changed', 'nope'] } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.causes).toEqual([expect.objectContaining({ field: 'spec.events', reason: 'FieldValueNotSupported' })]);
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(validatePayload(CreateImageStreamMappingRequest, [1, 2]).ok).toBe(false);
+    expect(validatePayload(CreateImageStreamMappingRequest, 'text').ok).toBe(false);
+  });
+});

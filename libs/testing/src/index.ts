@@ -1,0 +1,2 @@
+export * from './real-services';
+export * from './webhook-receiver';
