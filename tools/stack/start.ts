@@ -65,7 +65,7 @@ function printSummary(stack: Stack): void {
   const lines = [
     '',
     `imagestreams is up: gateway ${stack.gatewayUrl}`,
-    ...stack.services.map((service) => `  ${service.name.padEnd(20)} ${service.url}  (pid ${service.pid})`),
+    ...stack.services.map((service) => `  ${service.name.padEnd(20)} ${service.url}  (pid ${service.pid ?? 'exited'})`),
     `  ${'postgres'.padEnd(20)} ${redactUrl(stack.databaseUrl)}`,
     `  ${'nats'.padEnd(20)} ${stack.natsUrl}`,
     'Press Ctrl-C to stop.',

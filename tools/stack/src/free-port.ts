@@ -19,3 +19,16 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
+
+/**
+ * True if nothing listens on `port` right now. Readiness is probed over HTTP on the port, so a
+ * leftover process on it would answer for a service that never started: check before spawning.
+ */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}

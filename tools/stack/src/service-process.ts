@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
   abortWhenExited,
+  describeExit,
   exitOf,
   isRunning,
   killOnParentExit,
@@ -9,6 +10,7 @@ import {
   stopChild,
   type ExitInfo,
 } from './child-lifecycle';
+import { isPortFree } from './free-port';
 import { forEachLine, LogTail } from './log-tail';
 import { REPO_ROOT } from './repo-root';
 import { serviceDefinition, type ServiceName } from './services';
@@ -90,6 +92,9 @@ export class ServiceProcess {
    */
   async start(signal?: AbortSignal): Promise<void> {
     if (this.running) throw new Error(`${this.name} is already running (pid ${this.pid})`);
+    if (!(await isPortFree(this.port))) {
+      throw new ServiceStartError(this.name, `port ${this.port} is already in use by another process`, []);
+    }
     const root = this.options.repoRoot ?? REPO_ROOT;
     this.tail.clear();
 
@@ -122,6 +127,10 @@ export class ServiceProcess {
     } catch (error) {
       await this.kill();
       throw new ServiceStartError(this.name, error instanceof Error ? error.message : String(error), this.logTail());
+    }
+    // Someone else may have bound the port after our check; then their /readyz answered, not ours.
+    if (!this.running) {
+      throw new ServiceStartError(this.name, `the process exited (${describeExit(await this.exitPromise)})`, this.logTail());
     }
   }
 

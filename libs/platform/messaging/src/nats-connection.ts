@@ -27,7 +27,7 @@ export class NatsConnectionLifecycle implements OnApplicationShutdown {
   constructor(@InjectNatsConnection() private readonly connection: NatsConnection) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.connection.isClosed()) return;
+    if (this.connection.isClosed() || this.connection.isDraining()) return;
     try {
       await this.connection.drain();
     } catch (error) {
