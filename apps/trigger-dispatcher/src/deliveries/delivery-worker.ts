@@ -48,9 +48,9 @@ export class DeliveryWorker {
   }
 
   /** Sends deliveries this process already holds the lease for. */
-  async dispatch(ids: string[]): Promise<void> {
-    if (ids.length === 0 || this.stopped) return;
-    for (const job of await this.deliveries.jobs(ids)) this.run(job);
+  dispatch(jobs: DeliveryJob[]): void {
+    if (this.stopped) return;
+    for (const job of jobs) this.run(job);
   }
 
   private async poll(): Promise<void> {

@@ -84,13 +84,6 @@ export class DeliveryRepository {
     return inserted.map((row) => row.id);
   }
 
-  async jobs(ids: string[]): Promise<DeliveryJob[]> {
-    return this.dataSource.query(
-      `SELECT ${JOB_COLUMNS} FROM deliveries d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid WHERE d.id = ANY($1::uuid[])`,
-      [ids],
-    );
-  }
-
   /**
    * Claims due deliveries whose lease is free or expired (a crashed replica's work comes back
    * this way). SKIP LOCKED lets N replicas poll without waiting for or duplicating each other.
@@ -111,26 +104,28 @@ export class DeliveryRepository {
     );
   }
 
+  /** The attempt row and the delivery's next state in one statement: atomic, one round trip. */
   async recordAttempt(deliveryId: string, attempt: AttemptRecord, outcome: { state: 'succeeded' | 'dead' } | { state: 'pending'; retryInMs: number }): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        'INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet) VALUES ($1, $2, $3, $4, $5, $6)',
-        [deliveryId, attempt.attemptedAt, attempt.statusCode ?? null, attempt.latencyMs, attempt.error ?? null, attempt.responseSnippet ?? null],
-      );
-      if (outcome.state === 'pending') {
-        await manager.query(
-          `UPDATE deliveries SET attempts = attempts + 1, leased_until = NULL,
-             next_attempt_at = clock_timestamp() + $2::bigint * interval '1 millisecond' WHERE id = $1`,
-          [deliveryId, outcome.retryInMs],
-        );
-      } else {
-        await manager.query(
-          `UPDATE deliveries SET attempts = attempts + 1, leased_until = NULL, state = $2,
-             delivered_at = CASE WHEN $2 = 'succeeded' THEN clock_timestamp() END WHERE id = $1`,
-          [deliveryId, outcome.state],
-        );
-      }
-    });
+    await this.dataSource.query(
+      `WITH attempt AS (
+         INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet)
+         VALUES ($1, $2, $3, $4, $5, $6)
+       )
+       UPDATE deliveries SET attempts = attempts + 1, leased_until = NULL, state = $7,
+         next_attempt_at = CASE WHEN $7 = 'pending' THEN clock_timestamp() + $8::bigint * interval '1 millisecond' ELSE next_attempt_at END,
+         delivered_at = CASE WHEN $7 = 'succeeded' THEN clock_timestamp() END
+       WHERE id = $1`,
+      [
+        deliveryId,
+        attempt.attemptedAt,
+        attempt.statusCode ?? null,
+        attempt.latencyMs,
+        attempt.error ?? null,
+        attempt.responseSnippet ?? null,
+        outcome.state,
+        outcome.state === 'pending' ? outcome.retryInMs : 0,
+      ],
+    );
   }
 
   async forSubscription(subscriptionUid: string, limit = 500): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {

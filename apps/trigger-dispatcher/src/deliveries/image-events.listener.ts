@@ -5,7 +5,7 @@ import { EventSubjects, type CloudEvent } from '@imagestreams/contracts';
 import { matchesSubscription } from '@imagestreams/domain-trigger';
 import { OnEvent, type JetStreamEventContext } from '@imagestreams/platform-messaging';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import { DeliveryRepository } from './delivery.repository';
+import { DeliveryRepository, type DeliveryJob } from './delivery.repository';
 import { DeliveryWorker } from './delivery-worker';
 
 interface ImageEventData {
@@ -30,25 +30,31 @@ export class ImageEventsListener {
   @OnEvent(EventSubjects.allImageEvents)
   async onImageEvent(@Payload() event: CloudEvent<ImageEventData>, @Ctx() context: JetStreamEventContext): Promise<void> {
     const facts = { type: event.type, namespace: event.data.namespace, imageStream: event.data.imageStream, tag: event.data.tag };
-    const created = await this.deliveries.transaction(async (manager) => {
+    const jobs = await this.deliveries.transaction(async (manager) => {
       const matching = (await this.subscriptions.activeIn(manager, facts.namespace)).filter((subscription) =>
         matchesSubscription({ namespace: subscription.namespace, events: subscription.spec.events, filter: subscription.spec.filter }, facts),
       );
+      const candidates: DeliveryJob[] = matching.map((subscription) => ({
+        id: randomUUID(),
+        event_id: event.id,
+        payload: context.raw,
+        attempts: 0,
+        subscription_uid: subscription.uid,
+        spec: subscription.spec,
+        signing_secret: subscription.signing_secret,
+      }));
       const leaseMs = Math.max(...matching.map((subscription) => this.worker.leaseMs(subscription.spec.timeoutSeconds)), 0);
-      return this.deliveries.insertLeased(
-        manager,
-        matching.map((subscription) => ({
-          id: randomUUID(),
-          subscriptionUid: subscription.uid,
-          eventId: event.id,
-          eventType: event.type,
-          eventSubject: event.subject,
-          payload: context.raw,
-        })),
-        leaseMs,
+      const inserted = new Set(
+        await this.deliveries.insertLeased(
+          manager,
+          candidates.map((job) => ({ id: job.id, subscriptionUid: job.subscription_uid, eventId: event.id, eventType: event.type, eventSubject: event.subject, payload: job.payload })),
+          leaseMs,
+        ),
       );
+      // A redelivered event inserts nothing: its deliveries already exist and are someone's to send.
+      return candidates.filter((job) => inserted.has(job.id));
     });
     // Not awaited: a slow receiver must not hold up the consumer. The lease covers a crash from here on.
-    void this.worker.dispatch(created);
+    this.worker.dispatch(jobs);
   }
 }

@@ -64,7 +64,7 @@ export class JetStreamEventServer extends Server implements CustomTransportStrat
   }
 
   private get concurrency(): number {
-    return this.options.concurrency ?? 16;
+    return this.options.concurrency ?? 64;
   }
 
   private async consumeLoop(messages: ConsumerMessages): Promise<void> {
