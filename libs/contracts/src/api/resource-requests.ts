@@ -31,3 +31,11 @@ export class WithActor {
   @MaxLength(512)
   actor?: string;
 }
+
+/** A write into one namespace on behalf of an actor: the shape of every namespaced create command. */
+export class NamespacedCommand extends WithActor {
+  @IsDefined()
+  @IsString()
+  @MaxLength(253)
+  namespace: string;
+}

@@ -6,7 +6,7 @@ import type { ImageStream, ImageStreamList } from '../api/image-stream';
 import { CreateImageStreamMappingRequest } from '../api/image-stream-mapping';
 import { CreateNamespaceRequest, type Namespace } from '../api/namespace';
 import type { List } from '../api/object-meta';
-import { NamespacedNameRequest, NamespaceScopeRequest, WithActor } from '../api/resource-requests';
+import { NamespacedCommand, NamespacedNameRequest, NamespaceScopeRequest, WithActor } from '../api/resource-requests';
 import type { Status } from '../api/status';
 
 export class CreateNamespaceCommand extends WithActor {
@@ -23,12 +23,7 @@ export class GetNamespaceQuery {
   name: string;
 }
 
-export class CreateImageStreamMappingCommand extends WithActor {
-  @IsDefined()
-  @IsString()
-  @MaxLength(253)
-  namespace: string;
-
+export class CreateImageStreamMappingCommand extends NamespacedCommand {
   @IsDefined()
   @ValidateNested()
   @Type(() => CreateImageStreamMappingRequest)

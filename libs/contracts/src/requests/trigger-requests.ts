@@ -1,18 +1,13 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, ValidateNested } from 'class-validator';
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
 import type { List } from '../api/object-meta';
-import { NamespacedNameRequest, NamespaceScopeRequest, WithActor } from '../api/resource-requests';
+import { NamespacedCommand, NamespacedNameRequest, NamespaceScopeRequest } from '../api/resource-requests';
 import type { Status } from '../api/status';
 import { CreateWebhookSubscriptionRequest, type WebhookDeliveryList, type WebhookSubscription } from '../api/webhook-subscription';
 
-export class CreateWebhookSubscriptionCommand extends WithActor {
-  @IsDefined()
-  @IsString()
-  @MaxLength(253)
-  namespace: string;
-
+export class CreateWebhookSubscriptionCommand extends NamespacedCommand {
   @IsDefined()
   @ValidateNested()
   @Type(() => CreateWebhookSubscriptionRequest)
