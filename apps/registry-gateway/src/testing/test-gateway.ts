@@ -60,6 +60,10 @@ export class FakeNatsConnection {
     return this.closed;
   }
 
+  isDraining(): boolean {
+    return false;
+  }
+
   async drain(): Promise<void> {
     this.closed = true;
   }
