@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { currentResourceVersion } from '@imagestreams/platform-persistence';
 import type { TagEvent } from '@imagestreams/domain-image';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -109,8 +110,7 @@ export class ImageStreamRepository {
     return this.dataSource.query('SELECT * FROM tag_events WHERE image_stream_uid = ANY($1::uuid[]) ORDER BY tag, id DESC', [streamUids]);
   }
 
-  async currentResourceVersion(): Promise<string> {
-    const rows: { last_value: string }[] = await this.dataSource.query('SELECT last_value FROM resource_version_seq');
-    return String(rows[0].last_value);
+  currentResourceVersion(): Promise<string> {
+    return currentResourceVersion(this.dataSource);
   }
 }

@@ -1,4 +1,5 @@
-import { IMAGE_API_VERSION, type ImageStream, type NamedTagEventList, type TagEvent } from '@imagestreams/contracts';
+import { IMAGE_API_VERSION, type ImageStream, type NamedTagEventList } from '@imagestreams/contracts';
+import { groupRows } from '@imagestreams/platform-persistence';
 import { dockerImageRepository } from '@imagestreams/domain-image';
 import { toTagEvent, type ImageStreamRow, type TagEventRow } from './image-stream.repository';
 
@@ -9,9 +10,9 @@ export interface RegistryHosts {
 
 /** Renders the stored stream and its history in OpenShift's v1 JSON shape. */
 export function imageStreamView(stream: ImageStreamRow, events: TagEventRow[], hosts: RegistryHosts): ImageStream {
-  const byTag = new Map<string, TagEvent[]>();
-  for (const row of events) byTag.set(row.tag, [...(byTag.get(row.tag) ?? []), toTagEvent(row)]);
-  const tags: NamedTagEventList[] = [...byTag.entries()].map(([tag, items]) => ({ tag, items })).sort((a, b) => a.tag.localeCompare(b.tag));
+  const tags: NamedTagEventList[] = [...groupRows(events, (row) => row.tag)]
+    .map(([tag, rows]) => ({ tag, items: rows.map(toTagEvent) }))
+    .sort((a, b) => a.tag.localeCompare(b.tag));
   return {
     kind: 'ImageStream',
     apiVersion: IMAGE_API_VERSION,

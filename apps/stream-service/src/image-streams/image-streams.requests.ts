@@ -14,8 +14,9 @@ import {
   type Status,
 } from '@imagestreams/contracts';
 import { OnRequest } from '@imagestreams/platform-messaging';
+import { groupRows } from '@imagestreams/platform-persistence';
 import { CreateImageStreamMapping } from './create-image-stream-mapping';
-import { ImageStreamRepository, type TagEventRow } from './image-stream.repository';
+import { ImageStreamRepository } from './image-stream.repository';
 import { imageStreamView, type RegistryHosts } from './image-stream.view';
 import { REGISTRY_HOSTS } from './registry-hosts';
 
@@ -44,8 +45,7 @@ export class ImageStreamsRequests {
     const resourceVersion = await this.streams.currentResourceVersion();
     const streams = await this.streams.list(query.namespace);
     const events = await this.streams.tagEvents(streams.map((stream) => stream.uid));
-    const byStream = new Map<string, TagEventRow[]>();
-    for (const event of events) byStream.set(event.image_stream_uid, [...(byStream.get(event.image_stream_uid) ?? []), event]);
+    const byStream = groupRows(events, (event) => event.image_stream_uid);
     return {
       kind: 'ImageStreamList',
       apiVersion: IMAGE_API_VERSION,

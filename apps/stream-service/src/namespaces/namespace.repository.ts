@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { currentResourceVersion } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface NamespaceRow {
@@ -36,8 +37,7 @@ export class NamespaceRepository {
     return this.dataSource.query('SELECT * FROM namespaces ORDER BY name');
   }
 
-  async currentResourceVersion(): Promise<string> {
-    const rows: { last_value: string }[] = await this.dataSource.query('SELECT last_value FROM resource_version_seq');
-    return rows[0].last_value;
+  currentResourceVersion(): Promise<string> {
+    return currentResourceVersion(this.dataSource);
   }
 }

@@ -10,8 +10,9 @@ import {
   type WebhookDeliveryList,
 } from '@imagestreams/contracts';
 import { OnRequest } from '@imagestreams/platform-messaging';
+import { groupRows } from '@imagestreams/platform-persistence';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import { DeliveryRepository, type AttemptRow } from './delivery.repository';
+import { DeliveryRepository } from './delivery.repository';
 
 @Controller()
 export class DeliveriesRequests {
@@ -25,8 +26,7 @@ export class DeliveriesRequests {
     const subscription = await this.subscriptions.find(query.namespace, query.name);
     if (!subscription) throw new StatusError(Statuses.notFound(WebhookSubscriptionResource, query.name));
     const { deliveries, attempts } = await this.deliveries.forSubscription(subscription.uid);
-    const attemptsByDelivery = new Map<string, AttemptRow[]>();
-    for (const attempt of attempts) attemptsByDelivery.set(attempt.delivery_id, [...(attemptsByDelivery.get(attempt.delivery_id) ?? []), attempt]);
+    const attemptsByDelivery = groupRows(attempts, (attempt) => attempt.delivery_id);
     return {
       kind: 'WebhookDeliveryList',
       apiVersion: NOTIFICATIONS_API_VERSION,

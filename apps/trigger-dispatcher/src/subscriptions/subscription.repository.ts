@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { currentResourceVersion } from '@imagestreams/platform-persistence';
 import type { WebhookSubscriptionSpec } from '@imagestreams/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -61,8 +62,7 @@ export class SubscriptionRepository {
     );
   }
 
-  async currentResourceVersion(): Promise<string> {
-    const rows: { last_value: string }[] = await this.dataSource.query('SELECT last_value FROM resource_version_seq');
-    return String(rows[0].last_value);
+  currentResourceVersion(): Promise<string> {
+    return currentResourceVersion(this.dataSource);
   }
 }

@@ -28,12 +28,6 @@ export class CreateNamespaceRequest {
   metadata: NamespaceMetaInput;
 }
 
-export class NamespaceNameRequest {
-  @IsDefined()
-  @IsString()
-  name: string;
-}
-
 export interface Namespace {
   kind: 'Namespace';
   apiVersion: 'v1';

@@ -7,23 +7,23 @@ import { HealthModule, LoggingModule } from '@imagestreams/platform-observabilit
 export interface PlatformModulesOptions {
   serviceName: string;
   config: BaseServiceConfig;
-  /** The service's own schema and its migrations. */
-  database: Pick<ServiceDatabaseOptions, 'schema' | 'migrations'>;
+  /** The service's own schema and its migrations; omitted for a service without one (the gateway). */
+  database?: Pick<ServiceDatabaseOptions, 'schema' | 'migrations'>;
   requestTimeoutMs?: number;
 }
 
-/** What every service with a database stands on: JSON logs, its schema, NATS + streams, health. */
+/** What every service stands on: JSON logs, its schema (if it has one), NATS + streams, health. */
 export function platformModules(options: PlatformModulesOptions): DynamicModule[] {
-  const { config } = options;
+  const { config, database } = options;
   return [
     LoggingModule.forService({ serviceName: options.serviceName, level: config.LOG_LEVEL }),
-    PersistenceModule.forService({ url: config.DATABASE_URL, entities: [], ...options.database }),
+    ...(database ? [PersistenceModule.forService({ url: config.DATABASE_URL, entities: [], ...database })] : []),
     MessagingModule.forService({
       natsUrl: config.NATS_URL,
       serviceName: options.serviceName,
       requestTimeoutMs: options.requestTimeoutMs,
       streams: { replicas: config.JETSTREAM_REPLICAS, maxAgeHours: config.EVENTS_MAX_AGE_HOURS },
     }),
-    { module: HealthModule },
+    HealthModule.forService({ database: database !== undefined }),
   ];
 }

@@ -14,14 +14,19 @@ export class NatsHealthIndicator {
   async check(key: string, timeoutMs = 1_000) {
     const indicator = this.indicators.check(key);
     if (this.connection.isClosed()) return indicator.down({ message: 'connection closed' });
+    let timer: NodeJS.Timeout | undefined;
     try {
       const rtt = await Promise.race([
         this.connection.rtt(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
       ]);
       return indicator.up({ rttMs: rtt });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
 
-describe('HealthController', () => {
+describe('health probes (platform HealthModule without a database)', () => {
   let gateway: TestGateway;
 
   beforeEach(async () => {
