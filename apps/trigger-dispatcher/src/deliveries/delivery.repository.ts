@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { WebhookSubscriptionSpec } from '@imagestreams/contracts';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 export interface NewDelivery {
   id: string;
@@ -58,16 +58,12 @@ const JOB_COLUMNS = 'd.id, d.event_id, d.payload, d.attempts, d.subscription_uid
 export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
   /**
    * Inserts deliveries already leased to this process, so it can send them right away while no
    * other replica's poller picks them up. An event seen twice inserts nothing the second time.
    * Returns the ids that are new.
    */
-  async insertLeased(manager: EntityManager, deliveries: NewDelivery[], leaseMs: number): Promise<string[]> {
+  async insertLeased(deliveries: NewDelivery[], leaseMs: number): Promise<string[]> {
     if (deliveries.length === 0) return [];
     const values: unknown[] = [leaseMs];
     const rows = deliveries.map((delivery, index) => {
@@ -75,7 +71,7 @@ export class DeliveryRepository {
       values.push(delivery.id, delivery.subscriptionUid, delivery.eventId, delivery.eventType, delivery.eventSubject ?? null, delivery.payload);
       return `($${base}, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, clock_timestamp() + $1::bigint * interval '1 millisecond')`;
     });
-    const inserted: { id: string }[] = await manager.query(
+    const inserted: { id: string }[] = await this.dataSource.query(
       `INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, payload, leased_until)
        VALUES ${rows.join(', ')}
        ON CONFLICT (subscription_uid, event_id) DO NOTHING RETURNING id`,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { currentResourceVersion } from '@imagestreams/platform-persistence';
 import type { WebhookSubscriptionSpec } from '@imagestreams/contracts';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 export interface SubscriptionRow {
   uid: string;
@@ -42,8 +42,8 @@ export class SubscriptionRepository {
   }
 
   /** Subscriptions that may receive events of this namespace (not paused, not disabled). */
-  async activeIn(manager: EntityManager, namespace: string): Promise<SubscriptionRow[]> {
-    return manager.query(
+  async activeIn(namespace: string): Promise<SubscriptionRow[]> {
+    return this.dataSource.query(
       `SELECT * FROM webhook_subscriptions
        WHERE namespace = $1 AND disabled_reason IS NULL AND NOT coalesce((spec->>'paused')::boolean, false)`,
       [namespace],
