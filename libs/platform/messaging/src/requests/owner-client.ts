@@ -1,57 +1,63 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ClientNats } from '@nestjs/microservices';
 import { isStatus, Statuses, StatusError, type RequestDefinition } from '@imagestreams/contracts';
-import type { NatsConnection } from 'nats';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, type NatsConnection, type NatsError } from 'nats';
 
-/** Nest's NATS client on the shared connection; closing it must not close that connection. */
-class SharedConnectionNatsClient extends ClientNats {
-  constructor(private readonly connection: NatsConnection) {
-    super({});
-  }
+/** Nest's NATS transport packets: what `NatsRequestServer` (Nest's ServerNats) reads and answers. */
+interface NestRequestPacket<T> {
+  pattern: string;
+  data: T;
+  id: string;
+}
 
-  override async createClient(): Promise<never> {
-    return this.connection as never;
-  }
-
-  override async close(): Promise<void> {
-    // The connection belongs to NatsConnectionLifecycle.
-  }
+interface NestResponsePacket<T> {
+  id: string;
+  response?: T;
+  err?: unknown;
+  isDisposed?: boolean;
 }
 
 /**
  * Sends a request to the service that owns the resource and returns its typed reply. Every
- * failure surfaces as a StatusError: the owner's own Status, 503 when nobody serves the
- * subject, 504 on timeout.
+ * failure surfaces as a StatusError: the owner's own Status, 503 when nobody serves the subject,
+ * 504 on timeout.
+ *
+ * It speaks Nest's NATS packet format but through `NatsConnection.request`, not Nest's
+ * `ClientNats`: ClientNats subscribes and unsubscribes a fresh inbox per call (two extra protocol
+ * operations per request on the gateway's hot path) and only notices a subject nobody serves by
+ * timing out, while `request` shares one multiplexed inbox and gets NATS's no-responders answer at once.
+ * The first reply carries the result; Nest's trailing "disposed" packet is dropped by the mux.
  */
 @Injectable()
 export class OwnerClient {
   private readonly logger = new Logger('OwnerClient');
-  private readonly client: SharedConnectionNatsClient;
 
   constructor(
-    connection: NatsConnection,
+    private readonly connection: NatsConnection,
     private readonly timeoutMs: number,
-  ) {
-    this.client = new SharedConnectionNatsClient(connection);
-  }
+  ) {}
 
   async request<TRequest extends object, TReply>(definition: RequestDefinition<TRequest, TReply>, payload: TRequest): Promise<TReply> {
+    const packet: NestRequestPacket<TRequest> = { pattern: definition.subject, data: payload, id: randomUUID() };
+    let reply: NestResponsePacket<TReply>;
     try {
-      return await firstValueFrom(this.client.send<TReply, TRequest>(definition.subject, payload).pipe(timeout(this.timeoutMs)));
+      const message = await this.connection.request(definition.subject, JSON.stringify(packet), { timeout: this.timeoutMs });
+      reply = JSON.parse(new TextDecoder().decode(message.data)) as NestResponsePacket<TReply>;
     } catch (error) {
-      if (isStatus(error)) throw new StatusError(error);
-      if (error instanceof TimeoutError) {
-        throw new StatusError(Statuses.timeout(`the request ${definition.subject} did not complete within ${this.timeoutMs} ms`));
-      }
-      const message = (error as Error)?.message ?? String(error);
-      // Nest reports a subject nobody subscribes to as an EmptyResponseException, which it does
-      // not export from its public entry point, so it is recognised by name.
-      if ((error as Error)?.name === 'EmptyResponseException' || /empty response|no responders/i.test(message)) {
-        throw new StatusError(Statuses.serviceUnavailable(`no service is answering ${definition.subject}`));
-      }
-      this.logger.error(`request ${definition.subject} failed: ${message}`);
+      throw new StatusError(this.transportFailure(definition.subject, error as NatsError));
+    }
+    if (reply.err !== undefined && reply.err !== null) {
+      if (isStatus(reply.err)) throw new StatusError(reply.err);
+      this.logger.error(`request ${definition.subject} failed in the owner: ${JSON.stringify(reply.err)}`);
       throw new StatusError(Statuses.internal());
     }
+    return reply.response as TReply;
+  }
+
+  private transportFailure(subject: string, error: NatsError) {
+    if (error.code === ErrorCode.NoResponders) return Statuses.serviceUnavailable(`no service is answering ${subject}`);
+    if (error.code === ErrorCode.Timeout) return Statuses.timeout(`the request ${subject} did not complete within ${this.timeoutMs} ms`);
+    this.logger.error(`request ${subject} failed: ${error.message}`);
+    return Statuses.internal();
   }
 }

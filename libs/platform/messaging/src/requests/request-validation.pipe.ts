@@ -7,7 +7,8 @@ export class RequestValidationPipe implements PipeTransform {
   constructor(private readonly requestClass: ClassType<object>) {}
 
   transform(value: unknown, metadata: { type: string }): unknown {
-    if (metadata.type !== 'payload') return value;
+    // Nest reports `@Payload()` of a message handler with the HTTP body's param type.
+    if (metadata.type !== 'body') return value;
     const result = validatePayload(this.requestClass, value);
     if (!result.ok) throw new RpcException(Statuses.badRequest('invalid request', result.causes));
     return result.value;

@@ -1,0 +1,82 @@
+import { Controller, type INestMicroservice } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import { defineRequest, NamespacedNameRequest, Statuses, StatusError } from '@imagestreams/contracts';
+import { testNatsUrl } from '@imagestreams/testing';
+import { randomBytes } from 'node:crypto';
+import { connect, type NatsConnection } from 'nats';
+import { OnRequest } from './decorators';
+import { NatsRequestServer } from './nats-request.server';
+import { OwnerClient } from './owner-client';
+
+const prefix = `test.req.${randomBytes(4).toString('hex')}`;
+const Echo = defineRequest<NamespacedNameRequest, { greeting: string }>(`${prefix}.echo`, NamespacedNameRequest);
+const Missing = defineRequest<NamespacedNameRequest, never>(`${prefix}.missing`, NamespacedNameRequest);
+const Unserved = defineRequest<NamespacedNameRequest, never>(`${prefix}.unserved`, NamespacedNameRequest);
+
+@Controller()
+class EchoRequests {
+  @OnRequest(Echo)
+  echo(@Payload() query: NamespacedNameRequest) {
+    return { greeting: `hello ${query.namespace}/${query.name}` };
+  }
+
+  @OnRequest(Missing)
+  missing(@Payload() query: NamespacedNameRequest): never {
+    throw new StatusError(Statuses.notFound({ resource: 'things', group: 'example.io', kind: 'Thing' }, query.name));
+  }
+}
+
+describe('OwnerClient against Nest request handlers (real NATS)', () => {
+  let connection: NatsConnection;
+  let server: INestMicroservice;
+  let client: OwnerClient;
+
+  beforeAll(async () => {
+    connection = await connect({ servers: testNatsUrl() });
+    const module = await Test.createTestingModule({ controllers: [EchoRequests] }).compile();
+    server = module.createNestMicroservice({ strategy: new NatsRequestServer(connection, 'owner-client-test') });
+    await server.listen();
+    client = new OwnerClient(connection, 500);
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await connection.drain();
+  });
+
+  it('returns the handler reply', async () => {
+    await expect(client.request(Echo, { namespace: 'team-a', name: 'web' })).resolves.toEqual({ greeting: 'hello team-a/web' });
+  });
+
+  it('passes the owner Status through unchanged', async () => {
+    await expect(client.request(Missing, { namespace: 'team-a', name: 'gone' })).rejects.toMatchObject({
+      status: { kind: 'Status', reason: 'NotFound', code: 404, message: 'things.example.io "gone" not found' },
+    });
+  });
+
+  it('answers 400 with causes when the owner rejects the payload', async () => {
+    const error = await client.request(Echo, { namespace: 'team-a' } as NamespacedNameRequest).catch((e: StatusError) => e);
+    expect(error).toBeInstanceOf(StatusError);
+    expect((error as StatusError).status).toMatchObject({ code: 400, reason: 'BadRequest' });
+    expect((error as StatusError).status.details?.causes?.map((cause) => cause.field)).toEqual(['name']);
+  });
+
+  it('answers 503 at once when nobody serves the subject', async () => {
+    const started = Date.now();
+    const error = (await client.request(Unserved, { namespace: 'a', name: 'b' }).catch((e: StatusError) => e)) as StatusError;
+    expect(error.status).toMatchObject({ code: 503, reason: 'ServiceUnavailable' });
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('answers 504 when the owner does not reply in time', async () => {
+    const silent = connection.subscribe(`${prefix}.silent`);
+    try {
+      const Silent = defineRequest<NamespacedNameRequest, never>(`${prefix}.silent`, NamespacedNameRequest);
+      const error = (await client.request(Silent, { namespace: 'a', name: 'b' }).catch((e: StatusError) => e)) as StatusError;
+      expect(error.status).toMatchObject({ code: 504, reason: 'Timeout' });
+    } finally {
+      silent.unsubscribe();
+    }
+  });
+});
