@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, type DynamicModule, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { DeliveriesRequests } from './deliveries.requests';
+import { DeliveryPlanner } from './delivery-planner';
 import { DeliveryRepository } from './delivery.repository';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker';
 import { ImageEventsListener } from './image-events.listener';
@@ -34,6 +35,7 @@ export class DeliveriesModule {
           useFactory: (deliveries: DeliveryRepository, subscriptions: SubscriptionRepository) => new DeliveryWorker(deliveries, subscriptions, options),
           inject: [DeliveryRepository, SubscriptionRepository],
         },
+        DeliveryPlanner,
         DeliveryWorkerLifecycle,
       ],
     };

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { classifyResponse, nextAttemptDelayMs } from '@imagestreams/domain-trigger';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import { DeliveryRepository, type DeliveryJob } from './delivery.repository';
+import { MicroBatcher } from '@imagestreams/platform-persistence';
+import { DeliveryRepository, type AttemptResult, type DeliveryJob } from './delivery.repository';
 import { sendWebhook } from './webhook-sender';
 
 export interface DeliveryWorkerOptions {
@@ -24,12 +25,19 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private stopped = true;
+  /** Attempts finishing together are recorded in one statement. */
+  private readonly recorder: MicroBatcher<AttemptResult, void>;
 
   constructor(
     private readonly deliveries: DeliveryRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly options: DeliveryWorkerOptions,
-  ) {}
+  ) {
+    this.recorder = new MicroBatcher<AttemptResult, void>(async (results) => {
+      await this.deliveries.recordAttempts(results);
+      return results.map(() => undefined);
+    });
+  }
 
   /** A lease outlives the longest request a subscription allows, so a live sender is never doubled. */
   leaseMs(timeoutSeconds = 60): number {
@@ -78,21 +86,21 @@ export class DeliveryWorker {
     const attempt = await sendWebhook(job);
     const verdict = classifyResponse(attempt.statusCode);
     if (verdict === 'success') {
-      await this.deliveries.recordAttempt(job.id, attempt, { state: 'succeeded' });
+      await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'succeeded' } });
       return;
     }
     if (verdict === 'gone') {
       // 410 Gone: the receiver says it will never want these again (Standard Webhooks guidance).
-      await this.deliveries.recordAttempt(job.id, attempt, { state: 'dead' });
+      await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'dead' } });
       await this.subscriptions.disable(job.subscription_uid, `receiver answered 410 Gone at ${attempt.attemptedAt.toISOString()}`);
       return;
     }
     const retryInMs = nextAttemptDelayMs(job.spec.retry, job.attempts + 1);
     if (retryInMs === null) {
       this.logger.warn(`delivery ${job.id} of event ${job.event_id} dead-lettered after ${job.attempts + 1} attempts`);
-      await this.deliveries.recordAttempt(job.id, attempt, { state: 'dead' });
+      await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'dead' } });
     } else {
-      await this.deliveries.recordAttempt(job.id, attempt, { state: 'pending', retryInMs });
+      await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'pending', retryInMs } });
     }
   }
 }

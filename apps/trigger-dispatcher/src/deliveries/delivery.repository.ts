@@ -10,6 +10,7 @@ export interface NewDelivery {
   eventType: string;
   eventSubject?: string;
   payload: string;
+  leaseMs: number;
 }
 
 /** A claimed delivery joined with what sending it needs from its subscription. */
@@ -52,6 +53,12 @@ export interface AttemptRecord {
   responseSnippet?: string;
 }
 
+export interface AttemptResult {
+  deliveryId: string;
+  attempt: AttemptRecord;
+  outcome: { state: 'succeeded' | 'dead' } | { state: 'pending'; retryInMs: number };
+}
+
 const JOB_COLUMNS = 'd.id, d.event_id, d.payload, d.attempts, d.subscription_uid, s.spec, s.signing_secret';
 
 @Injectable()
@@ -61,21 +68,25 @@ export class DeliveryRepository {
   /**
    * Inserts deliveries already leased to this process, so it can send them right away while no
    * other replica's poller picks them up. An event seen twice inserts nothing the second time.
-   * Returns the ids that are new.
+   * One statement for any number of rows (atomic on its own); returns the ids that are new.
    */
-  async insertLeased(deliveries: NewDelivery[], leaseMs: number): Promise<string[]> {
+  async insertLeased(deliveries: NewDelivery[]): Promise<string[]> {
     if (deliveries.length === 0) return [];
-    const values: unknown[] = [leaseMs];
-    const rows = deliveries.map((delivery, index) => {
-      const base = index * 6 + 2;
-      values.push(delivery.id, delivery.subscriptionUid, delivery.eventId, delivery.eventType, delivery.eventSubject ?? null, delivery.payload);
-      return `($${base}, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, clock_timestamp() + $1::bigint * interval '1 millisecond')`;
-    });
     const inserted: { id: string }[] = await this.dataSource.query(
       `INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, payload, leased_until)
-       VALUES ${rows.join(', ')}
+       SELECT id, subscription_uid, event_id, event_type, event_subject, payload, clock_timestamp() + lease_ms * interval '1 millisecond'
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+         AS input (id, subscription_uid, event_id, event_type, event_subject, payload, lease_ms)
        ON CONFLICT (subscription_uid, event_id) DO NOTHING RETURNING id`,
-      values,
+      [
+        deliveries.map((d) => d.id),
+        deliveries.map((d) => d.subscriptionUid),
+        deliveries.map((d) => d.eventId),
+        deliveries.map((d) => d.eventType),
+        deliveries.map((d) => d.eventSubject ?? null),
+        deliveries.map((d) => d.payload),
+        deliveries.map((d) => d.leaseMs),
+      ],
     );
     return inserted.map((row) => row.id);
   }
@@ -100,26 +111,30 @@ export class DeliveryRepository {
     );
   }
 
-  /** The attempt row and the delivery's next state in one statement: atomic, one round trip. */
-  async recordAttempt(deliveryId: string, attempt: AttemptRecord, outcome: { state: 'succeeded' | 'dead' } | { state: 'pending'; retryInMs: number }): Promise<void> {
+  /** Attempt rows and the deliveries' next states for any number of attempts, in one statement. */
+  async recordAttempts(results: AttemptResult[]): Promise<void> {
+    if (results.length === 0) return;
     await this.dataSource.query(
-      `WITH attempt AS (
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+           AS t (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet, state, retry_ms)
+       ), attempt AS (
          INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet)
-         VALUES ($1, $2, $3, $4, $5, $6)
+         SELECT delivery_id, attempted_at, status_code, latency_ms, error, response_snippet FROM input
        )
-       UPDATE deliveries SET attempts = attempts + 1, leased_until = NULL, state = $7,
-         next_attempt_at = CASE WHEN $7 = 'pending' THEN clock_timestamp() + $8::bigint * interval '1 millisecond' ELSE next_attempt_at END,
-         delivered_at = CASE WHEN $7 = 'succeeded' THEN clock_timestamp() END
-       WHERE id = $1`,
+       UPDATE deliveries d SET attempts = d.attempts + 1, leased_until = NULL, state = input.state,
+         next_attempt_at = CASE WHEN input.state = 'pending' THEN clock_timestamp() + input.retry_ms * interval '1 millisecond' ELSE d.next_attempt_at END,
+         delivered_at = CASE WHEN input.state = 'succeeded' THEN clock_timestamp() END
+       FROM input WHERE d.id = input.delivery_id`,
       [
-        deliveryId,
-        attempt.attemptedAt,
-        attempt.statusCode ?? null,
-        attempt.latencyMs,
-        attempt.error ?? null,
-        attempt.responseSnippet ?? null,
-        outcome.state,
-        outcome.state === 'pending' ? outcome.retryInMs : 0,
+        results.map((r) => r.deliveryId),
+        results.map((r) => r.attempt.attemptedAt),
+        results.map((r) => r.attempt.statusCode ?? null),
+        results.map((r) => r.attempt.latencyMs),
+        results.map((r) => r.attempt.error ?? null),
+        results.map((r) => r.attempt.responseSnippet ?? null),
+        results.map((r) => r.outcome.state),
+        results.map((r) => (r.outcome.state === 'pending' ? r.outcome.retryInMs : 0)),
       ],
     );
   }

@@ -41,12 +41,12 @@ export class SubscriptionRepository {
       : this.dataSource.query('SELECT * FROM webhook_subscriptions WHERE namespace = $1 ORDER BY name', [namespace]);
   }
 
-  /** Subscriptions that may receive events of this namespace (not paused, not disabled). */
-  async activeIn(namespace: string): Promise<SubscriptionRow[]> {
+  /** Subscriptions that may receive events of these namespaces (not paused, not disabled). */
+  async activeIn(namespaces: string[]): Promise<SubscriptionRow[]> {
     return this.dataSource.query(
       `SELECT * FROM webhook_subscriptions
-       WHERE namespace = $1 AND disabled_reason IS NULL AND NOT coalesce((spec->>'paused')::boolean, false)`,
-      [namespace],
+       WHERE namespace = ANY($1::text[]) AND disabled_reason IS NULL AND NOT coalesce((spec->>'paused')::boolean, false)`,
+      [namespaces],
     );
   }
 

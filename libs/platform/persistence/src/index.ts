@@ -2,3 +2,4 @@ export * from './service-data-source';
 export * from './persistence.module';
 export * from './resource-version';
 export * from './group-rows';
+export * from './micro-batcher';

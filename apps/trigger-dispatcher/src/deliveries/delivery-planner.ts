@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { CloudEvent } from '@imagestreams/contracts';
+import { matchesSubscription } from '@imagestreams/domain-trigger';
+import { MicroBatcher } from '@imagestreams/platform-persistence';
+import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+import { DeliveryRepository, type DeliveryJob } from './delivery.repository';
+import { DeliveryWorker } from './delivery-worker';
+
+export interface ImageEventData {
+  namespace: string;
+  imageStream?: string;
+  tag?: string;
+}
+
+interface PlannedEvent {
+  event: CloudEvent<ImageEventData>;
+  /** The event bytes exactly as published: what gets signed and sent. */
+  raw: string;
+}
+
+/**
+ * Decides which subscriptions receive an event and records one leased delivery per match.
+ * Events arriving together are planned together: one subscription query and one INSERT for the
+ * whole batch, each statement atomic on its own (a subscription deleted in between only makes the
+ * INSERT fail, and the events are retried). Resolves per event with the deliveries that are new.
+ */
+@Injectable()
+export class DeliveryPlanner {
+  private readonly batcher = new MicroBatcher<PlannedEvent, DeliveryJob[]>((items) => this.planBatch(items));
+
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly worker: DeliveryWorker,
+  ) {}
+
+  plan(event: CloudEvent<ImageEventData>, raw: string): Promise<DeliveryJob[]> {
+    return this.batcher.submit({ event, raw });
+  }
+
+  private async planBatch(items: PlannedEvent[]): Promise<DeliveryJob[][]> {
+    const active = await this.subscriptions.activeIn([...new Set(items.map((item) => item.event.data.namespace))]);
+    const planned = items.map(({ event, raw }) => {
+      const facts = { type: event.type, namespace: event.data.namespace, imageStream: event.data.imageStream, tag: event.data.tag };
+      return active
+        .filter((subscription) => matchesSubscription({ namespace: subscription.namespace, events: subscription.spec.events, filter: subscription.spec.filter }, facts))
+        .map((subscription) => ({
+          job: {
+            id: randomUUID(),
+            event_id: event.id,
+            payload: raw,
+            attempts: 0,
+            subscription_uid: subscription.uid,
+            spec: subscription.spec,
+            signing_secret: subscription.signing_secret,
+          } satisfies DeliveryJob,
+          event,
+        }));
+    });
+    const inserted = new Set(
+      await this.deliveries.insertLeased(
+        planned.flat().map(({ job, event }) => ({
+          id: job.id,
+          subscriptionUid: job.subscription_uid,
+          eventId: event.id,
+          eventType: event.type,
+          eventSubject: event.subject,
+          payload: job.payload,
+          leaseMs: this.worker.leaseMs(job.spec.timeoutSeconds),
+        })),
+      ),
+    );
+    // A redelivered event inserts nothing: its deliveries already exist and are someone's to send.
+    return planned.map((jobs) => jobs.map(({ job }) => job).filter((job) => inserted.has(job.id)));
+  }
+}

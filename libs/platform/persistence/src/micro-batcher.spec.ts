@@ -1,0 +1,36 @@
+import { MicroBatcher } from './micro-batcher';
+
+describe('MicroBatcher', () => {
+  it('runs items submitted in the same tick as one batch and answers each in order', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      batches.push(items);
+      return items.map((n) => n * 10);
+    });
+    const results = await Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)]);
+    expect(results).toEqual([10, 20, 30]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('starts a new batch once the size limit is reached', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      batches.push(items);
+      return items;
+    }, 2);
+    await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.submit(n)));
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('fails every item of a failed batch, and later batches still run', async () => {
+    let fail = true;
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      if (fail) throw new Error('database down');
+      return items;
+    });
+    const failed = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
+    expect(failed.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    await expect(batcher.submit(3)).resolves.toBe(3);
+  });
+});
