@@ -13,7 +13,6 @@ import {
 } from '@imagestreams/contracts';
 import { addTagEvent, imagePullSpec } from '@imagestreams/domain-image';
 import { appendToOutbox, OutboxRelay, type OutboxEntry } from '@imagestreams/platform-messaging';
-import { NamespaceRepository } from '../namespaces/namespace.repository';
 import { imageStreamCreatedEntry, tagChangedEntry } from './image-events';
 import { ImageStreamRepository, toTagEvent } from './image-stream.repository';
 import { REGISTRY_HOSTS } from './registry-hosts';
@@ -33,7 +32,6 @@ export const ANONYMOUS_ACTOR = 'system:anonymous';
 export class CreateImageStreamMapping {
   constructor(
     private readonly streams: ImageStreamRepository,
-    private readonly namespaces: NamespaceRepository,
     private readonly relay: OutboxRelay,
     @Inject(REGISTRY_HOSTS) private readonly hosts: RegistryHosts,
   ) {}
@@ -50,8 +48,9 @@ export class CreateImageStreamMapping {
     const reference = mapping.image.dockerImageReference ?? imagePullSpec(this.hosts.internal, namespace, streamName, digest);
 
     const outbox = await this.streams.transaction(async (manager) => {
-      if (!(await this.namespaces.find(namespace, manager))) throw new StatusError(Statuses.notFound(NamespaceResource, namespace));
-      const { stream, created } = await this.streams.lockOrCreate(manager, namespace, streamName, randomUUID());
+      const locked = await this.streams.lockOrCreate(manager, namespace, streamName, randomUUID());
+      if (!locked) throw new StatusError(Statuses.notFound(NamespaceResource, namespace));
+      const { stream, created } = locked;
       await this.streams.recordImage(manager, {
         name: digest,
         dockerImageReference: reference,

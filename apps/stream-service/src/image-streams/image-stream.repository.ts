@@ -4,6 +4,9 @@ import { currentResourceVersion } from '@imagestreams/platform-persistence';
 import type { TagEvent } from '@imagestreams/domain-image';
 import type { DataSource, EntityManager } from 'typeorm';
 
+/** Postgres SQLSTATE for a foreign key violation. */
+const FOREIGN_KEY_VIOLATION = '23503';
+
 export interface ImageStreamRow {
   uid: string;
   namespace: string;
@@ -41,19 +44,31 @@ export class ImageStreamRepository {
 
   /**
    * Locks the stream row for the rest of the transaction, creating it first if needed, so two
-   * writers of one stream serialize while writers of different streams do not wait.
+   * writers of one stream serialize while writers of different streams do not wait. The common
+   * case (the stream exists) is one round trip. Returns undefined when the namespace does not exist
+   * (the foreign key says so; a stream that exists implies its namespace does).
    */
-  async lockOrCreate(manager: EntityManager, namespace: string, name: string, uid: string): Promise<{ stream: ImageStreamRow; created: boolean }> {
-    const inserted: ImageStreamRow[] = await manager.query(
-      `INSERT INTO image_streams (uid, namespace, name, resource_version)
-       VALUES ($1, $2, $3, nextval('resource_version_seq'))
-       ON CONFLICT (namespace, name) DO NOTHING
-       RETURNING *`,
-      [uid, namespace, name],
-    );
+  async lockOrCreate(manager: EntityManager, namespace: string, name: string, uid: string): Promise<{ stream: ImageStreamRow; created: boolean } | undefined> {
+    const lock = () => manager.query('SELECT * FROM image_streams WHERE namespace = $1 AND name = $2 FOR UPDATE', [namespace, name]) as Promise<ImageStreamRow[]>;
+    const [existing] = await lock();
+    if (existing) return { stream: existing, created: false };
+    let inserted: ImageStreamRow[];
+    try {
+      inserted = await manager.query(
+        `INSERT INTO image_streams (uid, namespace, name, resource_version)
+         VALUES ($1, $2, $3, nextval('resource_version_seq'))
+         ON CONFLICT (namespace, name) DO NOTHING
+         RETURNING *`,
+        [uid, namespace, name],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return undefined;
+      throw error;
+    }
     if (inserted[0]) return { stream: inserted[0], created: true };
-    const rows: ImageStreamRow[] = await manager.query('SELECT * FROM image_streams WHERE namespace = $1 AND name = $2 FOR UPDATE', [namespace, name]);
-    return { stream: rows[0], created: false };
+    // Another writer created it between our SELECT and INSERT: wait for its lock like everyone else.
+    const [created] = await lock();
+    return { stream: created, created: false };
   }
 
   async bumpResourceVersion(manager: EntityManager, uid: string): Promise<string> {

@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { NamespacesModule } from '../namespaces/namespaces.module';
 import { CreateImageStreamMapping } from './create-image-stream-mapping';
 import { ImageStreamRepository } from './image-stream.repository';
 import { ImageStreamsRequests } from './image-streams.requests';
@@ -11,7 +10,6 @@ export class ImageStreamsModule {
   static register(hosts: RegistryHosts): DynamicModule {
     return {
       module: ImageStreamsModule,
-      imports: [NamespacesModule],
       controllers: [ImageStreamsRequests],
       providers: [ImageStreamRepository, CreateImageStreamMapping, { provide: REGISTRY_HOSTS, useValue: hosts }],
     };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { currentResourceVersion } from '@imagestreams/platform-persistence';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 export interface NamespaceRow {
   name: string;
@@ -28,8 +28,8 @@ export class NamespaceRepository {
     return rows[0];
   }
 
-  async find(name: string, manager: EntityManager = this.dataSource.manager): Promise<NamespaceRow | undefined> {
-    const rows: NamespaceRow[] = await manager.query('SELECT * FROM namespaces WHERE name = $1', [name]);
+  async find(name: string): Promise<NamespaceRow | undefined> {
+    const rows: NamespaceRow[] = await this.dataSource.query('SELECT * FROM namespaces WHERE name = $1', [name]);
     return rows[0];
   }
 

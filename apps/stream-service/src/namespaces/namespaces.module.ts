@@ -5,6 +5,5 @@ import { NamespacesRequests } from './namespaces.requests';
 @Module({
   controllers: [NamespacesRequests],
   providers: [NamespaceRepository],
-  exports: [NamespaceRepository],
 })
 export class NamespacesModule {}
