@@ -17,10 +17,9 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES, type NatsHandle, type Stack } from '@imagestreams/stack';
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 2000);
@@ -44,22 +43,39 @@ function summarize(latencies: number[]) {
   return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1]) };
 }
 
-async function startReceiver(): Promise<{ url: string; arrivals: Arrival[]; waitFor(n: number, timeoutMs: number): Promise<void>; close(): void }> {
-  const arrivals: Arrival[] = [];
-  let wake: (() => void) | undefined;
+/**
+ * The webhook receiver runs in its own worker thread: the load generator's garbage and timers in
+ * the main thread must not delay the moment an arrival is stamped.
+ */
+const RECEIVER_SOURCE = `
+  const { parentPort } = require('node:worker_threads');
+  const { createServer } = require('node:http');
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       const receivedAt = Date.now();
-      arrivals.push({ eventTime: Date.parse(JSON.parse(Buffer.concat(chunks).toString()).time), receivedAt });
+      const eventTime = Date.parse(JSON.parse(Buffer.concat(chunks).toString()).time);
       res.writeHead(204).end();
-      wake?.();
+      parentPort.postMessage({ eventTime, receivedAt });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+`;
+
+async function startReceiver(): Promise<{ url: string; arrivals: Arrival[]; waitFor(n: number, timeoutMs: number): Promise<void>; close(): Promise<unknown> }> {
+  const arrivals: Arrival[] = [];
+  let wake: (() => void) | undefined;
+  const worker = new Worker(RECEIVER_SOURCE, { eval: true });
+  const port = await new Promise<number>((resolve) =>
+    worker.on('message', (message: Arrival | { port: number }) => {
+      if ('port' in message) return resolve(message.port);
+      arrivals.push(message);
+      wake?.();
+    }),
+  );
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    url: `http://127.0.0.1:${port}/hook`,
     arrivals,
     waitFor: (n, timeoutMs) =>
       new Promise((resolve, reject) => {
@@ -72,7 +88,7 @@ async function startReceiver(): Promise<{ url: string; arrivals: Arrival[]; wait
         };
         wake();
       }),
-    close: () => server.close(),
+    close: () => worker.terminate(),
   };
 }
 
@@ -115,7 +131,7 @@ async function runPhase(gateway: string, namespace: string, label: string, rate:
   }
   const posted = Date.now();
   await receiver.waitFor(count, 120_000);
-  receiver.close();
+  await receiver.close();
   const lastArrival = Math.max(...receiver.arrivals.map((a) => a.receivedAt));
   return {
     phase: label,
