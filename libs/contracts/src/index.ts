@@ -16,3 +16,8 @@ export * from './api/resource-requests';
 export * from './api/webhook-subscription';
 export * from './requests/image-requests';
 export * from './requests/trigger-requests';
+export * from './api/image-stream-input';
+export * from './api/image-stream-tag';
+export * from './requests/image-stream-requests';
+export * from './events/image/tag-deleted.v1';
+export * from './events/image/image-stream-deleted.v1';

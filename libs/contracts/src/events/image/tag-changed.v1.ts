@@ -46,6 +46,11 @@ export class TagChangedV1 {
   @IsString()
   actor: string;
 
+  /** Why, when the writer said (e.g. a rollback's reason). Added after v1 shipped: optional. */
+  @IsOptional()
+  @IsString()
+  reason?: string;
+
   /** The stream's resourceVersion after the change, so consumers can drop stale events. */
   @IsString()
   resourceVersion: string;
