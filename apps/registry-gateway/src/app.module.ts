@@ -3,7 +3,10 @@ import { DiscoveryModule } from '@nestjs/core';
 import { platformModules } from '@imagestreams/platform-bootstrap';
 import { RouteCatalog } from './http/route-catalog';
 import { ImageStreamMappingsController } from './image-streams/image-stream-mappings.controller';
+import { ImageStreamTagsController } from './image-streams/image-stream-tags.controller';
 import { ImageStreamsController } from './image-streams/image-streams.controller';
+import { ImageStreamImagesController } from './images/image-stream-images.controller';
+import { ImagesController } from './images/images.controller';
 import { NamespacesController } from './namespaces/namespaces.controller';
 import type { RegistryGatewayConfig } from './registry-gateway.config';
 import { WebhookSubscriptionsController } from './webhook-subscriptions/webhook-subscriptions.controller';
@@ -21,7 +24,7 @@ export class AppModule {
         // Lets RouteCatalog list the routes so a known path with a wrong verb answers 405, not 404.
         DiscoveryModule,
       ],
-      controllers: [NamespacesController, ImageStreamsController, ImageStreamMappingsController, WebhookSubscriptionsController],
+      controllers: [NamespacesController, ImageStreamsController, ImageStreamTagsController, ImageStreamMappingsController, WebhookSubscriptionsController, ImagesController, ImageStreamImagesController],
       providers: [RouteCatalog],
     };
   }

@@ -2,7 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { OutboxModule } from '@imagestreams/platform-messaging';
 import { platformModules } from '@imagestreams/platform-bootstrap';
 import { ImageStreamsModule } from './image-streams/image-streams.module';
+import { ImagesModule } from './images/images.module';
 import { CreateStreamSchema1764201600000 } from './migrations/1764201600000-create-stream-schema';
+import { ImageLayersAndManifests1764202000000 } from './migrations/1764202000000-image-layers-and-manifests';
 import { NamespacesModule } from './namespaces/namespaces.module';
 import type { StreamServiceConfig } from './stream-service.config';
 
@@ -14,10 +16,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'stream', migrations: [CreateStreamSchema1764201600000] } }),
+        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'stream', migrations: [CreateStreamSchema1764201600000, ImageLayersAndManifests1764202000000] } }),
         OutboxModule.forService({ pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS }),
         NamespacesModule,
-        ImageStreamsModule.register({ internal: config.REGISTRY_HOSTNAME, public: config.PUBLIC_REGISTRY_HOSTNAME || undefined }),
+        ImageStreamsModule.register({
+          hosts: { internal: config.REGISTRY_HOSTNAME, public: config.PUBLIC_REGISTRY_HOSTNAME || undefined },
+          historyLimit: config.TAG_HISTORY_LIMIT,
+        }),
+        ImagesModule,
       ],
     };
   }

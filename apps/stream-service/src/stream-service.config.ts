@@ -16,4 +16,9 @@ export class StreamServiceConfig extends BaseServiceConfig {
   @IsInt()
   @Min(50)
   OUTBOX_POLL_INTERVAL_MS = 1_000;
+
+  /** History entries kept per tag (oldest pruned first, the current one never); 0 keeps everything. */
+  @IsInt()
+  @Min(0)
+  TAG_HISTORY_LIMIT = 0;
 }

@@ -17,6 +17,7 @@ interface TagChangedEvent {
     current: { image: string; dockerImageReference: string };
     generation: number;
     cause: string;
+    resourceVersion: string;
   };
 }
 
@@ -38,7 +39,7 @@ describe('a tag change flows from an ImageStreamMapping to a signed webhook', ()
     expect((await api('POST', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreammappings`, mapping('web', 'latest', first))).status).toBe(201);
     expect((await api('POST', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreammappings`, mapping('web', 'latest', second))).status).toBe(201);
 
-    const stream = await api<{ kind: string; metadata: { name: string }; status: { dockerImageRepository: string; tags: { tag: string; items: { image: string; dockerImageReference: string }[] }[] } }>(
+    const stream = await api<{ kind: string; metadata: { name: string; resourceVersion: string }; status: { dockerImageRepository: string; tags: { tag: string; items: { image: string; dockerImageReference: string }[] }[] } }>(
       'GET',
       `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams/web`,
     );
@@ -64,6 +65,9 @@ describe('a tag change flows from an ImageStreamMapping to a signed webhook', ()
       data: { namespace, imageStream: 'web', tag: 'latest', previous: null, cause: 'push', generation: 1 },
     });
     expect(events[1].data.previous).toEqual(events[0].data.current);
+    // The event names the stream's resourceVersion after the change, so consumers can order and dedupe.
+    expect(events[1].data.resourceVersion).toBe(stream.body.metadata.resourceVersion);
+    expect(Number(events[0].data.resourceVersion)).toBeLessThan(Number(events[1].data.resourceVersion));
     expect(moveOne.headers['webhook-id']).toBe(events[0].id);
     expect(moveTwo.headers['webhook-id']).toBe(events[1].id);
   });
@@ -77,6 +81,11 @@ describe('a tag change flows from an ImageStreamMapping to a signed webhook', ()
       return list.body.items.length === 2 && list.body.items.every((item) => item.outcome === 'succeeded') ? list.body.items : undefined;
     }, 'both deliveries to succeed');
     for (const delivery of deliveries) expect(delivery.attempts.map((attempt) => attempt.statusCode)).toEqual([200]);
+  });
+
+  it('answers 404 when deleting a subscription that does not exist', async () => {
+    const missing = await api<{ code: number }>('DELETE', `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/webhooksubscriptions/nobody`);
+    expect(missing.status).toBe(404);
   });
 
   it('does not show the signing secret again after creation', async () => {

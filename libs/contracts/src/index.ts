@@ -21,3 +21,5 @@ export * from './api/image-stream-tag';
 export * from './requests/image-stream-requests';
 export * from './events/image/tag-deleted.v1';
 export * from './events/image/image-stream-deleted.v1';
+export * from './api/image';
+export * from './requests/image-read-requests';

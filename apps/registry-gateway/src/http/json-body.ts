@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Statuses, StatusError } from '@imagestreams/contracts';
 
-/** The only body format the API reads today; YAML and merge-patch can join this list later. */
-export const ACCEPTED_MEDIA_TYPES: readonly string[] = ['application/json'];
+/** JSON, and JSON merge patches (RFC 7386) for PATCH; YAML can join this list later. */
+export const ACCEPTED_MEDIA_TYPES: readonly string[] = ['application/json', 'application/merge-patch+json'];
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 

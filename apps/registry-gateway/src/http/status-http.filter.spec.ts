@@ -90,7 +90,7 @@ describe('StatusHttpFilter over HTTP', () => {
     const response = await request(gateway.http).put('/api/v1/namespaces/demo').set('Content-Type', 'application/json').send('{}');
 
     expect(response.status).toBe(405);
-    expect(response.headers.allow).toBe('GET, HEAD');
+    expect(response.headers.allow).toBe('DELETE, GET, HEAD');
     expect(response.body).toMatchObject({ ...STATUS_ENVELOPE, reason: 'MethodNotAllowed', code: 405 });
   });
 

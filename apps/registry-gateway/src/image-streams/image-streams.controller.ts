@@ -1,9 +1,19 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ImageRequests, ImageStreamResource, type ImageStream, type ImageStreamList } from '@imagestreams/contracts';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import {
+  ImageRequests,
+  ImageStreamInput,
+  ImageStreamRequests,
+  ImageStreamResource,
+  Statuses,
+  StatusError,
+  type ImageStream,
+  type ImageStreamList,
+  type Status,
+} from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
-import { assertAddressable, assertReadableNamespace } from '../http/edge-validation';
+import { assertAddressable, assertBodyNamespace, assertReadableNamespace, assertWritableNamespace, validBody } from '../http/edge-validation';
 
-/** Reads of `image.openshift.io/v1` image streams; stream-service answers them. */
+/** `image.openshift.io/v1` image streams; stream-service owns them and answers every call. */
 @Controller('apis/image.openshift.io/v1')
 export class ImageStreamsController {
   constructor(private readonly owners: OwnerClient) {}
@@ -24,5 +34,46 @@ export class ImageStreamsController {
   get(@Param('namespace') namespace: string, @Param('name') name: string): Promise<ImageStream> {
     assertAddressable(ImageStreamResource, namespace, name);
     return this.owners.request(ImageRequests.getImageStream, { namespace, name });
+  }
+
+  @Post('namespaces/:namespace/imagestreams')
+  @HttpCode(201)
+  create(@Param('namespace') namespace: string, @Body() body: unknown): Promise<ImageStream> {
+    assertWritableNamespace(namespace);
+    assertBodyNamespace(body, namespace);
+    const imageStream = validBody(ImageStreamInput, ImageStreamResource, body);
+    return this.owners.request(ImageStreamRequests.create, { namespace, imageStream });
+  }
+
+  /** Replace; `metadata.resourceVersion` makes it conditional (409 when stale). */
+  @Put('namespaces/:namespace/imagestreams/:name')
+  update(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown): Promise<ImageStream> {
+    assertAddressable(ImageStreamResource, namespace, name);
+    assertBodyNamespace(body, namespace);
+    const imageStream = validBody(ImageStreamInput, ImageStreamResource, body);
+    return this.owners.request(ImageStreamRequests.update, { namespace, name, imageStream });
+  }
+
+  /** JSON merge patch only (`application/merge-patch+json`, or plain JSON read the same way). */
+  @Patch('namespaces/:namespace/imagestreams/:name')
+  patch(
+    @Param('namespace') namespace: string,
+    @Param('name') name: string,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+  ): Promise<ImageStream> {
+    assertAddressable(ImageStreamResource, namespace, name);
+    const mediaType = contentType?.split(';', 1)[0].trim().toLowerCase();
+    if (mediaType !== 'application/merge-patch+json' && mediaType !== 'application/json') {
+      throw new StatusError(Statuses.unsupportedMediaType('the patch type is not supported: only application/merge-patch+json is'));
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StatusError(Statuses.badRequest('a merge patch must be a JSON object'));
+    return this.owners.request(ImageStreamRequests.patch, { namespace, name, patch: body as Record<string, unknown> });
+  }
+
+  @Delete('namespaces/:namespace/imagestreams/:name')
+  delete(@Param('namespace') namespace: string, @Param('name') name: string): Promise<Status> {
+    assertAddressable(ImageStreamResource, namespace, name);
+    return this.owners.request(ImageStreamRequests.delete, { namespace, name });
   }
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { CreateNamespaceRequest, ImageRequests, NamespaceResource, type List, type Namespace } from '@imagestreams/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CreateNamespaceRequest, ImageRequests, ImageStreamRequests, NamespaceResource, type List, type Namespace, type Status } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { assertReadableNamespace, validBody } from '../http/edge-validation';
 
@@ -24,5 +24,12 @@ export class NamespacesController {
   get(@Param('name') name: string): Promise<Namespace> {
     assertReadableNamespace(name);
     return this.owners.request(ImageRequests.getNamespace, { name });
+  }
+
+  /** Deletes the namespace with its image streams (each announced by `imagestream.deleted`). */
+  @Delete(':name')
+  delete(@Param('name') name: string): Promise<Status> {
+    assertReadableNamespace(name);
+    return this.owners.request(ImageStreamRequests.deleteNamespace, { name, namespace: name });
   }
 }

@@ -1,9 +1,14 @@
 import {
   createCloudEvent,
   ImageStreamCreated,
+  ImageStreamDeleted,
   TagChanged,
+  TagDeleted,
+  type EventDefinition,
   type ImageStreamCreatedV1,
+  type ImageStreamDeletedV1,
   type TagChangedV1,
+  type TagDeletedV1,
 } from '@imagestreams/contracts';
 import type { OutboxEntry } from '@imagestreams/platform-messaging';
 
@@ -13,16 +18,14 @@ function streamSubject(namespace: string, imageStream: string, tag?: string): st
   return `namespaces/${namespace}/imagestreams/${imageStream}${tag === undefined ? '' : `:${tag}`}`;
 }
 
-export function tagChangedEntry(data: TagChangedV1): OutboxEntry {
+function entry(definition: EventDefinition, data: { namespace: string; imageStream: string; tag?: string }): OutboxEntry {
   return {
-    subject: TagChanged.subject,
-    event: createCloudEvent({ type: TagChanged.type, source: SOURCE, subject: streamSubject(data.namespace, data.imageStream, data.tag), data }),
+    subject: definition.subject,
+    event: createCloudEvent({ type: definition.type, source: SOURCE, subject: streamSubject(data.namespace, data.imageStream, data.tag), data }),
   };
 }
 
-export function imageStreamCreatedEntry(data: ImageStreamCreatedV1): OutboxEntry {
-  return {
-    subject: ImageStreamCreated.subject,
-    event: createCloudEvent({ type: ImageStreamCreated.type, source: SOURCE, subject: streamSubject(data.namespace, data.imageStream), data }),
-  };
-}
+export const tagChangedEntry = (data: TagChangedV1): OutboxEntry => entry(TagChanged, data);
+export const tagDeletedEntry = (data: TagDeletedV1): OutboxEntry => entry(TagDeleted, data);
+export const imageStreamCreatedEntry = (data: ImageStreamCreatedV1): OutboxEntry => entry(ImageStreamCreated, data);
+export const imageStreamDeletedEntry = (data: ImageStreamDeletedV1): OutboxEntry => entry(ImageStreamDeleted, data);

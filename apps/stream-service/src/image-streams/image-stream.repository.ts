@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { currentResourceVersion } from '@imagestreams/platform-persistence';
+import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { TagEvent } from '@imagestreams/domain-image';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -16,6 +16,14 @@ export interface ImageStreamRow {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   spec: Record<string, unknown>;
+  created_at: Date;
+}
+
+export interface ImageRow {
+  name: string;
+  docker_image_reference: string;
+  manifest_media_type: string | null;
+  metadata: Record<string, unknown> | null;
   created_at: Date;
 }
 
@@ -40,6 +48,11 @@ export class ImageStreamRepository {
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
+  }
+
+  /** For reads outside a transaction. */
+  manager(): EntityManager {
+    return this.dataSource.manager;
   }
 
   /**
@@ -71,19 +84,107 @@ export class ImageStreamRepository {
     return { stream: created, created: false };
   }
 
+  async lock(manager: EntityManager, namespace: string, name: string): Promise<ImageStreamRow | undefined> {
+    const rows: ImageStreamRow[] = await manager.query('SELECT * FROM image_streams WHERE namespace = $1 AND name = $2 FOR UPDATE', [namespace, name]);
+    return rows[0];
+  }
+
+  /** Inserts a new stream; 'exists' when the name is taken, 'no-namespace' when the namespace is missing. */
+  async insert(
+    manager: EntityManager,
+    row: { uid: string; namespace: string; name: string; labels: Record<string, string>; annotations: Record<string, string>; spec: Record<string, unknown> },
+  ): Promise<ImageStreamRow | 'exists' | 'no-namespace'> {
+    try {
+      const rows: ImageStreamRow[] = await manager.query(
+        `INSERT INTO image_streams (uid, namespace, name, labels, annotations, spec, generation, resource_version)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, nextval('resource_version_seq'))
+         ON CONFLICT (namespace, name) DO NOTHING RETURNING *`,
+        [row.uid, row.namespace, row.name, row.labels, row.annotations, row.spec],
+      );
+      return rows[0] ?? 'exists';
+    } catch (error) {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return 'no-namespace';
+      throw error;
+    }
+  }
+
+  async updateStream(
+    manager: EntityManager,
+    uid: string,
+    fields: { generation: number; labels: Record<string, string>; annotations: Record<string, string>; spec: Record<string, unknown> },
+  ): Promise<ImageStreamRow> {
+    const rows = returnedRows<ImageStreamRow>(await manager.query(
+      `UPDATE image_streams SET generation = $2, labels = $3, annotations = $4, spec = $5, resource_version = nextval('resource_version_seq')
+       WHERE uid = $1 RETURNING *`,
+      [uid, fields.generation, fields.labels, fields.annotations, fields.spec],
+    ));
+    return rows[0];
+  }
+
+  /** items[0] of every tag of a stream. */
+  async currentTagEvents(manager: EntityManager, streamUid: string): Promise<TagEventRow[]> {
+    return manager.query('SELECT DISTINCT ON (tag) * FROM tag_events WHERE image_stream_uid = $1 ORDER BY tag, id DESC', [streamUid]);
+  }
+
+  /** One tag's history, newest first. */
+  async tagHistory(manager: EntityManager, streamUid: string, tag: string): Promise<TagEventRow[]> {
+    return manager.query('SELECT * FROM tag_events WHERE image_stream_uid = $1 AND tag = $2 ORDER BY id DESC', [streamUid, tag]);
+  }
+
+  /** Every history entry of a stream (for ImageStreamImage lookups), newest first. */
+  async allTagEvents(manager: EntityManager, streamUid: string): Promise<TagEventRow[]> {
+    return manager.query('SELECT * FROM tag_events WHERE image_stream_uid = $1 ORDER BY id DESC', [streamUid]);
+  }
+
+  /** Keeps the newest `limit` entries of a tag; the current entry is always among them. */
+  async pruneTagHistory(manager: EntityManager, streamUid: string, tag: string, limit: number): Promise<void> {
+    await manager.query(
+      `DELETE FROM tag_events WHERE id IN (
+         SELECT id FROM tag_events WHERE image_stream_uid = $1 AND tag = $2 ORDER BY id DESC OFFSET $3)`,
+      [streamUid, tag, limit],
+    );
+  }
+
+  async deleteTagHistory(manager: EntityManager, streamUid: string, tag: string): Promise<void> {
+    await manager.query('DELETE FROM tag_events WHERE image_stream_uid = $1 AND tag = $2', [streamUid, tag]);
+  }
+
+  async deleteStream(manager: EntityManager, uid: string): Promise<void> {
+    await manager.query('DELETE FROM image_streams WHERE uid = $1', [uid]);
+  }
+
+  async streamsIn(manager: EntityManager, namespace: string): Promise<ImageStreamRow[]> {
+    return manager.query('SELECT * FROM image_streams WHERE namespace = $1 ORDER BY name FOR UPDATE', [namespace]);
+  }
+
+  async imageRow(manager: EntityManager, name: string): Promise<ImageRow | undefined> {
+    const rows: ImageRow[] = await manager.query('SELECT * FROM images WHERE name = $1', [name]);
+    return rows[0];
+  }
+
   async bumpResourceVersion(manager: EntityManager, uid: string): Promise<string> {
-    const rows: { resource_version: string }[] = await manager.query(
-      `UPDATE image_streams SET resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING resource_version`,
-      [uid],
+    const rows = returnedRows<{ resource_version: string }>(
+      await manager.query(`UPDATE image_streams SET resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING resource_version`, [uid]),
     );
     return String(rows[0].resource_version);
   }
 
-  async recordImage(manager: EntityManager, image: { name: string; dockerImageReference: string; manifestMediaType?: string; metadata?: Record<string, unknown> }): Promise<void> {
+  async recordImage(
+    manager: EntityManager,
+    image: { name: string; dockerImageReference: string; manifestMediaType?: string; metadata?: Record<string, unknown>; layers?: readonly object[]; manifests?: readonly object[] },
+  ): Promise<void> {
+    // Arrays go in as JSON text: the driver would otherwise send them as Postgres arrays.
     await manager.query(
-      `INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata) VALUES ($1, $2, $3, $4)
+      `INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (name) DO NOTHING`,
-      [image.name, image.dockerImageReference, image.manifestMediaType ?? null, image.metadata ?? null],
+      [
+        image.name,
+        image.dockerImageReference,
+        image.manifestMediaType ?? null,
+        image.metadata ?? null,
+        image.layers ? JSON.stringify(image.layers) : null,
+        image.manifests ? JSON.stringify(image.manifests) : null,
+      ],
     );
   }
 
@@ -92,11 +193,13 @@ export class ImageStreamRepository {
     return rows[0];
   }
 
-  async prependTagEvent(manager: EntityManager, streamUid: string, tag: string, event: TagEvent): Promise<void> {
-    await manager.query(
-      'INSERT INTO tag_events (image_stream_uid, tag, image, docker_image_reference, generation, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+  /** Returns the new row's id. */
+  async prependTagEvent(manager: EntityManager, streamUid: string, tag: string, event: TagEvent): Promise<string> {
+    const rows: { id: string }[] = await manager.query(
+      'INSERT INTO tag_events (image_stream_uid, tag, image, docker_image_reference, generation, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
       [streamUid, tag, event.image, event.dockerImageReference, event.generation, event.created],
     );
+    return String(rows[0].id);
   }
 
   async replaceTagEvent(manager: EntityManager, rowId: string, event: TagEvent): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { currentResourceVersion } from '@imagestreams/platform-persistence';
-import type { DataSource } from 'typeorm';
+import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface NamespaceRow {
   name: string;
@@ -31,6 +31,12 @@ export class NamespaceRepository {
   async find(name: string): Promise<NamespaceRow | undefined> {
     const rows: NamespaceRow[] = await this.dataSource.query('SELECT * FROM namespaces WHERE name = $1', [name]);
     return rows[0];
+  }
+
+  /** Streams and their history go with it (foreign keys cascade). */
+  async delete(manager: EntityManager, name: string): Promise<boolean> {
+    const rows = returnedRows(await manager.query('DELETE FROM namespaces WHERE name = $1 RETURNING name', [name]));
+    return rows.length > 0;
   }
 
   async list(): Promise<NamespaceRow[]> {

@@ -5,5 +5,6 @@ import { NamespacesRequests } from './namespaces.requests';
 @Module({
   controllers: [NamespacesRequests],
   providers: [NamespaceRepository],
+  exports: [NamespaceRepository],
 })
 export class NamespacesModule {}

@@ -12,10 +12,15 @@ export interface ApiResponse<T = unknown> {
 }
 
 /** JSON over real HTTP to the gateway. `rawBody` sends bytes as they are (for malformed-input tests). */
-export async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, options: { rawBody?: string } = {}): Promise<ApiResponse<T>> {
+export async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { rawBody?: string; contentType?: string } = {},
+): Promise<ApiResponse<T>> {
   const response = await fetch(`${gatewayUrl()}${path}`, {
     method,
-    headers: body === undefined && options.rawBody === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined && options.rawBody === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' },
     body: options.rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await response.text();

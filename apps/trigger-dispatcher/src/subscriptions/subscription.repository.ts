@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { currentResourceVersion } from '@imagestreams/platform-persistence';
+import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { WebhookSubscriptionSpec } from '@imagestreams/contracts';
 import type { DataSource } from 'typeorm';
 
@@ -51,7 +51,7 @@ export class SubscriptionRepository {
   }
 
   async delete(namespace: string, name: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('DELETE FROM webhook_subscriptions WHERE namespace = $1 AND name = $2 RETURNING uid', [namespace, name]);
+    const rows = returnedRows(await this.dataSource.query('DELETE FROM webhook_subscriptions WHERE namespace = $1 AND name = $2 RETURNING uid', [namespace, name]));
     return rows.length > 0;
   }
 

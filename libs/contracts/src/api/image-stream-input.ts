@@ -61,7 +61,8 @@ export class TagReferencePolicyInput {
 }
 
 export class TagReferenceInput {
-  @IsDefined()
+  /** Required in a stream's spec (the owner checks); an ImageStreamTag write takes it from the URL. */
+  @IsOptional()
   @IsString()
   @MaxLength(256)
   name: string;

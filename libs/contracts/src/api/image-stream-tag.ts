@@ -14,7 +14,8 @@ export interface ImageStreamTag {
   generation: number;
   conditions?: TagEventCondition[];
   lookupPolicy: { local: boolean };
-  image: {
+  /** Absent while the tag has no current image (e.g. an import is pending). */
+  image?: {
     metadata: { name: string; creationTimestamp?: string };
     dockerImageReference: string;
     dockerImageMetadata?: Record<string, unknown>;

@@ -35,6 +35,7 @@ export interface StatusCause {
 
 export interface StatusDetails {
   name?: string;
+  uid?: string;
   group?: string;
   kind?: string;
   causes?: StatusCause[];

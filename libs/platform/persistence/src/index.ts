@@ -3,3 +3,4 @@ export * from './persistence.module';
 export * from './resource-version';
 export * from './group-rows';
 export * from './micro-batcher';
+export * from './returned-rows';

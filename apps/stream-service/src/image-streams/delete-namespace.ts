@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { NamespaceResource, Statuses, StatusError, successStatus, type DeleteCommand, type Status } from '@imagestreams/contracts';
+import { appendToOutbox } from '@imagestreams/platform-messaging';
+import { NamespaceRepository } from '../namespaces/namespace.repository';
+import { StreamWriter } from '../stream-writes/stream-writer';
+import { ANONYMOUS_ACTOR } from './actor';
+import { imageStreamDeletedEntry } from './image-events';
+import { ImageStreamRepository } from './image-stream.repository';
+
+/** DELETE /api/v1/namespaces/{name}: its streams go with it, each announced by `imagestream.deleted`. */
+@Injectable()
+export class DeleteNamespace {
+  constructor(
+    private readonly streams: ImageStreamRepository,
+    private readonly writer: StreamWriter,
+    private readonly namespaces: NamespaceRepository,
+  ) {}
+
+  async execute(command: DeleteCommand): Promise<Status> {
+    const actor = command.actor ?? ANONYMOUS_ACTOR;
+    await this.streams.transaction(async (manager) => {
+      const streams = await this.streams.streamsIn(manager, command.name);
+      if (!(await this.namespaces.delete(manager, command.name))) throw new StatusError(Statuses.notFound(NamespaceResource, command.name));
+      await appendToOutbox(
+        manager,
+        streams.map((stream) => imageStreamDeletedEntry({ namespace: stream.namespace, imageStream: stream.name, uid: stream.uid, actor })),
+      );
+    });
+    this.writer.published();
+    return successStatus(200, { name: command.name, group: '', kind: NamespaceResource.resource });
+  }
+}

@@ -1,0 +1,20 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ImageStreamResource, Statuses, StatusError, type ImageStream } from '@imagestreams/contracts';
+import { STREAM_SETTINGS, type StreamSettings } from '../stream-writes/stream-settings';
+import { ImageStreamRepository } from './image-stream.repository';
+import { imageStreamView } from './image-stream.view';
+
+/** Reads a stream as the API shows it (after a write has committed, or for GET). */
+@Injectable()
+export class ImageStreamQueries {
+  constructor(
+    private readonly streams: ImageStreamRepository,
+    @Inject(STREAM_SETTINGS) private readonly settings: StreamSettings,
+  ) {}
+
+  async get(namespace: string, name: string): Promise<ImageStream> {
+    const stream = await this.streams.find(namespace, name);
+    if (!stream) throw new StatusError(Statuses.notFound(ImageStreamResource, name));
+    return imageStreamView(stream, await this.streams.tagEvents([stream.uid]), this.settings.hosts);
+  }
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TagChangedV1 } from '@imagestreams/contracts';
+import { addTagEvent, tagsTracking, type SpecTag, type TagEvent } from '@imagestreams/domain-image';
+import { appendToOutbox, OutboxRelay } from '@imagestreams/platform-messaging';
+import type { EntityManager } from 'typeorm';
+import { tagChangedEntry } from '../image-streams/image-events';
+import { ImageStreamRepository, toTagEvent, type ImageStreamRow } from '../image-streams/image-stream.repository';
+import { STREAM_SETTINGS, type StreamSettings } from './stream-settings';
+import type { StreamWrite, TagMove } from './stream-write';
+
+/**
+ * The one way tag history changes: every writer (mapping, spec resolution, rollback) records tag
+ * events through here, so OpenShift's history rules, alias following, the history limit and the
+ * `tag.changed` events are applied the same way for all of them.
+ */
+@Injectable()
+export class StreamWriter {
+  constructor(
+    private readonly streams: ImageStreamRepository,
+    private readonly relay: OutboxRelay,
+    @Inject(STREAM_SETTINGS) private readonly settings: StreamSettings,
+  ) {}
+
+  /** Starts a write of a stream whose row the caller has locked (or just inserted). */
+  begin(manager: EntityManager, stream: ImageStreamRow, actor: string): StreamWrite {
+    return {
+      manager,
+      stream,
+      here: { namespace: stream.namespace, stream: stream.name },
+      specTags: ((stream.spec as { tags?: SpecTag[] }).tags ?? []) as SpecTag[],
+      current: new Map(),
+      moves: [],
+      entries: [],
+      dirty: false,
+      actor,
+    };
+  }
+
+  /** The tag's current event as this write sees it (its own changes included). */
+  async currentOf(write: StreamWrite, tag: string): Promise<{ id: string; event: TagEvent } | undefined> {
+    if (!write.current.has(tag)) {
+      const row = await this.streams.currentTagEvent(write.manager, write.stream.uid, tag);
+      write.current.set(tag, row ? { id: String(row.id), event: toTagEvent(row) } : null);
+    }
+    return write.current.get(tag) ?? undefined;
+  }
+
+  /**
+   * Makes `event` the tag's current image (OpenShift's §3 collapse rules), then gives the same event
+   * to every tag of this stream that tracks it (aliases), and to their trackers in turn.
+   */
+  async record(write: StreamWrite, tag: string, event: TagEvent, cause: TagMove['cause'], reason?: string): Promise<void> {
+    const queue: { tag: string; cause: TagMove['cause'] }[] = [{ tag, cause }];
+    const visited = new Set<string>();
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      if (visited.has(next.tag)) continue;
+      visited.add(next.tag);
+      const existing = await this.currentOf(write, next.tag);
+      const change = addTagEvent(existing ? [existing.event] : [], event);
+      if (!change.changed) continue;
+      const top = change.history[0];
+      let id = existing?.id;
+      if (change.kind === 'prepended' || !id) {
+        id = await this.streams.prependTagEvent(write.manager, write.stream.uid, next.tag, top);
+        if (this.settings.historyLimit > 0) await this.streams.pruneTagHistory(write.manager, write.stream.uid, next.tag, this.settings.historyLimit);
+      } else {
+        await this.streams.replaceTagEvent(write.manager, id, top);
+      }
+      write.current.set(next.tag, { id, event: top });
+      write.dirty = true;
+      const previous = existing?.event;
+      if (!previous || previous.image !== top.image || previous.dockerImageReference !== top.dockerImageReference) {
+        write.moves.push({ tag: next.tag, previous, current: top, cause: next.cause, reason: next.tag === tag ? reason : undefined });
+      }
+      for (const alias of tagsTracking(write.specTags, next.tag, write.here)) queue.push({ tag: alias, cause: 'alias' });
+    }
+  }
+
+  /**
+   * Moves the stream's resourceVersion if anything changed and appends the write's events to the
+   * outbox, in the caller's transaction. Returns the stream's resourceVersion after the write.
+   * Call `published()` after the transaction commits.
+   */
+  async finish(write: StreamWrite): Promise<string> {
+    const resourceVersion = write.dirty ? await this.streams.bumpResourceVersion(write.manager, write.stream.uid) : String(write.stream.resource_version);
+    const tagEntries = write.moves.map((move) => {
+      const data: TagChangedV1 = {
+        namespace: write.here.namespace,
+        imageStream: write.here.stream,
+        tag: move.tag,
+        previous: move.previous ? { image: move.previous.image, dockerImageReference: move.previous.dockerImageReference } : null,
+        current: { image: move.current.image, dockerImageReference: move.current.dockerImageReference },
+        generation: move.current.generation,
+        cause: move.cause,
+        actor: write.actor,
+        resourceVersion,
+        ...(move.reason ? { reason: move.reason } : {}),
+      };
+      return tagChangedEntry(data);
+    });
+    await appendToOutbox(write.manager, [...write.entries, ...tagEntries]);
+    return resourceVersion;
+  }
+
+  /** After commit: let the relay publish right away rather than at its next poll. */
+  published(): void {
+    this.relay.kick();
+  }
+}
