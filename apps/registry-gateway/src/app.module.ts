@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { platformModules } from '@imagestreams/platform-bootstrap';
 import { RouteCatalog } from './http/route-catalog';
+import { ImageStreamWatcher } from './watch/image-stream-watcher';
 import { ImageStreamMappingsController } from './image-streams/image-stream-mappings.controller';
 import { ImageStreamTagsController } from './image-streams/image-stream-tags.controller';
 import { ImageStreamsController } from './image-streams/image-streams.controller';
@@ -25,7 +26,7 @@ export class AppModule {
         DiscoveryModule,
       ],
       controllers: [NamespacesController, ImageStreamsController, ImageStreamTagsController, ImageStreamMappingsController, WebhookSubscriptionsController, ImagesController, ImageStreamImagesController],
-      providers: [RouteCatalog],
+      providers: [RouteCatalog, ImageStreamWatcher],
     };
   }
 }

@@ -21,4 +21,9 @@ export class StreamServiceConfig extends BaseServiceConfig {
   @IsInt()
   @Min(0)
   TAG_HISTORY_LIMIT = 0;
+
+  /** How long watches can resume from an old resourceVersion (older → 410 Expired, re-list). */
+  @IsInt()
+  @Min(1)
+  WATCH_RETENTION_MINUTES = 60;
 }

@@ -23,3 +23,4 @@ export * from './events/image/tag-deleted.v1';
 export * from './events/image/image-stream-deleted.v1';
 export * from './api/image';
 export * from './requests/image-read-requests';
+export * from './requests/image-stream-watch-requests';

@@ -34,11 +34,20 @@ export const RequestSubjects = {
   imageStreamImageGet: 'imagestreams.req.image.imagestreamimage.get.v1',
   imageGet: 'imagestreams.req.image.image.get.v1',
   imageList: 'imagestreams.req.image.image.list.v1',
+  imageStreamChanges: 'imagestreams.req.image.imagestream.changes.v1',
   webhookSubscriptionCreate: 'imagestreams.req.trigger.webhooksubscription.create.v1',
   webhookSubscriptionGet: 'imagestreams.req.trigger.webhooksubscription.get.v1',
   webhookSubscriptionList: 'imagestreams.req.trigger.webhooksubscription.list.v1',
   webhookSubscriptionDelete: 'imagestreams.req.trigger.webhooksubscription.delete.v1',
   webhookDeliveryList: 'imagestreams.req.trigger.webhookdelivery.list.v1',
+} as const;
+
+/**
+ * Best-effort wake-ups on core NATS (`ntf` = notification: may be lost, carries no state). Watchers
+ * re-read the owner's change log when one arrives, and poll it anyway, so a lost one only delays.
+ */
+export const NotificationSubjects = {
+  imageStreamsChanged: 'imagestreams.ntf.image.imagestreams.changed.v1',
 } as const;
 
 export type RequestSubject = (typeof RequestSubjects)[keyof typeof RequestSubjects];

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ImageRequests,
   ImageStreamInput,
@@ -11,23 +12,46 @@ import {
   type Status,
 } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
+import { listOptions, type ListOptions } from '../http/list-options';
+import { ImageStreamWatcher } from '../watch/image-stream-watcher';
 import { assertAddressable, assertBodyNamespace, assertReadableNamespace, assertWritableNamespace, validBody } from '../http/edge-validation';
+
+/** The parts of Express's response used here (its types are not a dependency of this project). */
+type ExpressResponse = ServerResponse & { status(code: number): { json(body: unknown): void } };
 
 /** `image.openshift.io/v1` image streams; stream-service owns them and answers every call. */
 @Controller('apis/image.openshift.io/v1')
 export class ImageStreamsController {
-  constructor(private readonly owners: OwnerClient) {}
+  constructor(
+    private readonly owners: OwnerClient,
+    private readonly watcher: ImageStreamWatcher,
+  ) {}
 
-  /** Across all namespaces, as `oc get is -A` asks. */
+  /** Across all namespaces, as `oc get is -A` asks; `?watch=true` streams changes. */
   @Get('imagestreams')
-  listAll(): Promise<ImageStreamList> {
-    return this.owners.request(ImageRequests.listImageStreams, {});
+  listAll(@Query() query: Record<string, unknown>, @Req() request: IncomingMessage, @Res() response: ExpressResponse): Promise<void> {
+    return this.listOrWatch(undefined, listOptions(query), request, response);
   }
 
   @Get('namespaces/:namespace/imagestreams')
-  list(@Param('namespace') namespace: string): Promise<ImageStreamList> {
+  list(@Param('namespace') namespace: string, @Query() query: Record<string, unknown>, @Req() request: IncomingMessage, @Res() response: ExpressResponse): Promise<void> {
     assertReadableNamespace(namespace);
-    return this.owners.request(ImageRequests.listImageStreams, { namespace });
+    return this.listOrWatch(namespace, listOptions(query), request, response);
+  }
+
+  /** The raw response is needed for watches; plain lists are answered the same way for symmetry. */
+  private async listOrWatch(namespace: string | undefined, options: ListOptions, request: IncomingMessage, response: ExpressResponse): Promise<void> {
+    if (options.watch) {
+      await this.watcher.serve(request, response, { namespace, labelSelector: options.labelSelector, resourceVersion: options.resourceVersion, timeoutSeconds: options.timeoutSeconds });
+      return;
+    }
+    const list: ImageStreamList = await this.owners.request(ImageRequests.listImageStreams, {
+      namespace,
+      labelSelector: options.labelSelector,
+      limit: options.limit,
+      continue: options.continue,
+    });
+    response.status(200).json(list);
   }
 
   @Get('namespaces/:namespace/imagestreams/:name')

@@ -62,13 +62,14 @@ export class CreateImageStreamMapping {
       if (created) {
         write.entries.push(imageStreamCreatedEntry({ namespace, imageStream: streamName, uid: stream.uid, actor }));
         write.dirty = true;
+        write.watchType = 'ADDED';
       }
       const event = { created: new Date().toISOString(), dockerImageReference: reference, image: digest, generation: Number(stream.generation) };
       await this.writer.record(write, mapping.tag, event, 'push');
       await this.writer.finish(write);
     });
 
-    this.writer.published();
+    this.writer.published(namespace);
     return successStatus(201);
   }
 }

@@ -43,12 +43,14 @@ export class CreateImageStream {
       if (inserted === 'exists') throw new StatusError(Statuses.alreadyExists(ImageStreamResource, name));
       if (inserted === 'no-namespace') throw new StatusError(Statuses.notFound(NamespaceResource, namespace));
       const write = this.writer.begin(manager, inserted, actor);
+      write.watchType = 'ADDED';
+      write.dirty = true;
       write.entries.push(imageStreamCreatedEntry({ namespace, imageStream: name, uid: inserted.uid, actor }));
       const causes = await this.resolver.resolve(write, changed);
       if (causes.length) throw new StatusError(Statuses.invalid(ImageStreamResource, name, causes));
       await this.writer.finish(write);
     });
-    this.writer.published();
+    this.writer.published(namespace);
     return this.queries.get(namespace, name);
   }
 }

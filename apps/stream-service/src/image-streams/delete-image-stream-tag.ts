@@ -55,7 +55,7 @@ export class DeleteImageStreamTag {
         }),
       ]);
     });
-    this.writer.published();
+    this.writer.published(namespace);
     return successStatus(200, { name, group: ImageStreamTagResource.group, kind: ImageStreamTagResource.resource });
   }
 }

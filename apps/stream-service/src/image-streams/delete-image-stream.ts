@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ImageStreamResource, Statuses, StatusError, successStatus, type DeleteCommand, type Status } from '@imagestreams/contracts';
 import { appendToOutbox } from '@imagestreams/platform-messaging';
 import { StreamWriter } from '../stream-writes/stream-writer';
+import { WatchLogRepository } from '../watch/watch-log.repository';
 import { ANONYMOUS_ACTOR } from './actor';
 import { imageStreamDeletedEntry } from './image-events';
 import { ImageStreamRepository } from './image-stream.repository';
@@ -12,6 +13,7 @@ export class DeleteImageStream {
   constructor(
     private readonly streams: ImageStreamRepository,
     private readonly writer: StreamWriter,
+    private readonly watchLog: WatchLogRepository,
   ) {}
 
   async execute(command: DeleteCommand): Promise<Status> {
@@ -21,10 +23,11 @@ export class DeleteImageStream {
       const stream = await this.streams.lock(manager, namespace, name);
       if (!stream) throw new StatusError(Statuses.notFound(ImageStreamResource, name));
       await this.streams.deleteStream(manager, stream.uid);
+      await this.watchLog.append(manager, { resourceVersion: await this.streams.nextResourceVersion(manager), namespace, name, uid: stream.uid, type: 'DELETED', labels: stream.labels });
       await appendToOutbox(manager, [imageStreamDeletedEntry({ namespace, imageStream: name, uid: stream.uid, actor })]);
       return stream.uid;
     });
-    this.writer.published();
+    this.writer.published(namespace);
     return successStatus(200, { name, group: ImageStreamResource.group, kind: ImageStreamResource.resource, uid });
   }
 }

@@ -3,6 +3,7 @@ import { NamespaceResource, Statuses, StatusError, successStatus, type DeleteCom
 import { appendToOutbox } from '@imagestreams/platform-messaging';
 import { NamespaceRepository } from '../namespaces/namespace.repository';
 import { StreamWriter } from '../stream-writes/stream-writer';
+import { WatchLogRepository } from '../watch/watch-log.repository';
 import { ANONYMOUS_ACTOR } from './actor';
 import { imageStreamDeletedEntry } from './image-events';
 import { ImageStreamRepository } from './image-stream.repository';
@@ -14,6 +15,7 @@ export class DeleteNamespace {
     private readonly streams: ImageStreamRepository,
     private readonly writer: StreamWriter,
     private readonly namespaces: NamespaceRepository,
+    private readonly watchLog: WatchLogRepository,
   ) {}
 
   async execute(command: DeleteCommand): Promise<Status> {
@@ -21,12 +23,22 @@ export class DeleteNamespace {
     await this.streams.transaction(async (manager) => {
       const streams = await this.streams.streamsIn(manager, command.name);
       if (!(await this.namespaces.delete(manager, command.name))) throw new StatusError(Statuses.notFound(NamespaceResource, command.name));
+      for (const stream of streams) {
+        await this.watchLog.append(manager, {
+          resourceVersion: await this.streams.nextResourceVersion(manager),
+          namespace: stream.namespace,
+          name: stream.name,
+          uid: stream.uid,
+          type: 'DELETED',
+          labels: stream.labels,
+        });
+      }
       await appendToOutbox(
         manager,
         streams.map((stream) => imageStreamDeletedEntry({ namespace: stream.namespace, imageStream: stream.name, uid: stream.uid, actor })),
       );
     });
-    this.writer.published();
+    this.writer.published(command.name);
     return successStatus(200, { name: command.name, group: '', kind: NamespaceResource.resource });
   }
 }

@@ -1,8 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
-import type { TagEvent } from '@imagestreams/domain-image';
+import type { LabelSelector, TagEvent } from '@imagestreams/domain-image';
 import type { DataSource, EntityManager } from 'typeorm';
+
+/** One label requirement as SQL over the `labels` jsonb column (values always bound as parameters). */
+function labelCondition(requirement: LabelSelector['requirements'][number], param: (value: unknown) => string): string {
+  const key = param(requirement.key);
+  switch (requirement.operator) {
+    case 'equals':
+      return `labels ->> ${key} = ${param(requirement.values[0])}`;
+    case 'notEquals':
+      return `labels ->> ${key} IS DISTINCT FROM ${param(requirement.values[0])}`;
+    case 'in':
+      return `labels ->> ${key} = ANY(${param(requirement.values)}::text[])`;
+    case 'notIn':
+      return `NOT coalesce(labels ->> ${key} = ANY(${param(requirement.values)}::text[]), false)`;
+    case 'exists':
+      return `labels ? ${key}`;
+    case 'doesNotExist':
+      return `NOT labels ? ${key}`;
+  }
+}
 
 /** Postgres SQLSTATE for a foreign key violation. */
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -162,6 +181,11 @@ export class ImageStreamRepository {
     return rows[0];
   }
 
+  async nextResourceVersion(manager: EntityManager): Promise<string> {
+    const rows: { rv: string }[] = await manager.query(`SELECT nextval('resource_version_seq') AS rv`);
+    return String(rows[0].rv);
+  }
+
   async bumpResourceVersion(manager: EntityManager, uid: string): Promise<string> {
     const rows = returnedRows<{ resource_version: string }>(
       await manager.query(`UPDATE image_streams SET resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING resource_version`, [uid]),
@@ -216,10 +240,27 @@ export class ImageStreamRepository {
     return rows[0];
   }
 
-  async list(namespace?: string): Promise<ImageStreamRow[]> {
-    return namespace === undefined
-      ? this.dataSource.query('SELECT * FROM image_streams ORDER BY namespace, name')
-      : this.dataSource.query('SELECT * FROM image_streams WHERE namespace = $1 ORDER BY name', [namespace]);
+  /**
+   * One page of streams in (namespace, name) order after `after`, filtered by a label selector in
+   * SQL so pages stay full. Asks for one row more than `limit` so the caller knows whether more follow.
+   */
+  async list(options: { namespace?: string; selector?: LabelSelector; after?: { namespace: string; name: string }; limit?: number }): Promise<ImageStreamRow[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (options.namespace !== undefined) where.push(`namespace = ${param(options.namespace)}`);
+    if (options.after) where.push(`(namespace, name) > (${param(options.after.namespace)}, ${param(options.after.name)})`);
+    for (const requirement of options.selector?.requirements ?? []) where.push(labelCondition(requirement, param));
+    const limit = options.limit === undefined ? '' : ` LIMIT ${param(options.limit + 1)}`;
+    return this.dataSource.query(`SELECT * FROM image_streams${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY namespace, name${limit}`, values);
+  }
+
+  async byUids(uids: string[]): Promise<ImageStreamRow[]> {
+    if (uids.length === 0) return [];
+    return this.dataSource.query('SELECT * FROM image_streams WHERE uid = ANY($1::uuid[])', [uids]);
   }
 
   /** Tag history of the given streams, newest first within each tag. */

@@ -14,11 +14,16 @@ import { ImageStreamRepository } from './image-stream.repository';
 import { ImageStreamTagsRequests } from './image-stream-tags.requests';
 import { ImageStreamWritesRequests } from './image-stream-writes.requests';
 import { ImageStreamsRequests } from './image-streams.requests';
+import { ListImageStreams } from './list-image-streams';
 import { PatchImageStream } from './patch-image-stream';
 import { PutImageStreamTag } from './put-image-stream-tag';
 import { REGISTRY_HOSTS } from './registry-hosts';
 import { RollbackImageStreamTag } from './rollback-image-stream-tag';
 import { UpdateImageStream } from './update-image-stream';
+import { ImageStreamChangesQueryHandler } from '../watch/image-stream-changes';
+import { WatchLogPruner } from '../watch/watch-log-pruner';
+import { WatchLogRepository } from '../watch/watch-log.repository';
+import { WatchRequests } from '../watch/watch.requests';
 
 @Module({})
 export class ImageStreamsModule {
@@ -26,7 +31,7 @@ export class ImageStreamsModule {
     return {
       module: ImageStreamsModule,
       imports: [NamespacesModule],
-      controllers: [ImageStreamsRequests, ImageStreamWritesRequests, ImageStreamTagsRequests],
+      controllers: [ImageStreamsRequests, ImageStreamWritesRequests, ImageStreamTagsRequests, WatchRequests],
       providers: [
         { provide: STREAM_SETTINGS, useValue: settings },
         { provide: REGISTRY_HOSTS, useValue: settings.hosts },
@@ -34,6 +39,7 @@ export class ImageStreamsModule {
         StreamWriter,
         SpecResolver,
         ImageStreamQueries,
+        ListImageStreams,
         ImageStreamTagQueries,
         CreateImageStreamMapping,
         CreateImageStream,
@@ -44,6 +50,9 @@ export class ImageStreamsModule {
         PutImageStreamTag,
         DeleteImageStreamTag,
         RollbackImageStreamTag,
+        WatchLogRepository,
+        ImageStreamChangesQueryHandler,
+        WatchLogPruner,
       ],
       exports: [ImageStreamRepository, REGISTRY_HOSTS, STREAM_SETTINGS],
     };

@@ -36,7 +36,7 @@ export class PatchImageStream {
       if (!input.ok) throw new StatusError(Statuses.invalid(ImageStreamResource, name, input.causes));
       await this.update.apply(manager, stream, input.value, command.actor ?? ANONYMOUS_ACTOR);
     });
-    this.writer.published();
+    this.writer.published(namespace);
     return this.queries.get(namespace, name);
   }
 }

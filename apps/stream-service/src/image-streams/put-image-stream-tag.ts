@@ -69,9 +69,9 @@ export class PutImageStreamTag {
         },
         spec: { ...(stream.spec as object), tags: [...specTags.filter((candidate) => candidate.name !== tag), replacement] as TagReferenceInput[] },
       };
-      await this.update.apply(manager, stream, streamInput, actor, created ? [imageStreamCreatedEntry({ namespace, imageStream: streamName, uid: stream.uid, actor })] : []);
+      await this.update.apply(manager, stream, streamInput, actor, created ? [imageStreamCreatedEntry({ namespace, imageStream: streamName, uid: stream.uid, actor })] : [], created ? 'ADDED' : 'MODIFIED');
     });
-    this.writer.published();
+    this.writer.published(namespace);
     return this.queries.afterWrite(namespace, name);
   }
 }

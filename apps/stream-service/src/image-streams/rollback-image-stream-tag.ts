@@ -56,7 +56,7 @@ export class RollbackImageStreamTag {
       );
       await this.writer.finish(write);
     });
-    this.writer.published();
+    this.writer.published(namespace);
     return this.queries.get(namespace, name);
   }
 }

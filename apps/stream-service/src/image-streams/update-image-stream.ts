@@ -42,12 +42,12 @@ export class UpdateImageStream {
       if (!stream) throw new StatusError(Statuses.notFound(ImageStreamResource, name));
       await this.apply(manager, stream, command.imageStream, command.actor ?? ANONYMOUS_ACTOR);
     });
-    this.writer.published();
+    this.writer.published(namespace);
     return this.queries.get(namespace, name);
   }
 
   /** The update itself, for a stream the caller has locked in `manager`'s transaction. */
-  async apply(manager: EntityManager, stream: ImageStreamRow, input: ImageStreamInput, actor: string, extraEntries: OutboxEntry[] = []): Promise<void> {
+  async apply(manager: EntityManager, stream: ImageStreamRow, input: ImageStreamInput, actor: string, extraEntries: OutboxEntry[] = [], watchType: 'ADDED' | 'MODIFIED' = 'MODIFIED'): Promise<void> {
     const here = { namespace: stream.namespace, stream: stream.name };
     assertSameNamespace(input.metadata.namespace, stream.namespace);
     if (input.metadata.resourceVersion && input.metadata.resourceVersion !== String(stream.resource_version)) {
@@ -72,6 +72,9 @@ export class UpdateImageStream {
     });
     const write = this.writer.begin(manager, updated, actor);
     write.entries.push(...extraEntries);
+    // The stream row itself changed (labels, spec, generation): watchers must hear of it.
+    write.dirty = true;
+    write.watchType = watchType;
     const causes = await this.resolver.resolve(write, changed);
     if (causes.length) throw new StatusError(Statuses.invalid(ImageStreamResource, stream.name, causes));
     await this.writer.finish(write);

@@ -6,4 +6,6 @@ export interface StreamSettings {
   hosts: RegistryHosts;
   /** History entries kept per tag; 0 keeps everything (OpenShift's behaviour). */
   historyLimit: number;
+  /** How long `?watch=true&resourceVersion=N` can resume from N. */
+  watchRetentionMs: number;
 }

@@ -30,7 +30,9 @@ export interface StreamWrite {
   moves: TagMove[];
   /** Other events of this write (stream created/deleted, tag deleted), data without resourceVersion. */
   entries: OutboxEntry[];
-  /** Something in the stream changed, so its resourceVersion must move. */
+  /** Something in the stream changed, so its resourceVersion must move (and watchers hear of it). */
   dirty: boolean;
+  /** How watchers see this write: ADDED when it created the stream. */
+  watchType: 'ADDED' | 'MODIFIED';
   actor: string;
 }

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TagChangedV1 } from '@imagestreams/contracts';
+import { NotificationSubjects, type TagChangedV1 } from '@imagestreams/contracts';
 import { addTagEvent, tagsTracking, type SpecTag, type TagEvent } from '@imagestreams/domain-image';
-import { appendToOutbox, OutboxRelay } from '@imagestreams/platform-messaging';
+import { appendToOutbox, InjectNatsConnection, OutboxRelay } from '@imagestreams/platform-messaging';
+import type { NatsConnection } from 'nats';
 import type { EntityManager } from 'typeorm';
 import { tagChangedEntry } from '../image-streams/image-events';
 import { ImageStreamRepository, toTagEvent, type ImageStreamRow } from '../image-streams/image-stream.repository';
+import { WatchLogRepository } from '../watch/watch-log.repository';
 import { STREAM_SETTINGS, type StreamSettings } from './stream-settings';
 import type { StreamWrite, TagMove } from './stream-write';
 
@@ -18,6 +20,8 @@ export class StreamWriter {
   constructor(
     private readonly streams: ImageStreamRepository,
     private readonly relay: OutboxRelay,
+    private readonly watchLog: WatchLogRepository,
+    @InjectNatsConnection() private readonly connection: NatsConnection,
     @Inject(STREAM_SETTINGS) private readonly settings: StreamSettings,
   ) {}
 
@@ -32,6 +36,7 @@ export class StreamWriter {
       moves: [],
       entries: [],
       dirty: false,
+      watchType: 'MODIFIED',
       actor,
     };
   }
@@ -83,6 +88,16 @@ export class StreamWriter {
    */
   async finish(write: StreamWrite): Promise<string> {
     const resourceVersion = write.dirty ? await this.streams.bumpResourceVersion(write.manager, write.stream.uid) : String(write.stream.resource_version);
+    if (write.dirty) {
+      await this.watchLog.append(write.manager, {
+        resourceVersion,
+        namespace: write.here.namespace,
+        name: write.here.stream,
+        uid: write.stream.uid,
+        type: write.watchType,
+        labels: write.stream.labels,
+      });
+    }
     const tagEntries = write.moves.map((move) => {
       const data: TagChangedV1 = {
         namespace: write.here.namespace,
@@ -102,8 +117,14 @@ export class StreamWriter {
     return resourceVersion;
   }
 
-  /** After commit: let the relay publish right away rather than at its next poll. */
-  published(): void {
+  /**
+   * After commit: let the relay publish right away rather than at its next poll, and wake the
+   * namespace's watchers (best effort: they also poll the change log).
+   */
+  published(namespace?: string): void {
     this.relay.kick();
+    if (namespace !== undefined && !this.connection.isClosed()) {
+      this.connection.publish(NotificationSubjects.imageStreamsChanged, JSON.stringify({ namespace }));
+    }
   }
 }

@@ -29,6 +29,7 @@ export default async function globalSetup(): Promise<void> {
       WEBHOOK_POLL_INTERVAL_MS: '200',
       WEBHOOK_LEASE_GRACE_MS: '500',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      TAG_HISTORY_LIMIT: '50',
     },
   });
   const control = await serveStackControl(stack);

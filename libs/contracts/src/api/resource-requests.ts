@@ -1,4 +1,4 @@
-import { IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDefined, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /**
  * Bodies of owner requests that address resources by name. Route parameters are validated by the
@@ -22,6 +22,25 @@ export class NamespaceScopeRequest {
   @IsString()
   @MaxLength(253)
   namespace?: string;
+}
+
+/** Kubernetes list options: `labelSelector`, and `limit` + `continue` pagination. */
+export class ListRequest extends NamespaceScopeRequest {
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  labelSelector?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  continue?: string;
 }
 
 /** Carries who asked, so events can name the actor; authentication comes later. */

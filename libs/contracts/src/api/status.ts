@@ -15,6 +15,7 @@ export type StatusReason =
   | 'RequestEntityTooLarge'
   | 'ServiceUnavailable'
   | 'Timeout'
+  | 'Expired'
   | 'InternalError';
 
 export type CauseType =
@@ -100,6 +101,7 @@ export const Statuses = {
   serviceUnavailable: (message: string, retryAfterSeconds = 1): Status => failure(503, 'ServiceUnavailable', message, { retryAfterSeconds }),
   timeout: (message: string, retryAfterSeconds = 2): Status => failure(504, 'Timeout', message, { retryAfterSeconds }),
   internal: (message = 'Internal error occurred'): Status => failure(500, 'InternalError', message),
+  expired: (message: string): Status => failure(410, 'Expired', message),
 };
 
 /** Thrown by owners (use cases, request handlers) to answer with a specific Status. */

@@ -6,7 +6,7 @@ import type { ImageStream, ImageStreamList } from '../api/image-stream';
 import { CreateImageStreamMappingRequest } from '../api/image-stream-mapping';
 import { CreateNamespaceRequest, type Namespace } from '../api/namespace';
 import type { List } from '../api/object-meta';
-import { NamespacedCommand, NamespacedNameRequest, NamespaceScopeRequest, WithActor } from '../api/resource-requests';
+import { ListRequest, NamespacedCommand, NamespacedNameRequest, NamespaceScopeRequest, WithActor } from '../api/resource-requests';
 import type { Status } from '../api/status';
 
 export class CreateNamespaceCommand extends WithActor {
@@ -39,5 +39,5 @@ export const ImageRequests = {
     CreateImageStreamMappingCommand,
   ),
   getImageStream: defineRequest<NamespacedNameRequest, ImageStream>(RequestSubjects.imageStreamGet, NamespacedNameRequest),
-  listImageStreams: defineRequest<NamespaceScopeRequest, ImageStreamList>(RequestSubjects.imageStreamList, NamespaceScopeRequest),
+  listImageStreams: defineRequest<ListRequest, ImageStreamList>(RequestSubjects.imageStreamList, ListRequest),
 };

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchLogRow {
+  resource_version: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  type: WatchType;
+  labels: Record<string, string>;
+}
+
+@Injectable()
+export class WatchLogRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async append(manager: EntityManager, entry: { resourceVersion: string; namespace: string; name: string; uid: string; type: WatchType; labels: Record<string, string> }): Promise<void> {
+    await manager.query('INSERT INTO watch_log (resource_version, namespace, name, uid, type, labels) VALUES ($1, $2, $3, $4, $5, $6)', [
+      entry.resourceVersion,
+      entry.namespace,
+      entry.name,
+      entry.uid,
+      entry.type,
+      entry.labels,
+    ]);
+  }
+
+  async since(resourceVersion: string, namespace?: string, limit = 5_000): Promise<WatchLogRow[]> {
+    return namespace === undefined
+      ? this.dataSource.query('SELECT * FROM watch_log WHERE resource_version > $1 ORDER BY resource_version LIMIT $2', [resourceVersion, limit])
+      : this.dataSource.query('SELECT * FROM watch_log WHERE namespace = $1 AND resource_version > $2 ORDER BY resource_version LIMIT $3', [namespace, resourceVersion, limit]);
+  }
+
+  /** A watch may resume from this resourceVersion or later; older ones may have missed pruned changes. */
+  async horizon(): Promise<bigint> {
+    const rows: { resource_version: string }[] = await this.dataSource.query('SELECT resource_version FROM watch_log_horizon');
+    return BigInt(rows[0].resource_version);
+  }
+
+  async prune(olderThanMs: number): Promise<void> {
+    await this.dataSource.query(
+      `WITH pruned AS (
+         DELETE FROM watch_log WHERE created_at < clock_timestamp() - $1::bigint * interval '1 millisecond' RETURNING resource_version
+       )
+       UPDATE watch_log_horizon SET resource_version = greatest(resource_version, coalesce((SELECT max(resource_version) FROM pruned), 0))`,
+      [olderThanMs],
+    );
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * REST API through the gateway: how fast tags move, and how fast a big image stream is read.
+ *
+ *   npm run bench:image-streams                       # starts its own stack (private NATS, fresh database)
+ *   BENCH_CLIENTS=64 BENCH_SECONDS=30 npm run bench:image-streams
+ *   GATEWAY_URL=http://127.0.0.1:8080 npm run bench:image-streams   # against a running stack
+ *
+ * 1. Tag moves. BENCH_CLIENTS (32) closed-loop clients each POST an ImageStreamMapping with a fresh
+ *    random digest, wait for the answer (body read included), and immediately send the next one.
+ *    Every request picks one of 50 streams × 4 tags uniformly at random, so clients sometimes
+ *    contend for the same stream, as pushes to a busy namespace do. A warm-up of
+ *    BENCH_WARMUP_SECONDS (5; it also creates the streams, and is reported separately as
+ *    `warmup`) precedes the measured BENCH_SECONDS (20). Latency = performance.now() around one
+ *    request. Throughput = successful moves / (phase start → the last client's last answer); a
+ *    request started before the deadline is allowed to finish and is counted.
+ * 2. Stream GET. One stream gets BENCH_GET_TAGS (100) tags × BENCH_GET_HISTORY (50) history
+ *    entries (5,000 mappings, 32 in flight), then is read with BENCH_GETS (300) sequential GETs
+ *    after 20 warm-up GETs. Latency as above; `responseBytes` is the size of the body as received.
+ *    If the first GET does not answer 200, the timed GETs are skipped and the phase reports `error`.
+ *
+ * Targets are printed next to the numbers (`target`, `met`) and never asserted: ≥ 500 moves/s
+ * sustained with p99 < 100 ms; stream GET p99 < 20 ms. Non-201/200 answers and network errors are
+ * counted in `errors` and left out of the latency figures. A phase that cannot run reports `error`
+ * and the process exits 1 after printing. Prints one JSON document.
+ */
+import 'reflect-metadata';
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES, type NatsHandle, type Stack } from '@imagestreams/stack';
+
+const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 5);
+const GETS = Number(process.env['BENCH_GETS'] ?? 300);
+const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
+
+const MOVE_STREAMS = 50;
+const MOVE_TAGS = 4;
+const BIG_TAGS = Number(process.env['BENCH_GET_TAGS'] ?? 100);
+const BIG_HISTORY = Number(process.env['BENCH_GET_HISTORY'] ?? 50);
+const BIG_FILL_CONCURRENCY = 32;
+const GET_WARMUP = 20;
+
+const TARGET_MOVES_PER_SECOND = 500;
+const TARGET_MOVE_P99_MS = 100;
+const TARGET_GET_P99_MS = 20;
+
+interface Latencies {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Nearest-rank percentile of an ascending array. */
+function nearestRank(ascending: number[], p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * ascending.length));
+  return ascending[rank - 1];
+}
+
+function latencies(samples: number[]): Latencies {
+  if (samples.length === 0) return { p50: NaN, p95: NaN, p99: NaN, max: NaN };
+  const ascending = Float64Array.from(samples).sort();
+  const values = Array.from(ascending);
+  const ms = (n: number) => Number(n.toFixed(2));
+  return { p50: ms(nearestRank(values, 50)), p95: ms(nearestRank(values, 95)), p99: ms(nearestRank(values, 99)), max: ms(values[values.length - 1]) };
+}
+
+class Errors {
+  count = 0;
+  readonly samples: string[] = [];
+  add(message: string): void {
+    this.count++;
+    if (this.samples.length < 5) this.samples.push(message.slice(0, 300));
+  }
+}
+
+async function postOrThrow(gateway: string, pathname: string, body: unknown): Promise<void> {
+  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`POST ${pathname} answered ${response.status}: ${text}`);
+}
+
+function mappingsPath(namespace: string): string {
+  return `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreammappings`;
+}
+
+function randomDigest(): string {
+  return `sha256:${randomBytes(32).toString('hex')}`;
+}
+
+function mapping(stream: string, tag: string) {
+  return { metadata: { name: stream }, image: { metadata: { name: randomDigest() } }, tag };
+}
+
+/** One timed POST; resolves to its latency in ms, or undefined (error recorded) when it failed. */
+async function timedPost(url: string, body: unknown, errors: Errors): Promise<number | undefined> {
+  const payload = JSON.stringify(body);
+  const started = performance.now();
+  try {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    const text = await response.text();
+    const elapsed = performance.now() - started;
+    if (response.status === 201) return elapsed;
+    errors.add(`${response.status}: ${text}`);
+  } catch (error) {
+    errors.add(`network: ${(error as Error).message}`);
+  }
+  return undefined;
+}
+
+async function tagMovesPhase(gateway: string, namespace: string, label: string, seconds: number) {
+  const url = `${gateway}${mappingsPath(namespace)}`;
+  const samples: number[] = [];
+  const errors = new Errors();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < deadline) {
+        const body = mapping(`app-${randomInt(MOVE_STREAMS)}`, `t${randomInt(MOVE_TAGS)}`);
+        const latency = await timedPost(url, body, errors);
+        if (latency !== undefined) samples.push(latency);
+      }
+    }),
+  );
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  const movesPerSecond = Number((samples.length / elapsedSeconds).toFixed(1));
+  const latencyMs = latencies(samples);
+  return {
+    phase: label,
+    clients: CLIENTS,
+    streams: MOVE_STREAMS,
+    tagsPerStream: MOVE_TAGS,
+    seconds: Number(elapsedSeconds.toFixed(2)),
+    moves: samples.length,
+    errors: errors.count,
+    ...(errors.samples.length ? { errorSamples: errors.samples } : {}),
+    movesPerSecond,
+    latencyMs,
+    target: { movesPerSecond: `>= ${TARGET_MOVES_PER_SECOND}`, p99Ms: `< ${TARGET_MOVE_P99_MS}` },
+    met: errors.count === 0 && movesPerSecond >= TARGET_MOVES_PER_SECOND && latencyMs.p99 < TARGET_MOVE_P99_MS,
+  };
+}
+
+/** Creates one stream with BIG_TAGS tags × BIG_HISTORY history entries, BIG_FILL_CONCURRENCY mappings in flight. */
+async function fillBigStream(gateway: string, namespace: string, stream: string) {
+  const total = BIG_TAGS * BIG_HISTORY;
+  const pathname = mappingsPath(namespace);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: BIG_FILL_CONCURRENCY }, async () => {
+      while (next < total) {
+        const i = next++;
+        await postOrThrow(gateway, pathname, mapping(stream, `t${i % BIG_TAGS}`));
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { mappings: total, concurrency: BIG_FILL_CONCURRENCY, seconds: Number(seconds.toFixed(2)), mappingsPerSecond: Number((total / seconds).toFixed(1)) };
+}
+
+interface StreamBody {
+  status?: { tags?: { tag: string; items?: unknown[] }[] };
+}
+
+async function timedGet(url: string): Promise<{ ms: number; status: number; bytes: Buffer }> {
+  const started = performance.now();
+  const response = await fetch(url);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return { ms: performance.now() - started, status: response.status, bytes };
+}
+
+async function streamGetPhase(gateway: string, namespace: string) {
+  const stream = 'big';
+  await postOrThrow(gateway, '/api/v1/namespaces', { metadata: { name: namespace } });
+  const setup = await fillBigStream(gateway, namespace, stream);
+  const url = `${gateway}/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams/${stream}`;
+
+  const first = await timedGet(url);
+  if (first.status !== 200) {
+    return { phase: 'stream-get', setup, error: `first GET answered ${first.status} after ${first.ms.toFixed(0)} ms: ${first.bytes.toString().slice(0, 500)}`, target: { p99Ms: `< ${TARGET_GET_P99_MS}` }, met: false };
+  }
+  const tags = (JSON.parse(first.bytes.toString()) as StreamBody).status?.tags ?? [];
+  const historyLengths = tags.map((tag) => tag.items?.length ?? 0);
+  const shape = {
+    tags: tags.length,
+    historyEntries: historyLengths.reduce((sum, n) => sum + n, 0),
+    minHistoryPerTag: historyLengths.length ? Math.min(...historyLengths) : 0,
+    maxHistoryPerTag: historyLengths.length ? Math.max(...historyLengths) : 0,
+  };
+
+  for (let i = 0; i < GET_WARMUP; i++) await timedGet(url);
+
+  const samples: number[] = [];
+  const sizes = new Set<number>();
+  const errors = new Errors();
+  for (let i = 0; i < GETS; i++) {
+    try {
+      const result = await timedGet(url);
+      if (result.status === 200) {
+        samples.push(result.ms);
+        sizes.add(result.bytes.length);
+      } else {
+        errors.add(`${result.status}: ${result.bytes.toString()}`);
+      }
+    } catch (error) {
+      errors.add(`network: ${(error as Error).message}`);
+    }
+  }
+  const latencyMs = latencies(samples);
+  return {
+    phase: 'stream-get',
+    setup,
+    stream: shape,
+    warmupGets: GET_WARMUP,
+    gets: samples.length,
+    errors: errors.count,
+    ...(errors.samples.length ? { errorSamples: errors.samples } : {}),
+    responseBytes: first.bytes.length,
+    ...(sizes.size > 1 || (sizes.size === 1 && !sizes.has(first.bytes.length)) ? { responseBytesSeen: [...sizes].sort((a, b) => a - b) } : {}),
+    latencyMs,
+    target: { p99Ms: `< ${TARGET_GET_P99_MS}` },
+    met: errors.count === 0 && latencyMs.p99 < TARGET_GET_P99_MS,
+  };
+}
+
+async function main(): Promise<void> {
+  let stack: Stack | undefined;
+  let nats: NatsHandle | undefined;
+  let databaseName: string | undefined;
+  let gateway = process.env['GATEWAY_URL'];
+  try {
+    if (!gateway) {
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'imagestreams-bench-'));
+      databaseName = `imagestreams_bench_${Date.now()}`;
+      await createDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
+      nats = await startPrivateNats({ dataDir });
+      const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
+      stack = await startStack({ databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`, natsUrl: nats.natsUrl, dataDir, ports, quiet: true, log: () => undefined, readyTimeoutMs: 120_000 });
+      gateway = stack.gatewayUrl;
+    }
+    const prefix = `bench-${randomBytes(3).toString('hex')}`;
+
+    const target = gateway;
+    const results: object[] = [];
+    const phase = async (label: string, run: () => Promise<object>) => {
+      try {
+        results.push(await run());
+      } catch (error) {
+        results.push({ phase: label, error: (error as Error).message });
+      }
+    };
+    const movesNamespace = `${prefix}-moves`;
+    await phase('tag-moves', async () => {
+      await postOrThrow(target, '/api/v1/namespaces', { metadata: { name: movesNamespace } });
+      if (WARMUP_SECONDS > 0) results.push(await tagMovesPhase(target, movesNamespace, 'warmup', WARMUP_SECONDS));
+      return tagMovesPhase(target, movesNamespace, 'tag-moves', SECONDS);
+    });
+    await phase('stream-get', () => streamGetPhase(target, `${prefix}-get`));
+
+    const report = { machine: { cpus: cpus().length, node: process.version }, gateway: process.env['GATEWAY_URL'] ?? 'private stack', results };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (results.some((result) => 'error' in result)) process.exitCode = 1;
+  } finally {
+    await stack?.stop();
+    await nats?.stop();
+    if (databaseName) await dropDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
