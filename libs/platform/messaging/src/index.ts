@@ -13,3 +13,4 @@ export * from './outbox/outbox-table';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './outbox/outbox.module';
+export * from './requests/reply-codec';

@@ -1,5 +1,8 @@
+import { Logger } from '@nestjs/common';
 import { ServerNats } from '@nestjs/microservices';
+import { Statuses } from '@imagestreams/contracts';
 import type { NatsConnection } from 'nats';
+import { encodeReply } from './reply-codec';
 
 /**
  * Nest's own NATS transport (request/reply, queue group = owning service) on the process's shared
@@ -15,6 +18,27 @@ export class NatsRequestServer extends ServerNats {
     queue: string,
   ) {
     super({ queue });
+    // Large replies are deflated (see reply-codec); OwnerClient decodes them.
+    this.serializer = { serialize: (packet: unknown) => encodeReply(packet) };
+  }
+
+  private readonly replyLogger = new Logger('NatsRequestServer');
+
+  /**
+   * A reply NATS refuses (bigger than `max_payload` even deflated) must not take the process down:
+   * Nest publishes from inside an RxJS subscriber, where the throw would be unhandled. The caller
+   * gets a Status saying why instead.
+   */
+  override getPublisher(natsMsg: Parameters<ServerNats['getPublisher']>[0], id: string, ctx: Parameters<ServerNats['getPublisher']>[2]) {
+    const publish = super.getPublisher(natsMsg, id, ctx);
+    return (response: Parameters<ReturnType<ServerNats['getPublisher']>>[0]) => {
+      try {
+        return publish(response);
+      } catch (error) {
+        this.replyLogger.error(`reply to ${natsMsg.subject} could not be sent: ${(error as Error).message}`);
+        return publish({ err: Statuses.tooLarge(`the answer to ${natsMsg.subject} is larger than the message size NATS allows`), isDisposed: true });
+      }
+    };
   }
 
   override async createNatsClient(): Promise<never> {

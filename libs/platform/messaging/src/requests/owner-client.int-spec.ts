@@ -12,6 +12,8 @@ import { OwnerClient } from './owner-client';
 const prefix = `test.req.${randomBytes(4).toString('hex')}`;
 const Echo = defineRequest<NamespacedNameRequest, { greeting: string }>(`${prefix}.echo`, NamespacedNameRequest);
 const Missing = defineRequest<NamespacedNameRequest, never>(`${prefix}.missing`, NamespacedNameRequest);
+const Big = defineRequest<NamespacedNameRequest, { items: string[] }>(`${prefix}.big`, NamespacedNameRequest);
+const Huge = defineRequest<NamespacedNameRequest, { noise: string }>(`${prefix}.huge`, NamespacedNameRequest);
 const Unserved = defineRequest<NamespacedNameRequest, never>(`${prefix}.unserved`, NamespacedNameRequest);
 
 @Controller()
@@ -19,6 +21,18 @@ class EchoRequests {
   @OnRequest(Echo)
   echo(@Payload() query: NamespacedNameRequest) {
     return { greeting: `hello ${query.namespace}/${query.name}` };
+  }
+
+  /** About 1.5 MB of JSON that compresses well: over NATS's 1 MiB default unless deflated. */
+  @OnRequest(Big)
+  big() {
+    return { items: Array.from({ length: 20_000 }, (_, i) => `namespaces/team-a/imagestreams/web:${i % 100}@sha256:${'ab'.repeat(32)}`) };
+  }
+
+  /** 2 MB of incompressible noise: too big for NATS even deflated. */
+  @OnRequest(Huge)
+  huge() {
+    return { noise: randomBytes(1_500_000).toString('base64') };
   }
 
   @OnRequest(Missing)
@@ -60,6 +74,18 @@ describe('OwnerClient against Nest request handlers (real NATS)', () => {
     expect(error).toBeInstanceOf(StatusError);
     expect((error as StatusError).status).toMatchObject({ code: 400, reason: 'BadRequest' });
     expect((error as StatusError).status.details?.causes?.map((cause) => cause.field)).toEqual(['name']);
+  });
+
+  it('carries a reply larger than NATS max_payload when it compresses', async () => {
+    const reply = await client.request(Big, { namespace: 'a', name: 'b' });
+    expect(reply.items).toHaveLength(20_000);
+    expect(JSON.stringify(reply).length).toBeGreaterThan(1024 * 1024);
+  });
+
+  it('answers 413 for a reply too large even deflated, and the server keeps serving', async () => {
+    const error = (await client.request(Huge, { namespace: 'a', name: 'b' }).catch((e: StatusError) => e)) as StatusError;
+    expect(error.status).toMatchObject({ code: 413, reason: 'RequestEntityTooLarge' });
+    await expect(client.request(Echo, { namespace: 'still', name: 'alive' })).resolves.toEqual({ greeting: 'hello still/alive' });
   });
 
   it('answers 503 at once when nobody serves the subject', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isStatus, Statuses, StatusError, type RequestDefinition } from '@imagestreams/contracts';
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { decodeReply } from './reply-codec';
 
 /** Nest's NATS transport packets: what `NatsRequestServer` (Nest's ServerNats) reads and answers. */
 interface NestRequestPacket<T> {
@@ -42,7 +43,7 @@ export class OwnerClient {
     let reply: NestResponsePacket<TReply>;
     try {
       const message = await this.connection.request(definition.subject, JSON.stringify(packet), { timeout: this.timeoutMs });
-      reply = JSON.parse(new TextDecoder().decode(message.data)) as NestResponsePacket<TReply>;
+      reply = decodeReply<NestResponsePacket<TReply>>(message.data, message.headers);
     } catch (error) {
       throw new StatusError(this.transportFailure(definition.subject, error as NatsError));
     }
