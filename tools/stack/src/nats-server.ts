@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { connect } from 'nats';
 import { abortWhenExited, exitOf, killOnParentExit, spawnOptions, stopChild } from './child-lifecycle';
@@ -39,6 +39,9 @@ export async function canConnectToNats(natsUrl: string, timeoutMs = 1_000): Prom
   }
 }
 
+/** 8 MiB: the largest image stream replies fit without compression. */
+export const MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+
 export interface SpawnNatsServerOptions {
   /** JetStream store directory (`-sd`). */
   storeDir: string;
@@ -59,7 +62,11 @@ export async function spawnNatsServer(options: SpawnNatsServerOptions): Promise<
   const natsUrl = `nats://127.0.0.1:${port}`;
   const output = new LogTail(50);
 
-  const child = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', options.storeDir], spawnOptions());
+  // Big image streams answer with more than NATS's 1 MiB default payload; owners deflate replies
+  // that would not fit, but a larger limit (as docker-compose and deploy/ set) saves that work.
+  const configFile = path.join(options.storeDir, 'nats-server.conf');
+  await writeFile(configFile, `max_payload: ${MAX_PAYLOAD_BYTES}\n`);
+  const child = spawn(binary, ['-c', configFile, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', options.storeDir], spawnOptions());
   const exited = exitOf(child);
   killOnParentExit(child);
   forEachLine(child.stdout, (line) => output.push(line));

@@ -17,6 +17,9 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
   const express = app as NestExpressApplication;
   // The framework is nobody's business and only helps fingerprinting.
   express.disable('x-powered-by');
+  // ETags would hash every response body (a big image stream is over a megabyte) for a header no
+  // Kubernetes client uses: resourceVersion is the API's version marker.
+  express.set('etag', false);
   app.use(requireJsonBodies);
   // Registered before init, so Nest sees a `jsonParser` in place and does not add its 100 kB default.
   express.useBodyParser<NestExpressBodyParserOptions>('json', { limit: options.maxBodyBytes, type: isJsonRequest });

@@ -15,6 +15,7 @@ import { ImageStreamTagsRequests } from './image-stream-tags.requests';
 import { ImageStreamWritesRequests } from './image-stream-writes.requests';
 import { ImageStreamsRequests } from './image-streams.requests';
 import { ListImageStreams } from './list-image-streams';
+import { RenderedStreamCache } from './rendered-stream-cache';
 import { PatchImageStream } from './patch-image-stream';
 import { PutImageStreamTag } from './put-image-stream-tag';
 import { REGISTRY_HOSTS } from './registry-hosts';
@@ -39,6 +40,7 @@ export class ImageStreamsModule {
         StreamWriter,
         SpecResolver,
         ImageStreamQueries,
+        RenderedStreamCache,
         ListImageStreams,
         ImageStreamTagQueries,
         CreateImageStreamMapping,

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ServerNats } from '@nestjs/microservices';
 import { Statuses } from '@imagestreams/contracts';
 import type { NatsConnection } from 'nats';
-import { encodeReply } from './reply-codec';
+import { compressionThreshold, encodeReply } from './reply-codec';
 
 /**
  * Nest's own NATS transport (request/reply, queue group = owning service) on the process's shared
@@ -19,7 +19,7 @@ export class NatsRequestServer extends ServerNats {
   ) {
     super({ queue });
     // Large replies are deflated (see reply-codec); OwnerClient decodes them.
-    this.serializer = { serialize: (packet: unknown) => encodeReply(packet) };
+    this.serializer = { serialize: (packet: unknown) => encodeReply(packet, compressionThreshold(connection.info?.max_payload)) };
   }
 
   private readonly replyLogger = new Logger('NatsRequestServer');

@@ -5,10 +5,12 @@ export const CONTENT_ENCODING_HEADER = 'Content-Encoding';
 const DEFLATE_RAW = 'deflate-raw';
 
 /**
- * Replies bigger than this are deflated. NATS refuses messages over the server's `max_payload`
- * (1 MiB by default) and a big image stream's JSON gets there; level 1 keeps the CPU cost small.
+ * Replies that would not fit comfortably in the server's `max_payload` (1 MiB by default; a big
+ * image stream's JSON gets there) are deflated at level 1: cheap, and only paid when needed.
  */
-export const COMPRESS_REPLIES_OVER_BYTES = 256 * 1024;
+export function compressionThreshold(maxPayloadBytes: number | undefined): number {
+  return Math.floor((maxPayloadBytes ?? 1024 * 1024) * 0.75);
+}
 
 export interface EncodedReply {
   data: Uint8Array;
@@ -16,9 +18,9 @@ export interface EncodedReply {
 }
 
 /** Nest's reply packet as JSON bytes, deflated when large (then marked by a header). */
-export function encodeReply(packet: unknown): EncodedReply {
+export function encodeReply(packet: unknown, compressOverBytes: number): EncodedReply {
   const json = Buffer.from(JSON.stringify(packet));
-  if (json.length <= COMPRESS_REPLIES_OVER_BYTES) return { data: json };
+  if (json.length <= compressOverBytes) return { data: json };
   const headers = natsHeaders();
   headers.set(CONTENT_ENCODING_HEADER, DEFLATE_RAW);
   return { data: deflateRawSync(json, { level: 1 }), headers };
