@@ -63,7 +63,7 @@ export async function spawnNatsServer(options: SpawnNatsServerOptions): Promise<
   const output = new LogTail(50);
 
   // Big image streams answer with more than NATS's 1 MiB default payload; owners deflate replies
-  // that would not fit, but a larger limit (as docker-compose and deploy/ set) saves that work.
+  // that would not fit, but a larger limit saves that work (nats-server takes it from a file only).
   const configFile = path.join(options.storeDir, 'nats-server.conf');
   await writeFile(configFile, `max_payload: ${MAX_PAYLOAD_BYTES}\n`);
   const child = spawn(binary, ['-c', configFile, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', options.storeDir], spawnOptions());
