@@ -16,32 +16,21 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES, type NatsHandle, type Stack } from '@imagestreams/stack';
+import { withBenchStack, runBench } from './support/bench-stack';
+import { latencies } from './support/latencies';
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 2000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 200);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 64);
 const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 2000);
-const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 
 interface Arrival {
   eventTime: number;
   receivedAt: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function summarize(latencies: number[]) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 10) / 10;
-  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1]) };
-}
 
 /**
  * The webhook receiver runs in its own worker thread: the load generator's garbage and timers in
@@ -140,38 +129,18 @@ async function runPhase(gateway: string, namespace: string, label: string, rate:
     webhooksReceived: receiver.arrivals.length,
     postingSeconds: (posted - started) / 1000,
     sustainedChangesPerSecond: Math.round((count / ((lastArrival - started) / 1000)) * 10) / 10,
-    commitToWebhookMs: summarize(receiver.arrivals.map((a) => a.receivedAt - a.eventTime)),
+    commitToWebhookMs: latencies(receiver.arrivals.map((a) => a.receivedAt - a.eventTime)),
   };
 }
 
 async function main(): Promise<void> {
-  let stack: Stack | undefined;
-  let nats: NatsHandle | undefined;
-  let databaseName: string | undefined;
-  let gateway = process.env['GATEWAY_URL'];
-  try {
-    if (!gateway) {
-      const dataDir = await mkdtemp(path.join(tmpdir(), 'imagestreams-bench-'));
-      databaseName = `imagestreams_bench_${Date.now()}`;
-      await createDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
-      nats = await startPrivateNats({ dataDir });
-      const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
-      stack = await startStack({ databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`, natsUrl: nats.natsUrl, dataDir, ports, quiet: true, log: () => undefined, readyTimeoutMs: 120_000 });
-      gateway = stack.gatewayUrl;
-    }
+  await withBenchStack(async (gateway) => {
     const namespace = `bench-${randomBytes(3).toString('hex')}`;
     const warmup = WARMUP > 0 ? [await runPhase(gateway, namespace, 'warmup', RATE, WARMUP)] : [];
     const throttled = await runPhase(gateway, namespace, 'throttled', RATE);
     const unthrottled = await runPhase(gateway, namespace, 'unthrottled', undefined);
-    process.stdout.write(`${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, results: [...warmup, throttled, unthrottled] }, null, 2)}\n`);
-  } finally {
-    await stack?.stop();
-    await nats?.stop();
-    if (databaseName) await dropDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
-  }
+    process.stdout.write(`${JSON.stringify({ machine: { cpus: cpus().length, node: process.version }, results: [...warmup, throttled, unthrottled] }, null, 2)}\n`);
+  });
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
-  process.exit(1);
-});
+runBench(main);

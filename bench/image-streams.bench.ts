@@ -25,17 +25,15 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
-import path from 'node:path';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES, type NatsHandle, type Stack } from '@imagestreams/stack';
+import { runBench, withBenchStack } from './support/bench-stack';
+import { latencies } from './support/latencies';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 5);
 const GETS = Number(process.env['BENCH_GETS'] ?? 300);
-const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 
 const MOVE_STREAMS = 50;
 const MOVE_TAGS = 4;
@@ -47,27 +45,6 @@ const GET_WARMUP = 20;
 const TARGET_MOVES_PER_SECOND = 500;
 const TARGET_MOVE_P99_MS = 100;
 const TARGET_GET_P99_MS = 20;
-
-interface Latencies {
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentile of an ascending array. */
-function nearestRank(ascending: number[], p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * ascending.length));
-  return ascending[rank - 1];
-}
-
-function latencies(samples: number[]): Latencies {
-  if (samples.length === 0) return { p50: NaN, p95: NaN, p99: NaN, max: NaN };
-  const ascending = Float64Array.from(samples).sort();
-  const values = Array.from(ascending);
-  const ms = (n: number) => Number(n.toFixed(2));
-  return { p50: ms(nearestRank(values, 50)), p95: ms(nearestRank(values, 95)), p99: ms(nearestRank(values, 99)), max: ms(values[values.length - 1]) };
-}
 
 class Errors {
   count = 0;
@@ -230,23 +207,8 @@ async function streamGetPhase(gateway: string, namespace: string) {
 }
 
 async function main(): Promise<void> {
-  let stack: Stack | undefined;
-  let nats: NatsHandle | undefined;
-  let databaseName: string | undefined;
-  let gateway = process.env['GATEWAY_URL'];
-  try {
-    if (!gateway) {
-      const dataDir = await mkdtemp(path.join(tmpdir(), 'imagestreams-bench-'));
-      databaseName = `imagestreams_bench_${Date.now()}`;
-      await createDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
-      nats = await startPrivateNats({ dataDir });
-      const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
-      stack = await startStack({ databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`, natsUrl: nats.natsUrl, dataDir, ports, quiet: true, log: () => undefined, readyTimeoutMs: 120_000 });
-      gateway = stack.gatewayUrl;
-    }
+  await withBenchStack(async (gateway) => {
     const prefix = `bench-${randomBytes(3).toString('hex')}`;
-
-    const target = gateway;
     const results: object[] = [];
     const phase = async (label: string, run: () => Promise<object>) => {
       try {
@@ -257,23 +219,16 @@ async function main(): Promise<void> {
     };
     const movesNamespace = `${prefix}-moves`;
     await phase('tag-moves', async () => {
-      await postOrThrow(target, '/api/v1/namespaces', { metadata: { name: movesNamespace } });
-      if (WARMUP_SECONDS > 0) results.push(await tagMovesPhase(target, movesNamespace, 'warmup', WARMUP_SECONDS));
-      return tagMovesPhase(target, movesNamespace, 'tag-moves', SECONDS);
+      await postOrThrow(gateway, '/api/v1/namespaces', { metadata: { name: movesNamespace } });
+      if (WARMUP_SECONDS > 0) results.push(await tagMovesPhase(gateway, movesNamespace, 'warmup', WARMUP_SECONDS));
+      return tagMovesPhase(gateway, movesNamespace, 'tag-moves', SECONDS);
     });
-    await phase('stream-get', () => streamGetPhase(target, `${prefix}-get`));
+    await phase('stream-get', () => streamGetPhase(gateway, `${prefix}-get`));
 
     const report = { machine: { cpus: cpus().length, node: process.version }, gateway: process.env['GATEWAY_URL'] ?? 'private stack', results };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (results.some((result) => 'error' in result)) process.exitCode = 1;
-  } finally {
-    await stack?.stop();
-    await nats?.stop();
-    if (databaseName) await dropDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
-  }
+  });
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
-  process.exit(1);
-});
+runBench(main);
