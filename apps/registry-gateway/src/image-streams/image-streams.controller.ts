@@ -54,10 +54,13 @@ export class ImageStreamsController {
     response.status(200).json(list);
   }
 
+  /** Forwarded as the owner serialized it: a big stream is megabytes of JSON not worth re-encoding. */
   @Get('namespaces/:namespace/imagestreams/:name')
-  get(@Param('namespace') namespace: string, @Param('name') name: string): Promise<ImageStream> {
+  async get(@Param('namespace') namespace: string, @Param('name') name: string, @Res() response: ServerResponse): Promise<void> {
     assertAddressable(ImageStreamResource, namespace, name);
-    return this.owners.request(ImageRequests.getImageStream, { namespace, name });
+    const json = await this.owners.requestJson(ImageRequests.getImageStream, { namespace, name });
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+    response.end(json);
   }
 
   @Post('namespaces/:namespace/imagestreams')

@@ -46,6 +46,10 @@ export class FakeOwnerClient {
     return (await handler(wire)) as TReply;
   }
 
+  async requestJson<TRequest extends object>(definition: RequestDefinition<TRequest, unknown>, payload: TRequest): Promise<string> {
+    return JSON.stringify(await this.request(definition, payload));
+  }
+
   subjects(): string[] {
     return this.calls.map((call) => call.subject);
   }

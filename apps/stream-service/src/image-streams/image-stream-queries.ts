@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ImageStreamResource, Statuses, StatusError, type ImageStream } from '@imagestreams/contracts';
+import { RawJson } from '@imagestreams/platform-messaging';
 import { STREAM_SETTINGS, type StreamSettings } from '../stream-writes/stream-settings';
 import { ImageStreamRepository } from './image-stream.repository';
 import { imageStreamView } from './image-stream.view';
@@ -15,13 +16,24 @@ export class ImageStreamQueries {
   ) {}
 
   async get(namespace: string, name: string): Promise<ImageStream> {
+    const { uid, resourceVersion } = await this.render(namespace, name);
+    return this.cache.get(uid, resourceVersion) as ImageStream;
+  }
+
+  /** The same, already serialized, for the GET request whose reply is only forwarded. */
+  async getJson(namespace: string, name: string): Promise<RawJson> {
+    const { uid, resourceVersion } = await this.render(namespace, name);
+    return new RawJson(this.cache.json(uid, resourceVersion) as string);
+  }
+
+  /** Makes sure the cache holds the stream at its current resourceVersion. */
+  private async render(namespace: string, name: string): Promise<{ uid: string; resourceVersion: string }> {
     const stream = await this.streams.find(namespace, name);
     if (!stream) throw new StatusError(Statuses.notFound(ImageStreamResource, name));
     const resourceVersion = String(stream.resource_version);
-    const cached = this.cache.get(stream.uid, resourceVersion);
-    if (cached) return cached;
-    const view = imageStreamView(stream, await this.streams.tagEvents([stream.uid]), this.settings.hosts);
-    this.cache.set(stream.uid, resourceVersion, view);
-    return view;
+    if (!this.cache.get(stream.uid, resourceVersion)) {
+      this.cache.set(stream.uid, resourceVersion, imageStreamView(stream, await this.streams.tagEvents([stream.uid]), this.settings.hosts));
+    }
+    return { uid: stream.uid, resourceVersion };
   }
 }

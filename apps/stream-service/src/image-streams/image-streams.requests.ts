@@ -5,11 +5,10 @@ import {
   ImageRequests,
   ListRequest,
   NamespacedNameRequest,
-  type ImageStream,
   type ImageStreamList,
   type Status,
 } from '@imagestreams/contracts';
-import { OnRequest } from '@imagestreams/platform-messaging';
+import { OnRequest, RawJson } from '@imagestreams/platform-messaging';
 import { CreateImageStreamMapping } from './create-image-stream-mapping';
 import { ImageStreamQueries } from './image-stream-queries';
 import { ListImageStreams } from './list-image-streams';
@@ -27,9 +26,10 @@ export class ImageStreamsRequests {
     return this.createMapping.execute(command);
   }
 
+  /** Answered pre-serialized (from the rendered-view cache): the gateway forwards it as is. */
   @OnRequest(ImageRequests.getImageStream)
-  get(@Payload() query: NamespacedNameRequest): Promise<ImageStream> {
-    return this.queries.get(query.namespace, query.name);
+  get(@Payload() query: NamespacedNameRequest): Promise<RawJson> {
+    return this.queries.getJson(query.namespace, query.name);
   }
 
   @OnRequest(ImageRequests.listImageStreams)

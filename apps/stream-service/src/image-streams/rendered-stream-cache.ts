@@ -11,15 +11,27 @@ const MAX_ENTRIES = 64;
  */
 @Injectable()
 export class RenderedStreamCache {
-  private readonly entries = new Map<string, { resourceVersion: string; view: ImageStream }>();
+  private readonly entries = new Map<string, { resourceVersion: string; view: ImageStream; json?: string }>();
 
   get(uid: string, resourceVersion: string): ImageStream | undefined {
+    return this.entry(uid, resourceVersion)?.view;
+  }
+
+  /** The view serialized once per version: a big stream is over a megabyte of JSON. */
+  json(uid: string, resourceVersion: string): string | undefined {
+    const entry = this.entry(uid, resourceVersion);
+    if (!entry) return undefined;
+    entry.json ??= JSON.stringify(entry.view);
+    return entry.json;
+  }
+
+  private entry(uid: string, resourceVersion: string) {
     const entry = this.entries.get(uid);
     if (!entry || entry.resourceVersion !== resourceVersion) return undefined;
     // Re-insert to mark as most recently used.
     this.entries.delete(uid);
     this.entries.set(uid, entry);
-    return entry.view;
+    return entry;
   }
 
   set(uid: string, resourceVersion: string, view: ImageStream): void {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isStatus, Statuses, StatusError, type RequestDefinition } from '@imagestreams/contracts';
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type NatsConnection, type NatsError } from 'nats';
-import { decodeReply } from './reply-codec';
+import { decodeReply, decodeReplyRaw } from './reply-codec';
 
 /** Nest's NATS transport packets: what `NatsRequestServer` (Nest's ServerNats) reads and answers. */
 interface NestRequestPacket<T> {
@@ -39,20 +39,37 @@ export class OwnerClient {
   ) {}
 
   async request<TRequest extends object, TReply>(definition: RequestDefinition<TRequest, TReply>, payload: TRequest): Promise<TReply> {
+    const message = await this.send(definition, payload);
+    const reply = decodeReply<NestResponsePacket<TReply>>(message.data, message.headers);
+    this.throwIfFailed(definition.subject, reply.err);
+    return reply.response as TReply;
+  }
+
+  /**
+   * The reply as JSON text, for callers that only forward it (the gateway's GET of a stream): big
+   * answers are not parsed and serialized again on the way through.
+   */
+  async requestJson<TRequest extends object>(definition: RequestDefinition<TRequest, unknown>, payload: TRequest): Promise<string> {
+    const message = await this.send(definition, payload);
+    const { packet, responseJson } = decodeReplyRaw(message.data, message.headers);
+    this.throwIfFailed(definition.subject, packet['err']);
+    return responseJson ?? 'null';
+  }
+
+  private async send<TRequest extends object>(definition: RequestDefinition<TRequest, unknown>, payload: TRequest) {
     const packet: NestRequestPacket<TRequest> = { pattern: definition.subject, data: payload, id: randomUUID() };
-    let reply: NestResponsePacket<TReply>;
     try {
-      const message = await this.connection.request(definition.subject, JSON.stringify(packet), { timeout: this.timeoutMs });
-      reply = decodeReply<NestResponsePacket<TReply>>(message.data, message.headers);
+      return await this.connection.request(definition.subject, JSON.stringify(packet), { timeout: this.timeoutMs });
     } catch (error) {
       throw new StatusError(this.transportFailure(definition.subject, error as NatsError));
     }
-    if (reply.err !== undefined && reply.err !== null) {
-      if (isStatus(reply.err)) throw new StatusError(reply.err);
-      this.logger.error(`request ${definition.subject} failed in the owner: ${JSON.stringify(reply.err)}`);
-      throw new StatusError(Statuses.internal());
-    }
-    return reply.response as TReply;
+  }
+
+  private throwIfFailed(subject: string, err: unknown): void {
+    if (err === undefined || err === null) return;
+    if (isStatus(err)) throw new StatusError(err);
+    this.logger.error(`request ${subject} failed in the owner: ${JSON.stringify(err)}`);
+    throw new StatusError(Statuses.internal());
   }
 
   private transportFailure(subject: string, error: NatsError) {

@@ -1,4 +1,4 @@
-import { compressionThreshold, CONTENT_ENCODING_HEADER, decodeReply, encodeReply } from './reply-codec';
+import { compressionThreshold, CONTENT_ENCODING_HEADER, decodeReply, decodeReplyRaw, encodeReply, RawJson } from './reply-codec';
 
 const COMPRESS_REPLIES_OVER_BYTES = compressionThreshold(1024 * 1024);
 
@@ -23,5 +23,17 @@ describe('reply codec', () => {
     expect(encoded.headers?.get(CONTENT_ENCODING_HEADER)).toBe('deflate-raw');
     expect(encoded.data.length).toBeLessThan(JSON.stringify(packet).length / 2);
     expect(decodeReply(encoded.data, encoded.headers)).toEqual(packet);
+  });
+
+  it('splices pre-serialized JSON into the packet and hands it back unparsed', () => {
+    const json = JSON.stringify({ kind: 'ImageStream', metadata: { name: 'web', response: 'tricky' } });
+    const encoded = encodeReply({ id: 'x', response: new RawJson(json), isDisposed: true }, COMPRESS_REPLIES_OVER_BYTES);
+    expect(decodeReply(encoded.data, encoded.headers)).toEqual({ id: 'x', isDisposed: true, response: JSON.parse(json) });
+    expect(decodeReplyRaw(encoded.data, encoded.headers)).toEqual({ packet: { id: 'x', isDisposed: true }, responseJson: json });
+  });
+
+  it('reads error packets (no response) the raw way too', () => {
+    const encoded = encodeReply({ id: 'y', err: { kind: 'Status', code: 404 }, isDisposed: true }, COMPRESS_REPLIES_OVER_BYTES);
+    expect(decodeReplyRaw(encoded.data, encoded.headers)).toEqual({ packet: { id: 'y', err: { kind: 'Status', code: 404 }, isDisposed: true } });
   });
 });
