@@ -1,19 +1,11 @@
 import { IsString } from 'class-validator';
 import { defineEvent } from '../../define-event';
 import { EventSubjects } from '../../subjects';
+import { StreamEventDataV1 } from './stream-event-data';
 
-export class ImageStreamCreatedV1 {
-  @IsString()
-  namespace: string;
-
-  @IsString()
-  imageStream: string;
-
+export class ImageStreamCreatedV1 extends StreamEventDataV1 {
   @IsString()
   uid: string;
-
-  @IsString()
-  actor: string;
 }
 
 export const ImageStreamCreated = defineEvent({

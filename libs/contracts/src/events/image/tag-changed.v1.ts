@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { defineEvent } from '../../define-event';
 import { EventSubjects } from '../../subjects';
+import { TagEventDataV1 } from './stream-event-data';
 
 export const TAG_CHANGE_CAUSES = ['push', 'import', 'tag', 'alias', 'rollback'] as const;
 export type TagChangeCause = (typeof TAG_CHANGE_CAUSES)[number];
@@ -15,16 +16,7 @@ export class TagImageV1 {
   dockerImageReference: string;
 }
 
-export class TagChangedV1 {
-  @IsString()
-  namespace: string;
-
-  @IsString()
-  imageStream: string;
-
-  @IsString()
-  tag: string;
-
+export class TagChangedV1 extends TagEventDataV1 {
   /** null when the tag is new. */
   @IsOptional()
   @ValidateNested()
@@ -42,9 +34,6 @@ export class TagChangedV1 {
 
   @IsIn(TAG_CHANGE_CAUSES)
   cause: TagChangeCause;
-
-  @IsString()
-  actor: string;
 
   /** Why, when the writer said (e.g. a rollback's reason). Added after v1 shipped: optional. */
   @IsOptional()

@@ -2,26 +2,15 @@ import { Type } from 'class-transformer';
 import { IsOptional, IsString, ValidateNested } from 'class-validator';
 import { defineEvent } from '../../define-event';
 import { EventSubjects } from '../../subjects';
+import { TagEventDataV1 } from './stream-event-data';
 import { TagImageV1 } from './tag-changed.v1';
 
-export class TagDeletedV1 {
-  @IsString()
-  namespace: string;
-
-  @IsString()
-  imageStream: string;
-
-  @IsString()
-  tag: string;
-
+export class TagDeletedV1 extends TagEventDataV1 {
   /** What the tag pointed at before it was deleted; null for a tag that never resolved. */
   @IsOptional()
   @ValidateNested()
   @Type(() => TagImageV1)
   previous: TagImageV1 | null;
-
-  @IsString()
-  actor: string;
 
   @IsString()
   resourceVersion: string;
