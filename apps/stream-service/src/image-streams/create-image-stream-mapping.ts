@@ -49,16 +49,21 @@ export class CreateImageStreamMapping {
       const locked = await this.streams.lockOrCreate(manager, namespace, streamName, randomUUID());
       if (!locked) throw new StatusError(Statuses.notFound(NamespaceResource, namespace));
       const { stream, created } = locked;
-      await this.streams.recordImage(manager, {
-        name: digest,
-        dockerImageReference: reference,
-        manifestMediaType: mapping.image.dockerImageManifestMediaType,
-        metadata: mapping.image.dockerImageMetadata,
-        layers: mapping.image.dockerImageLayers,
-        manifests: mapping.image.dockerImageManifests,
-      });
+      const current = await this.streams.recordImage(
+        manager,
+        {
+          name: digest,
+          dockerImageReference: reference,
+          manifestMediaType: mapping.image.dockerImageManifestMediaType,
+          metadata: mapping.image.dockerImageMetadata,
+          layers: mapping.image.dockerImageLayers,
+          manifests: mapping.image.dockerImageManifests,
+        },
+        { streamUid: stream.uid, tag: mapping.tag },
+      );
 
       const write = this.writer.begin(manager, stream, actor);
+      this.writer.knowCurrent(write, mapping.tag, current);
       if (created) {
         write.entries.push(imageStreamCreatedEntry({ namespace, imageStream: streamName, uid: stream.uid, actor }));
         write.dirty = true;

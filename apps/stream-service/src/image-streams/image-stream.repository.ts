@@ -187,21 +187,22 @@ export class ImageStreamRepository {
     return String(rows[0].rv);
   }
 
-  async bumpResourceVersion(manager: EntityManager, uid: string): Promise<string> {
-    const rows = returnedRows<{ resource_version: string }>(
-      await manager.query(`UPDATE image_streams SET resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING resource_version`, [uid]),
-    );
-    return String(rows[0].resource_version);
-  }
-
+  /**
+   * Records the image (immutable: a second recording changes nothing) and, in the same round trip
+   * (this is the push path), reads the tag's current history entry.
+   */
   async recordImage(
     manager: EntityManager,
     image: { name: string; dockerImageReference: string; manifestMediaType?: string; metadata?: Record<string, unknown>; layers?: readonly object[]; manifests?: readonly object[] },
-  ): Promise<void> {
+    current: { streamUid: string; tag: string },
+  ): Promise<TagEventRow | undefined> {
     // Arrays go in as JSON text: the driver would otherwise send them as Postgres arrays.
-    await manager.query(
-      `INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (name) DO NOTHING`,
+    const rows: TagEventRow[] = await manager.query(
+      `WITH recorded AS (
+         INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (name) DO NOTHING
+       )
+       SELECT * FROM tag_events WHERE image_stream_uid = $7 AND tag = $8 ORDER BY id DESC LIMIT 1`,
       [
         image.name,
         image.dockerImageReference,
@@ -209,8 +210,11 @@ export class ImageStreamRepository {
         image.metadata ?? null,
         image.layers ? JSON.stringify(image.layers) : null,
         image.manifests ? JSON.stringify(image.manifests) : null,
+        current.streamUid,
+        current.tag,
       ],
     );
+    return rows[0];
   }
 
   async currentTagEvent(manager: EntityManager, streamUid: string, tag: string): Promise<TagEventRow | undefined> {

@@ -5,7 +5,7 @@ import { appendToOutbox, InjectNatsConnection, OutboxRelay } from '@imagestreams
 import type { NatsConnection } from 'nats';
 import type { EntityManager } from 'typeorm';
 import { tagChangedEntry } from '../image-streams/image-events';
-import { ImageStreamRepository, toTagEvent, type ImageStreamRow } from '../image-streams/image-stream.repository';
+import { ImageStreamRepository, toTagEvent, type ImageStreamRow, type TagEventRow } from '../image-streams/image-stream.repository';
 import { WatchLogRepository } from '../watch/watch-log.repository';
 import { STREAM_SETTINGS, type StreamSettings } from './stream-settings';
 import type { StreamWrite, TagMove } from './stream-write';
@@ -39,6 +39,11 @@ export class StreamWriter {
       watchType: 'MODIFIED',
       actor,
     };
+  }
+
+  /** Seeds what the write knows of a tag's current entry when the caller already read it. */
+  knowCurrent(write: StreamWrite, tag: string, row: TagEventRow | undefined): void {
+    write.current.set(tag, row ? { id: String(row.id), event: toTagEvent(row) } : null);
   }
 
   /** The tag's current event as this write sees it (its own changes included). */
@@ -87,17 +92,9 @@ export class StreamWriter {
    * Call `published()` after the transaction commits.
    */
   async finish(write: StreamWrite): Promise<string> {
-    const resourceVersion = write.dirty ? await this.streams.bumpResourceVersion(write.manager, write.stream.uid) : String(write.stream.resource_version);
-    if (write.dirty) {
-      await this.watchLog.append(write.manager, {
-        resourceVersion,
-        namespace: write.here.namespace,
-        name: write.here.stream,
-        uid: write.stream.uid,
-        type: write.watchType,
-        labels: write.stream.labels,
-      });
-    }
+    const resourceVersion = write.dirty
+      ? await this.watchLog.bumpAndLog(write.manager, { uid: write.stream.uid, namespace: write.here.namespace, name: write.here.stream, type: write.watchType })
+      : String(write.stream.resource_version);
     const tagEntries = write.moves.map((move) => {
       const data: TagChangedV1 = {
         namespace: write.here.namespace,
