@@ -1,6 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ConsumerNames, StreamNames } from '@imagestreams/contracts';
+import { connect } from 'nats';
 import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES } from '@imagestreams/stack';
 
 const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
@@ -9,9 +11,9 @@ const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://post
  * Runs a benchmark against GATEWAY_URL if set, otherwise against a private stack (its own NATS
  * server and a fresh database, services on free ports) that is torn down afterwards.
  */
-export async function withBenchStack(run: (gatewayUrl: string) => Promise<void>): Promise<void> {
+export async function withBenchStack(run: (gatewayUrl: string, natsUrl?: string) => Promise<void>): Promise<void> {
   const existing = process.env['GATEWAY_URL'];
-  if (existing) return run(existing);
+  if (existing) return run(existing, process.env['NATS_URL']);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'imagestreams-bench-'));
   const databaseName = `imagestreams_bench_${Date.now()}`;
   await createDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
@@ -20,7 +22,7 @@ export async function withBenchStack(run: (gatewayUrl: string) => Promise<void>)
     const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
     const stack = await startStack({ databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`, natsUrl: nats.natsUrl, dataDir, ports, quiet: true, log: () => undefined, readyTimeoutMs: 120_000 });
     try {
-      await run(stack.gatewayUrl);
+      await run(stack.gatewayUrl, nats.natsUrl);
     } finally {
       await stack.stop();
     }
@@ -35,4 +37,24 @@ export function runBench(main: () => Promise<void>): void {
     process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * Waits until the trigger-dispatcher has taken every published event, so a phase that follows a
+ * burst of writes measures itself, not the tail of that burst. Gives up after the deadline.
+ */
+export async function waitForEventsDrained(natsUrl: string | undefined, timeoutMs = 60_000): Promise<void> {
+  if (!natsUrl) return;
+  const connection = await connect({ servers: natsUrl });
+  try {
+    const jsm = await connection.jetstreamManager();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const info = await jsm.consumers.info(StreamNames.imageEvents, ConsumerNames.triggerDispatcherImageEvents);
+      if (info.num_pending === 0 && info.num_ack_pending === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await connection.close();
+  }
 }

@@ -59,7 +59,7 @@ export class ImageStreamsController {
   async get(@Param('namespace') namespace: string, @Param('name') name: string, @Res() response: ServerResponse): Promise<void> {
     assertAddressable(ImageStreamResource, namespace, name);
     const json = await this.owners.requestJson(ImageRequests.getImageStream, { namespace, name });
-    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': json.length });
     response.end(json);
   }
 

@@ -46,8 +46,8 @@ export class FakeOwnerClient {
     return (await handler(wire)) as TReply;
   }
 
-  async requestJson<TRequest extends object>(definition: RequestDefinition<TRequest, unknown>, payload: TRequest): Promise<string> {
-    return JSON.stringify(await this.request(definition, payload));
+  async requestJson<TRequest extends object>(definition: RequestDefinition<TRequest, unknown>, payload: TRequest): Promise<Buffer> {
+    return Buffer.from(JSON.stringify(await this.request(definition, payload)));
   }
 
   subjects(): string[] {

@@ -23,7 +23,7 @@ export class ImageStreamQueries {
   /** The same, already serialized, for the GET request whose reply is only forwarded. */
   async getJson(namespace: string, name: string): Promise<RawJson> {
     const { uid, resourceVersion } = await this.render(namespace, name);
-    return new RawJson(this.cache.json(uid, resourceVersion) as string);
+    return new RawJson(this.cache.json(uid, resourceVersion) as Buffer);
   }
 
   /** Makes sure the cache holds the stream at its current resourceVersion. */

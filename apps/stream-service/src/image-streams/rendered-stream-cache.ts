@@ -11,17 +11,17 @@ const MAX_ENTRIES = 64;
  */
 @Injectable()
 export class RenderedStreamCache {
-  private readonly entries = new Map<string, { resourceVersion: string; view: ImageStream; json?: string }>();
+  private readonly entries = new Map<string, { resourceVersion: string; view: ImageStream; json?: Buffer }>();
 
   get(uid: string, resourceVersion: string): ImageStream | undefined {
     return this.entry(uid, resourceVersion)?.view;
   }
 
   /** The view serialized once per version: a big stream is over a megabyte of JSON. */
-  json(uid: string, resourceVersion: string): string | undefined {
+  json(uid: string, resourceVersion: string): Buffer | undefined {
     const entry = this.entry(uid, resourceVersion);
     if (!entry) return undefined;
-    entry.json ??= JSON.stringify(entry.view);
+    entry.json ??= Buffer.from(JSON.stringify(entry.view));
     return entry.json;
   }
 

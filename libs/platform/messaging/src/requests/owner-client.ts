@@ -46,14 +46,14 @@ export class OwnerClient {
   }
 
   /**
-   * The reply as JSON text, for callers that only forward it (the gateway's GET of a stream): big
-   * answers are not parsed and serialized again on the way through.
+   * The reply as JSON bytes, for callers that only forward it (the gateway's GET of a stream): big
+   * answers are not parsed, serialized or re-encoded on the way through.
    */
-  async requestJson<TRequest extends object>(definition: RequestDefinition<TRequest, unknown>, payload: TRequest): Promise<string> {
+  async requestJson<TRequest extends object>(definition: RequestDefinition<TRequest, unknown>, payload: TRequest): Promise<Buffer> {
     const message = await this.send(definition, payload);
     const { packet, responseJson } = decodeReplyRaw(message.data, message.headers);
     this.throwIfFailed(definition.subject, packet['err']);
-    return responseJson ?? 'null';
+    return responseJson ?? Buffer.from('null');
   }
 
   private async send<TRequest extends object>(definition: RequestDefinition<TRequest, unknown>, payload: TRequest) {

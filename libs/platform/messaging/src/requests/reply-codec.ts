@@ -15,13 +15,18 @@ export function compressionThreshold(maxPayloadBytes: number | undefined): numbe
 /**
  * A reply body already serialized by the owner (e.g. a cached rendering of a big stream): spliced
  * into the reply packet as is, and handed to pass-through callers (`OwnerClient.requestJson`) as
- * text, so neither side parses and re-serializes megabytes it only forwards.
+ * bytes, so neither side parses, re-serializes or even re-encodes megabytes it only forwards.
  */
 export class RawJson {
-  constructor(readonly json: string) {}
+  readonly bytes: Buffer;
+
+  constructor(json: string | Buffer) {
+    this.bytes = typeof json === 'string' ? Buffer.from(json) : json;
+  }
 }
 
 const RESPONSE_MEMBER = ',"response":';
+const RESPONSE_MEMBER_BYTES = Buffer.from(RESPONSE_MEMBER);
 
 export interface EncodedReply {
   data: Uint8Array;
@@ -30,7 +35,7 @@ export interface EncodedReply {
 
 /** Nest's reply packet as JSON bytes, deflated when large (then marked by a header). */
 export function encodeReply(packet: unknown, compressOverBytes: number): EncodedReply {
-  const json = Buffer.from(serializePacket(packet));
+  const json = serializePacket(packet);
   if (json.length <= compressOverBytes) return { data: json };
   const headers = natsHeaders();
   headers.set(CONTENT_ENCODING_HEADER, DEFLATE_RAW);
@@ -38,35 +43,40 @@ export function encodeReply(packet: unknown, compressOverBytes: number): Encoded
 }
 
 /** The packet's `response` always goes last, so a raw reader can find it without parsing it. */
-function serializePacket(packet: unknown): string {
-  if (typeof packet !== 'object' || packet === null || !('response' in packet)) return JSON.stringify(packet);
+function serializePacket(packet: unknown): Buffer {
+  if (typeof packet !== 'object' || packet === null || !('response' in packet)) return Buffer.from(JSON.stringify(packet));
   const { response, ...rest } = packet as { response: unknown };
-  const head = JSON.stringify(rest);
-  const body = response instanceof RawJson ? response.json : JSON.stringify(response);
-  if (body === undefined) return head;
-  return head === '{}' ? `{${RESPONSE_MEMBER.slice(1)}${body}}` : `${head.slice(0, -1)}${RESPONSE_MEMBER}${body}}`;
+  // Nest's packets always carry an id, so `rest` is never empty and its closing brace can be cut.
+  const head = JSON.stringify({ id: '', ...rest });
+  const body = response instanceof RawJson ? response.bytes : response === undefined ? undefined : Buffer.from(JSON.stringify(response));
+  if (body === undefined) return Buffer.from(head);
+  return Buffer.concat([Buffer.from(head.slice(0, -1)), RESPONSE_MEMBER_BYTES, body, CLOSING_BRACE]);
 }
 
-function replyText(data: Uint8Array, headers: MsgHdrs | undefined): string {
+const CLOSING_BRACE = Buffer.from('}');
+
+function replyBytes(data: Uint8Array, headers: MsgHdrs | undefined): Buffer {
   const bytes = headers?.get(CONTENT_ENCODING_HEADER) === DEFLATE_RAW ? inflateRawSync(data) : data;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export function decodeReply<T>(data: Uint8Array, headers: MsgHdrs | undefined): T {
-  return JSON.parse(replyText(data, headers)) as T;
+  return JSON.parse(replyBytes(data, headers).toString('utf8')) as T;
 }
 
 /**
  * The reply packet's members except `response`, plus `response` as unparsed JSON text. Relies on
  * `serializePacket` putting it last; falls back to parsing for replies that have none.
  */
-export function decodeReplyRaw(data: Uint8Array, headers: MsgHdrs | undefined): { packet: Record<string, unknown>; responseJson?: string } {
-  const text = replyText(data, headers);
-  const start = text.indexOf(RESPONSE_MEMBER);
+export function decodeReplyRaw(data: Uint8Array, headers: MsgHdrs | undefined): { packet: Record<string, unknown>; responseJson?: Buffer } {
+  const bytes = replyBytes(data, headers);
+  const start = bytes.indexOf(RESPONSE_MEMBER_BYTES);
   if (start < 0) {
-    const packet = JSON.parse(text) as Record<string, unknown>;
-    const { response, ...rest } = packet;
-    return response === undefined ? { packet: rest } : { packet: rest, responseJson: JSON.stringify(response) };
+    const { response, ...rest } = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    return response === undefined ? { packet: rest } : { packet: rest, responseJson: Buffer.from(JSON.stringify(response)) };
   }
-  return { packet: JSON.parse(`${text.slice(0, start)}}`) as Record<string, unknown>, responseJson: text.slice(start + RESPONSE_MEMBER.length, -1) };
+  return {
+    packet: JSON.parse(`${bytes.subarray(0, start).toString('utf8')}}`) as Record<string, unknown>,
+    responseJson: bytes.subarray(start + RESPONSE_MEMBER_BYTES.length, bytes.length - 1),
+  };
 }
