@@ -49,9 +49,17 @@ export async function waitForEventsDrained(natsUrl: string | undefined, timeoutM
   try {
     const jsm = await connection.jetstreamManager();
     const deadline = Date.now() + timeoutMs;
+    // Drained = nothing pending for the consumer AND no new events published (the outbox relay may
+    // still be catching up) across one full second of checks.
+    let quietSince: number | undefined;
+    let lastSequence = -1;
     while (Date.now() < deadline) {
-      const info = await jsm.consumers.info(StreamNames.imageEvents, ConsumerNames.triggerDispatcherImageEvents);
-      if (info.num_pending === 0 && info.num_ack_pending === 0) return;
+      const consumer = await jsm.consumers.info(StreamNames.imageEvents, ConsumerNames.triggerDispatcherImageEvents);
+      const sequence = (await jsm.streams.info(StreamNames.imageEvents)).state.last_seq;
+      const quiet = consumer.num_pending === 0 && consumer.num_ack_pending === 0 && sequence === lastSequence;
+      lastSequence = sequence;
+      quietSince = quiet ? (quietSince ?? Date.now()) : undefined;
+      if (quietSince !== undefined && Date.now() - quietSince >= 1_000) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
