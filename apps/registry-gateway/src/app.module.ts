@@ -8,22 +8,41 @@ import { ImageStreamTagsController } from './image-streams/image-stream-tags.con
 import { ImageStreamsController } from './image-streams/image-streams.controller';
 import { ImageStreamImagesController } from './images/image-stream-images.controller';
 import { ImagesController } from './images/images.controller';
+import { CreateRegistrySchema1764300000000 } from './migrations/1764300000000-create-registry-schema';
 import { NamespacesController } from './namespaces/namespaces.controller';
 import type { RegistryGatewayConfig } from './registry-gateway.config';
+import { RegistryModule } from './registry/registry.module';
 import { WebhookSubscriptionsController } from './webhook-subscriptions/webhook-subscriptions.controller';
 
 export const SERVICE_NAME = 'registry-gateway';
 
-/** No schema yet (blob storage brings one), so readiness is NATS only. */
+export interface GatewayParts {
+  /** The `/v2` registry and its schema. Controller specs of `/apis` leave it out (no database needed). */
+  registry: boolean;
+}
+
 @Module({})
 export class AppModule {
-  static register(config: RegistryGatewayConfig): DynamicModule {
+  static register(config: RegistryGatewayConfig, parts: GatewayParts = { registry: true }): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ...platformModules({ serviceName: SERVICE_NAME, config, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS }),
+        ...platformModules({
+          serviceName: SERVICE_NAME,
+          config,
+          requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+          ...(parts.registry ? { database: { schema: 'registry', migrations: [CreateRegistrySchema1764300000000] } } : {}),
+        }),
         // Lets RouteCatalog list the routes so a known path with a wrong verb answers 405, not 404.
         DiscoveryModule,
+        ...(parts.registry
+          ? [
+              RegistryModule.register({
+                dataDir: config.DATA_DIR,
+                uploads: { maxAgeMs: config.UPLOAD_MAX_AGE_MINUTES * 60_000, intervalMs: config.UPLOAD_CLEANUP_INTERVAL_SECONDS * 1000 },
+              }),
+            ]
+          : []),
       ],
       controllers: [NamespacesController, ImageStreamsController, ImageStreamTagsController, ImageStreamMappingsController, WebhookSubscriptionsController, ImagesController, ImageStreamImagesController],
       providers: [RouteCatalog, ImageStreamWatcher],

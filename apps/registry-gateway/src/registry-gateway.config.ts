@@ -1,7 +1,6 @@
-import { IsInt, Min } from 'class-validator';
+import { IsInt, IsString, Min, MinLength } from 'class-validator';
 import { BaseServiceConfig } from '@imagestreams/platform-config';
 
-/** The gateway owns no data yet: DATABASE_URL is inherited but unused until uploads and authz land. */
 export class RegistryGatewayConfig extends BaseServiceConfig {
   override HTTP_PORT = 8080;
 
@@ -14,4 +13,19 @@ export class RegistryGatewayConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   MAX_BODY_BYTES = 1_048_576;
+
+  /** The registry's blob store: content-addressed blobs and upload files (one filesystem, so renames are atomic). */
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  /** An upload session untouched this long is abandoned: its row and partial file are removed. */
+  @IsInt()
+  @Min(1)
+  UPLOAD_MAX_AGE_MINUTES = 24 * 60;
+
+  /** How often the gateway looks for abandoned uploads. */
+  @IsInt()
+  @Min(1)
+  UPLOAD_CLEANUP_INTERVAL_SECONDS = 15 * 60;
 }

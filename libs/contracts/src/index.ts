@@ -24,3 +24,4 @@ export * from './events/image/image-stream-deleted.v1';
 export * from './api/image';
 export * from './requests/image-read-requests';
 export * from './requests/image-stream-watch-requests';
+export * from './requests/registry-requests';

@@ -35,6 +35,12 @@ export const RequestSubjects = {
   imageGet: 'imagestreams.req.image.image.get.v1',
   imageList: 'imagestreams.req.image.image.list.v1',
   imageStreamChanges: 'imagestreams.req.image.imagestream.changes.v1',
+  /** The integrated registry's view of image streams: a repository is `<namespace>/<stream>`. */
+  repositoryTagResolve: 'imagestreams.req.image.repository.resolvetag.v1',
+  repositoryTagList: 'imagestreams.req.image.repository.listtags.v1',
+  repositoryList: 'imagestreams.req.image.repository.list.v1',
+  repositoryImageRecord: 'imagestreams.req.image.repository.recordimage.v1',
+  repositoryManifestDelete: 'imagestreams.req.image.repository.deletemanifest.v1',
   webhookSubscriptionCreate: 'imagestreams.req.trigger.webhooksubscription.create.v1',
   webhookSubscriptionGet: 'imagestreams.req.trigger.webhooksubscription.get.v1',
   webhookSubscriptionList: 'imagestreams.req.trigger.webhooksubscription.list.v1',
@@ -64,6 +70,8 @@ export const StreamSubjects: Record<(typeof StreamNames)[keyof typeof StreamName
 /** Durable consumers: `<service>--<what it reacts to>` (NATS names may not contain dots). */
 export const ConsumerNames = {
   triggerDispatcherImageEvents: 'trigger-dispatcher--image-events',
+  /** Drops a deleted stream's repository (its manifest and blob links) from the registry. */
+  registryGatewayImageEvents: 'registry-gateway--image-events',
 } as const;
 
 /** Queue groups for request/reply: the owning service's name, so N replicas share the load. */

@@ -1,15 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication, NestExpressBodyParserOptions } from '@nestjs/platform-express';
+import { registryRouter } from '../registry/http/registry-router';
 import { isJsonRequest, requireJsonBodies } from './json-body';
 import { RouteCatalog } from './route-catalog';
 import { StatusHttpFilter } from './status-http.filter';
 
 export interface HttpEdgeOptions {
   maxBodyBytes: number;
+  /** Mount the OCI registry at `/v2` (the app must include RegistryModule). */
+  registry: boolean;
 }
 
 /**
- * Everything between the socket and the controllers, in order: the media-type gate, the JSON
+ * Everything between the socket and the controllers, in order: the `/v2` registry, the media-type gate, the JSON
  * parser with its size limit, and the Status exception filter. main.ts and the specs share it so
  * the specs exercise the same wiring as production.
  */
@@ -20,6 +23,8 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
   // ETags would hash every response body (a big image stream is over a megabyte) for a header no
   // Kubernetes client uses: resourceVersion is the API's version marker.
   express.set('etag', false);
+  // Before the JSON gate and parser: registry bodies are blobs and manifests, streamed or read as bytes.
+  if (options.registry) express.use('/v2', registryRouter(app));
   app.use(requireJsonBodies);
   // Registered before init, so Nest sees a `jsonParser` in place and does not add its 100 kB default.
   express.useBodyParser<NestExpressBodyParserOptions>('json', { limit: options.maxBodyBytes, type: isJsonRequest });

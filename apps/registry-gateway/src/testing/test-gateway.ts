@@ -84,14 +84,14 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   const config = loadConfig(RegistryGatewayConfig, { LOG_LEVEL: 'silent', ...env });
   const owners = new FakeOwnerClient();
   const nats = new FakeNatsConnection();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config, { registry: false })] })
     .overrideProvider(NATS_CONNECTION)
     .useValue(nats)
     .overrideProvider(OwnerClient)
     .useValue(owners)
     .compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  configureHttpEdge(app, { maxBodyBytes: config.MAX_BODY_BYTES });
+  configureHttpEdge(app, { maxBodyBytes: config.MAX_BODY_BYTES, registry: false });
   await app.init();
   return { app, http: app.getHttpServer() as Server, owners, nats };
 }

@@ -46,6 +46,7 @@ export class CreateImageStreamMapping {
     const reference = mapping.image.dockerImageReference ?? imagePullSpec(this.hosts.internal, namespace, streamName, digest);
 
     await this.streams.transaction(async (manager) => {
+      if (command.createNamespace) await this.streams.ensureNamespace(manager, namespace, randomUUID());
       const locked = await this.streams.lockOrCreate(manager, namespace, streamName, randomUUID());
       if (!locked) throw new StatusError(Statuses.notFound(NamespaceResource, namespace));
       const { stream, created } = locked;

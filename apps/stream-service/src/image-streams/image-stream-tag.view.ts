@@ -1,7 +1,13 @@
 import { IMAGE_API_VERSION, type ImageStreamTag, type TagReference } from '@imagestreams/contracts';
 import { dockerImageRepository, resolvePullSpec, type SpecTag, type TagEvent } from '@imagestreams/domain-image';
+import { imageView } from '../images/image.view';
 import type { ImageRow, ImageStreamRow } from './image-stream.repository';
 import type { RegistryHosts } from './image-stream.view';
+
+function withoutTypeMeta<T extends { kind: string; apiVersion: string }>(object: T): Omit<T, 'kind' | 'apiVersion'> {
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = object;
+  return rest;
+}
 
 /**
  * `<stream>:<tag>`: the spec tag (if any), its current status and the image it resolves to, with
@@ -27,12 +33,8 @@ export function imageStreamTagView(stream: ImageStreamRow, tag: string, current:
     lookupPolicy: { local: Boolean((stream.spec as { lookupPolicy?: { local?: boolean } }).lookupPolicy?.local) },
     ...(current && current.image
       ? {
-          image: {
-            metadata: { name: current.image, ...(image ? { creationTimestamp: image.created_at.toISOString() } : {}) },
-            dockerImageReference: pullSpec,
-            ...(image?.metadata ? { dockerImageMetadata: image.metadata } : {}),
-            ...(image?.manifest_media_type ? { dockerImageManifestMediaType: image.manifest_media_type } : {}),
-          },
+          // The whole Image (metadata, layers, platforms), pulled the way the tag's policy says.
+          image: image ? { ...withoutTypeMeta(imageView(image)), dockerImageReference: pullSpec } : { metadata: { name: current.image }, dockerImageReference: pullSpec },
         }
       : {}),
   };

@@ -38,13 +38,9 @@ export interface ImageStreamRow {
   created_at: Date;
 }
 
-export interface ImageRow {
-  name: string;
-  docker_image_reference: string;
-  manifest_media_type: string | null;
-  metadata: Record<string, unknown> | null;
-  created_at: Date;
-}
+import type { ImageRow } from '../images/images.repository';
+
+export type { ImageRow };
 
 export interface TagEventRow {
   id: string;
@@ -59,6 +55,30 @@ export interface TagEventRow {
 
 export function toTagEvent(row: TagEventRow): TagEvent {
   return { created: typeof row.created_at === 'string' ? row.created_at : row.created_at.toISOString(), dockerImageReference: row.docker_image_reference, image: row.image, generation: Number(row.generation) };
+}
+
+export interface ImageRecord {
+  name: string;
+  dockerImageReference: string;
+  manifestMediaType?: string;
+  metadata?: Record<string, unknown>;
+  layers?: readonly object[];
+  manifests?: readonly object[];
+}
+
+const INSERT_IMAGE_SQL = `INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests) VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT (name) DO NOTHING`;
+
+function imageInsertParameters(image: ImageRecord): unknown[] {
+  // Arrays go in as JSON text: the driver would otherwise send them as Postgres arrays.
+  return [
+    image.name,
+    image.dockerImageReference,
+    image.manifestMediaType ?? null,
+    image.metadata ?? null,
+    image.layers ? JSON.stringify(image.layers) : null,
+    image.manifests ? JSON.stringify(image.manifests) : null,
+  ];
 }
 
 /** SQL for streams, their tag history and images; the only place this service's tables are touched. */
@@ -191,30 +211,29 @@ export class ImageStreamRepository {
    * Records the image (immutable: a second recording changes nothing) and, in the same round trip
    * (this is the push path), reads the tag's current history entry.
    */
-  async recordImage(
-    manager: EntityManager,
-    image: { name: string; dockerImageReference: string; manifestMediaType?: string; metadata?: Record<string, unknown>; layers?: readonly object[]; manifests?: readonly object[] },
-    current: { streamUid: string; tag: string },
-  ): Promise<TagEventRow | undefined> {
-    // Arrays go in as JSON text: the driver would otherwise send them as Postgres arrays.
+  async recordImage(manager: EntityManager, image: ImageRecord, current: { streamUid: string; tag: string }): Promise<TagEventRow | undefined> {
     const rows: TagEventRow[] = await manager.query(
-      `WITH recorded AS (
-         INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (name) DO NOTHING
-       )
+      `WITH recorded AS (${INSERT_IMAGE_SQL})
        SELECT * FROM tag_events WHERE image_stream_uid = $7 AND tag = $8 ORDER BY id DESC LIMIT 1`,
-      [
-        image.name,
-        image.dockerImageReference,
-        image.manifestMediaType ?? null,
-        image.metadata ?? null,
-        image.layers ? JSON.stringify(image.layers) : null,
-        image.manifests ? JSON.stringify(image.manifests) : null,
-        current.streamUid,
-        current.tag,
-      ],
+      [...imageInsertParameters(image), current.streamUid, current.tag],
     );
     return rows[0];
+  }
+
+  /** Records the image without reading any tag (a registry push by digest). */
+  async insertImage(manager: EntityManager, image: ImageRecord): Promise<void> {
+    await manager.query(INSERT_IMAGE_SQL, imageInsertParameters(image));
+  }
+
+  /**
+   * Creates the namespace unless it exists: the registry's implicit creation on push. A separate
+   * statement before the stream insert, because a failed foreign key would abort the transaction.
+   */
+  async ensureNamespace(manager: EntityManager, namespace: string, uid: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO namespaces (name, uid, resource_version) VALUES ($1, $2, nextval('resource_version_seq')) ON CONFLICT (name) DO NOTHING`,
+      [namespace, uid],
+    );
   }
 
   async currentTagEvent(manager: EntityManager, streamUid: string, tag: string): Promise<TagEventRow | undefined> {

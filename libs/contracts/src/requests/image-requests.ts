@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
 import type { ImageStream, ImageStreamList } from '../api/image-stream';
@@ -28,6 +28,14 @@ export class CreateImageStreamMappingCommand extends NamespacedCommand {
   @ValidateNested()
   @Type(() => CreateImageStreamMappingRequest)
   mapping: CreateImageStreamMappingRequest;
+
+  /**
+   * Set by the registry only: a push into a namespace that does not exist creates it, as
+   * OpenShift's registry does for a user allowed to push. The REST API never sets it (404 there).
+   */
+  @IsOptional()
+  @IsBoolean()
+  createNamespace?: boolean;
 }
 
 export const ImageRequests = {

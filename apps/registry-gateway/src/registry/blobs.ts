@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { BlobStore } from '@imagestreams/platform-blob-storage';
+import { isDigest, parseBlobRange, RegistryError } from '@imagestreams/domain-registry';
+import { BLOB_STORE } from './blob-store.provider';
+import { RegistryRecordsRepository } from './registry-records.repository';
+import type { RepositoryName } from './repository-name';
+
+export interface BlobRead {
+  size: number;
+  /** Present when a satisfiable single `Range` was asked for. */
+  range?: { start: number; end: number };
+  body?: NodeJS.ReadableStream;
+}
+
+export function requireDigest(value: string): string {
+  if (!isDigest(value)) throw RegistryError.digestInvalid(`"${value}" is not a sha256 or sha512 digest`);
+  return value;
+}
+
+/** Blob reads and deletes within one repository: a blob is visible only where it is linked. */
+@Injectable()
+export class Blobs {
+  constructor(
+    @Inject(BLOB_STORE) private readonly store: BlobStore,
+    private readonly records: RegistryRecordsRepository,
+  ) {}
+
+  async size(repository: RepositoryName, digest: string): Promise<number> {
+    const size = await this.records.linkedBlobSize(repository.full, requireDigest(digest));
+    if (size === undefined) throw RegistryError.blobUnknown(digest);
+    return size;
+  }
+
+  /** HEAD (no body) or GET, whole or one byte range. */
+  async read(repository: RepositoryName, digest: string, rangeHeader: string | undefined, withBody: boolean): Promise<BlobRead> {
+    const size = await this.size(repository, digest);
+    const range = rangeHeader === undefined ? undefined : parseBlobRange(rangeHeader, size);
+    if (range === 'unsatisfiable') throw RegistryError.rangeInvalid(`${rangeHeader} of a ${size}-byte blob`);
+    if (!withBody) return { size, range };
+    const body = await this.store.open(digest, range);
+    return { size, range, body };
+  }
+
+  /** The repository stops serving the blob; the bytes stay until garbage collection finds them unused. */
+  async delete(repository: RepositoryName, digest: string): Promise<void> {
+    const removed = await this.records.unlinkBlob(repository.full, requireDigest(digest));
+    if (!removed) throw RegistryError.blobUnknown(digest);
+  }
+
+  /** Cross-repository mount: true when `from` serves the blob and it is now linked here too. */
+  async mount(target: RepositoryName, from: RepositoryName, digest: string): Promise<boolean> {
+    const size = await this.records.linkedBlobSize(from.full, requireDigest(digest));
+    if (size === undefined || !(await this.store.stat(digest))) return false;
+    await this.records.linkBlob(target.full, digest, size);
+    return true;
+  }
+}

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { returnedRows } from '@imagestreams/platform-persistence';
+import type { DataSource } from 'typeorm';
+
+export interface ManifestRecord {
+  digest: string;
+  mediaType: string;
+  size: number;
+  artifactType?: string;
+  subject?: string;
+  annotations?: Record<string, string>;
+  blobDigests: string[];
+  childDigests: string[];
+}
+
+interface ManifestRow {
+  digest: string;
+  media_type: string;
+  size: string;
+  artifact_type: string | null;
+  subject: string | null;
+  annotations: Record<string, string> | null;
+  blob_digests: string[];
+  child_digests: string[];
+}
+
+function toRecord(row: ManifestRow): ManifestRecord {
+  return {
+    digest: row.digest,
+    mediaType: row.media_type,
+    size: Number(row.size),
+    ...(row.artifact_type ? { artifactType: row.artifact_type } : {}),
+    ...(row.subject ? { subject: row.subject } : {}),
+    ...(row.annotations ? { annotations: row.annotations } : {}),
+    blobDigests: row.blob_digests,
+    childDigests: row.child_digests,
+  };
+}
+
+/** SQL of the registry schema: which content each repository serves, and open upload sessions. */
+@Injectable()
+export class RegistryRecordsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async linkBlob(repository: string, digest: string, size: number): Promise<void> {
+    await this.dataSource.query('INSERT INTO repository_blobs (repository, digest, size) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [repository, digest, size]);
+  }
+
+  /** Size of the blob if the repository may serve it. */
+  async linkedBlobSize(repository: string, digest: string): Promise<number | undefined> {
+    const rows: { size: string }[] = await this.dataSource.query('SELECT size FROM repository_blobs WHERE repository = $1 AND digest = $2', [repository, digest]);
+    return rows[0] ? Number(rows[0].size) : undefined;
+  }
+
+  /** Which of the digests the repository may serve. */
+  async linkedBlobs(repository: string, digests: string[]): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const rows: { digest: string }[] = await this.dataSource.query('SELECT digest FROM repository_blobs WHERE repository = $1 AND digest = ANY($2)', [repository, digests]);
+    return new Set(rows.map((row) => row.digest));
+  }
+
+  async unlinkBlob(repository: string, digest: string): Promise<boolean> {
+    const rows = returnedRows(await this.dataSource.query('DELETE FROM repository_blobs WHERE repository = $1 AND digest = $2 RETURNING digest', [repository, digest]));
+    return rows.length > 0;
+  }
+
+  async recordManifest(repository: string, manifest: ManifestRecord): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO manifests (repository, digest, media_type, size, artifact_type, subject, annotations, blob_digests, child_digests)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      [
+        repository,
+        manifest.digest,
+        manifest.mediaType,
+        manifest.size,
+        manifest.artifactType ?? null,
+        manifest.subject ?? null,
+        manifest.annotations ? JSON.stringify(manifest.annotations) : null,
+        manifest.blobDigests,
+        manifest.childDigests,
+      ],
+    );
+  }
+
+  async manifest(repository: string, digest: string): Promise<ManifestRecord | undefined> {
+    const rows: ManifestRow[] = await this.dataSource.query('SELECT * FROM manifests WHERE repository = $1 AND digest = $2', [repository, digest]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** The manifest as pushed to any repository: a tag may point at an image pushed to another stream. */
+  async manifestAnywhere(digest: string): Promise<ManifestRecord | undefined> {
+    const rows: ManifestRow[] = await this.dataSource.query('SELECT * FROM manifests WHERE digest = $1 LIMIT 1', [digest]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Which of the digests are manifests the repository holds. */
+  async manifestsIn(repository: string, digests: string[]): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const rows: { digest: string }[] = await this.dataSource.query('SELECT digest FROM manifests WHERE repository = $1 AND digest = ANY($2)', [repository, digests]);
+    return new Set(rows.map((row) => row.digest));
+  }
+
+  async deleteManifest(repository: string, digest: string): Promise<boolean> {
+    const rows = returnedRows(await this.dataSource.query('DELETE FROM manifests WHERE repository = $1 AND digest = $2 RETURNING digest', [repository, digest]));
+    return rows.length > 0;
+  }
+
+  async referrers(repository: string, subject: string): Promise<ManifestRecord[]> {
+    const rows: ManifestRow[] = await this.dataSource.query('SELECT * FROM manifests WHERE repository = $1 AND subject = $2 ORDER BY digest', [repository, subject]);
+    return rows.map(toRecord);
+  }
+
+  /** Forgets everything a deleted image stream's repository served; GC reclaims the bytes. */
+  async dropRepository(repository: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM repository_blobs WHERE repository = $1', [repository]);
+      await manager.query('DELETE FROM manifests WHERE repository = $1', [repository]);
+      await manager.query('DELETE FROM uploads WHERE repository = $1', [repository]);
+    });
+  }
+
+  async startUpload(id: string, repository: string): Promise<void> {
+    await this.dataSource.query('INSERT INTO uploads (id, repository) VALUES ($1, $2)', [id, repository]);
+  }
+
+  /** The upload if it belongs to the repository (an upload id is only valid where it was started). */
+  async upload(id: string, repository: string): Promise<{ id: string } | undefined> {
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM uploads WHERE id = $1 AND repository = $2', [id, repository]);
+    return rows[0];
+  }
+
+  async touchUpload(id: string): Promise<void> {
+    await this.dataSource.query('UPDATE uploads SET updated_at = now() WHERE id = $1', [id]);
+  }
+
+  async deleteUpload(id: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM uploads WHERE id = $1', [id]);
+  }
+
+  /** Removes upload sessions untouched since the cutoff and returns their ids. */
+  async expireUploads(olderThan: Date): Promise<string[]> {
+    const rows = returnedRows<{ id: string }>(await this.dataSource.query('DELETE FROM uploads WHERE updated_at < $1 RETURNING id', [olderThan]));
+    return rows.map((row) => row.id);
+  }
+
+  async uploadExists(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM uploads WHERE id = $1', [id]);
+    return rows.length > 0;
+  }
+
+  /** Whether any repository still serves the content: what garbage collection keeps. */
+  async isReferenced(digest: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 WHERE EXISTS (SELECT 1 FROM repository_blobs WHERE digest = $1)
+          OR EXISTS (SELECT 1 FROM manifests WHERE digest = $1)`,
+      [digest],
+    );
+    return rows.length > 0;
+  }
+}

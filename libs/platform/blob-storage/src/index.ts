@@ -1,0 +1,5 @@
+export * from './blob-store';
+export * from './digest';
+export * from './errors';
+export * from './filesystem-blob-store';
+export * from './garbage-collect';
