@@ -39,7 +39,7 @@ export class AppModule {
           ? [
               RegistryModule.register({
                 dataDir: config.DATA_DIR,
-                uploads: { maxAgeMs: config.UPLOAD_MAX_AGE_MINUTES * 60_000, intervalMs: config.UPLOAD_CLEANUP_INTERVAL_SECONDS * 1000 },
+                uploads: { maxAgeMs: config.UPLOAD_MAX_AGE_SECONDS * 1000, intervalMs: config.UPLOAD_CLEANUP_INTERVAL_SECONDS * 1000 },
               }),
             ]
           : []),

@@ -22,7 +22,7 @@ export class RegistryGatewayConfig extends BaseServiceConfig {
   /** An upload session untouched this long is abandoned: its row and partial file are removed. */
   @IsInt()
   @Min(1)
-  UPLOAD_MAX_AGE_MINUTES = 24 * 60;
+  UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60;
 
   /** How often the gateway looks for abandoned uploads. */
   @IsInt()

@@ -30,6 +30,9 @@ export default async function globalSetup(): Promise<void> {
       WEBHOOK_LEASE_GRACE_MS: '500',
       SHUTDOWN_TIMEOUT_MS: '5000',
       TAG_HISTORY_LIMIT: '50',
+      // Uploads idle this long are abandoned; every suite's uploads are busy far more often.
+      UPLOAD_MAX_AGE_SECONDS: '6',
+      UPLOAD_CLEANUP_INTERVAL_SECONDS: '1',
     },
   });
   const control = await serveStackControl(stack);
@@ -37,5 +40,7 @@ export default async function globalSetup(): Promise<void> {
   process.env['E2E_CONTROL_URL'] = control.url;
   process.env['E2E_NATS_URL'] = nats.natsUrl;
   process.env['E2E_DATABASE_URL'] = stack.databaseUrl;
+  // The services' DATA_DIR: registry tests look at how the gateway stores blobs (<dir>/registry/blobs).
+  process.env['E2E_DATA_DIR'] = dataDir;
   (globalThis as Record<string, unknown>)['__E2E__'] = { stack, nats, control, databaseName };
 }
