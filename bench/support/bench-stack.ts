@@ -1,17 +1,18 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConsumerNames, StreamNames } from '@imagestreams/contracts';
 import { connect } from 'nats';
-import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES } from '@imagestreams/stack';
+import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES, type Stack } from '@imagestreams/stack';
 
 const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 
 /**
  * Runs a benchmark against GATEWAY_URL if set, otherwise against a private stack (its own NATS
- * server and a fresh database, services on free ports) that is torn down afterwards.
+ * server and a fresh database, services on free ports) that is torn down afterwards, data
+ * directory included. `stack` (its service processes, e.g. for a PID) is only given for a private stack.
  */
-export async function withBenchStack(run: (gatewayUrl: string, natsUrl?: string) => Promise<void>): Promise<void> {
+export async function withBenchStack(run: (gatewayUrl: string, natsUrl?: string, stack?: Stack) => Promise<void>): Promise<void> {
   const existing = process.env['GATEWAY_URL'];
   if (existing) return run(existing, process.env['NATS_URL']);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'imagestreams-bench-'));
@@ -22,13 +23,14 @@ export async function withBenchStack(run: (gatewayUrl: string, natsUrl?: string)
     const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
     const stack = await startStack({ databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`, natsUrl: nats.natsUrl, dataDir, ports, quiet: true, log: () => undefined, readyTimeoutMs: 120_000 });
     try {
-      await run(stack.gatewayUrl, nats.natsUrl);
+      await run(stack.gatewayUrl, nats.natsUrl, stack);
     } finally {
       await stack.stop();
     }
   } finally {
     await nats.stop();
     await dropDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

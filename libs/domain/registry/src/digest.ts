@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isValidDigest } from '@imagestreams/image-reference';
 
 export type DigestAlgorithm = 'sha256' | 'sha512';
 
@@ -8,16 +9,17 @@ export interface ParsedDigest {
   hex: string;
 }
 
-// Only the two registered algorithms, each with its exact encoded length. The general grammar
-// allows more, but a digest the registry cannot verify would be stored unchecked, and being
-// exact here also rules out path tricks (`/`, `..`) in anything later used as a storage key.
-const DIGEST_PATTERN = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+// The reference grammar also allows sha384, but the registry only accepts content it can verify
+// while streaming and store under a fixed-length name: sha256 and sha512.
+const REGISTRY_ALGORITHMS: ReadonlySet<string> = new Set<DigestAlgorithm>(['sha256', 'sha512']);
 
 /** Splits `<algorithm>:<hex>`; undefined for anything that is not a sha256 or sha512 digest. */
 export function parseDigest(value: unknown): ParsedDigest | undefined {
-  if (typeof value !== 'string' || !DIGEST_PATTERN.test(value)) return undefined;
+  if (!isValidDigest(value)) return undefined;
   const colon = value.indexOf(':');
-  return { algorithm: value.slice(0, colon) as DigestAlgorithm, hex: value.slice(colon + 1) };
+  const algorithm = value.slice(0, colon);
+  if (!REGISTRY_ALGORITHMS.has(algorithm)) return undefined;
+  return { algorithm: algorithm as DigestAlgorithm, hex: value.slice(colon + 1) };
 }
 
 export function isDigest(value: unknown): value is string {
