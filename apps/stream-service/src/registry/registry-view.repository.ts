@@ -35,7 +35,7 @@ export class RegistryViewRepository {
     const rows: { repository: string }[] = await this.dataSource.query(
       `SELECT namespace || '/' || name AS repository FROM image_streams
        WHERE ($1::text IS NULL OR (namespace || '/' || name) COLLATE "C" > $1::text COLLATE "C")
-       ORDER BY 1 COLLATE "C" LIMIT $2`,
+       ORDER BY (namespace || '/' || name) COLLATE "C" LIMIT $2`,
       [after ?? null, limit + 1],
     );
     return rows.map((row) => row.repository);

@@ -27,7 +27,8 @@ export function sendRegistryError(response: Response, error: unknown): void {
   else if (error instanceof StatusError) known = fromOwnerStatus(error);
   else known = storageFailure(error);
 
-  if (response.headersSent || response.req.destroyed) {
+  // A request read to its end is `destroyed` too in Node 20; only an incomplete one means the client left.
+  if (response.headersSent || (response.req.destroyed && !response.req.complete)) {
     // The client is gone or already has a status line: nothing useful can be written.
     if (!(known instanceof RegistryError)) logger.warn(`registry request ended early: ${(error as Error)?.message ?? String(error)}`);
     if (!response.writableEnded) response.destroy();

@@ -236,8 +236,9 @@ export function registryRouter(app: INestApplication): express.Router {
       handle(async (request, response) => {
         const { index, filtered } = await discovery.referrers(repositoryOf(request), param(request, 'digest'), queryValue(request, 'artifactType'));
         if (filtered) response.setHeader('OCI-Filters-Applied', 'artifactType');
+        // end(), not send(): the media type must go out exactly, without a charset parameter.
         response.setHeader('Content-Type', index.mediaType);
-        response.status(200).send(JSON.stringify(index));
+        response.status(200).end(JSON.stringify(index));
       }),
     )
     .all(methodNotAllowed);
