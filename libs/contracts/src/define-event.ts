@@ -13,12 +13,15 @@ export interface EventDefinition<TData extends object = object> {
   /** `spec.events` short form of webhook subscriptions: the type without prefix and version. */
   shortType: string;
   dataClass: ClassType<TData>;
+  /** Between services only: webhook subscriptions cannot ask for it. */
+  internal?: boolean;
 }
 
 export function defineEvent<TData extends object>(input: {
   subject: string;
   type: string;
   dataClass: ClassType<TData>;
+  internal?: boolean;
 }): EventDefinition<TData> {
   if (!input.type.startsWith(EVENT_TYPE_PREFIX)) throw new Error(`event type ${input.type} must start with ${EVENT_TYPE_PREFIX}`);
   const shortType = input.type.slice(EVENT_TYPE_PREFIX.length).replace(/\.v\d+$/, '');

@@ -25,3 +25,7 @@ export * from './api/image';
 export * from './requests/image-read-requests';
 export * from './requests/image-stream-watch-requests';
 export * from './requests/registry-requests';
+export * from './events/image/import-spec-changed.v1';
+export * from './api/image-stream-import';
+export * from './api/secret';
+export * from './requests/import-requests';

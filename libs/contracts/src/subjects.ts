@@ -11,6 +11,8 @@ export const EventSubjects = {
   imageStreamCreated: 'imagestreams.evt.image.imagestream.created.v1',
   imageStreamDeleted: 'imagestreams.evt.image.imagestream.deleted.v1',
   tagDeleted: 'imagestreams.evt.image.tag.deleted.v1',
+  /** A stream's importable spec tags changed (the importer schedules and runs imports from it). */
+  importSpecChanged: 'imagestreams.evt.image.importspec.changed.v1',
   /** Every image-context event, all versions: what the IMAGE_EVENTS stream captures. */
   allImageEvents: 'imagestreams.evt.image.>',
 } as const;
@@ -41,6 +43,14 @@ export const RequestSubjects = {
   repositoryList: 'imagestreams.req.image.repository.list.v1',
   repositoryImageRecord: 'imagestreams.req.image.repository.recordimage.v1',
   repositoryManifestDelete: 'imagestreams.req.image.repository.deletemanifest.v1',
+  /** The importer's results applied to a stream (tag events, spec tags, ImportSuccess conditions). */
+  imageImportApply: 'imagestreams.req.image.imageimport.apply.v1',
+  imageStreamImportCreate: 'imagestreams.req.import.imagestreamimport.create.v1',
+  secretCreate: 'imagestreams.req.import.secret.create.v1',
+  secretGet: 'imagestreams.req.import.secret.get.v1',
+  secretList: 'imagestreams.req.import.secret.list.v1',
+  secretDelete: 'imagestreams.req.import.secret.delete.v1',
+  registryNotificationReceive: 'imagestreams.req.import.registrynotification.receive.v1',
   webhookSubscriptionCreate: 'imagestreams.req.trigger.webhooksubscription.create.v1',
   webhookSubscriptionGet: 'imagestreams.req.trigger.webhooksubscription.get.v1',
   webhookSubscriptionList: 'imagestreams.req.trigger.webhooksubscription.list.v1',
@@ -72,6 +82,8 @@ export const ConsumerNames = {
   triggerDispatcherImageEvents: 'trigger-dispatcher--image-events',
   /** Drops a deleted stream's repository (its manifest and blob links) from the registry. */
   registryGatewayImageEvents: 'registry-gateway--image-events',
+  /** Import specs, deleted streams and tags: what the importer schedules and imports. */
+  importerImageEvents: 'importer--image-events',
 } as const;
 
 /** Queue groups for request/reply: the owning service's name, so N replicas share the load. */

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { EventSubjects, type CloudEvent } from '@imagestreams/contracts';
+import { EventSubjects, isInternalEventType, type CloudEvent } from '@imagestreams/contracts';
 import { OnEvent, type JetStreamEventContext } from '@imagestreams/platform-messaging';
 import { DeliveryPlanner, type ImageEventData } from './delivery-planner';
 import { DeliveryWorker } from './delivery-worker';
@@ -19,6 +19,8 @@ export class ImageEventsListener {
 
   @OnEvent(EventSubjects.allImageEvents)
   async onImageEvent(@Payload() event: CloudEvent<ImageEventData>, @Ctx() context: JetStreamEventContext): Promise<void> {
+    // The image stream carries service-to-service events too (import specs); subscribers never get those.
+    if (isInternalEventType(event.type)) return;
     const jobs = await this.planner.plan(event, context.raw);
     // Not awaited: a slow receiver must not hold up the consumer. The lease covers a crash from here on.
     this.worker.dispatch(jobs);

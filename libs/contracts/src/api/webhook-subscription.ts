@@ -30,7 +30,7 @@ export const WebhookSubscriptionResource: ResourceRef = {
   kind: 'WebhookSubscription',
 };
 
-export const SUBSCRIBABLE_EVENT_TYPES = EVENT_CATALOG.map((definition) => definition.shortType);
+export const SUBSCRIBABLE_EVENT_TYPES = EVENT_CATALOG.filter((definition) => !definition.internal).map((definition) => definition.shortType);
 
 export class WebhookFilterInput {
   @IsOptional()

@@ -1,12 +1,18 @@
 import type { EventDefinition } from '../define-event';
 import { ImageStreamCreated } from './image/image-stream-created.v1';
 import { ImageStreamDeleted } from './image/image-stream-deleted.v1';
+import { ImportSpecChanged } from './image/import-spec-changed.v1';
 import { TagDeleted } from './image/tag-deleted.v1';
 import { TagChanged } from './image/tag-changed.v1';
 
 /** Every event the system publishes; consumers look payload classes up here by subject. */
-export const EVENT_CATALOG: readonly EventDefinition[] = [TagChanged, TagDeleted, ImageStreamCreated, ImageStreamDeleted];
+export const EVENT_CATALOG: readonly EventDefinition[] = [TagChanged, TagDeleted, ImageStreamCreated, ImageStreamDeleted, ImportSpecChanged];
 
 export function eventDefinitionForSubject(subject: string): EventDefinition | undefined {
   return EVENT_CATALOG.find((definition) => definition.subject === subject);
+}
+
+/** Events between services (no webhook subscription may receive them). */
+export function isInternalEventType(type: string): boolean {
+  return EVENT_CATALOG.some((definition) => definition.type === type && definition.internal === true);
 }

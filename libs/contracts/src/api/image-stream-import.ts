@@ -1,0 +1,154 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import type { Image } from './image';
+import type { ImageStream } from './image-stream';
+import { TagImportPolicyInput, TagReferencePolicyInput } from './image-stream-input';
+import { IsImageStreamName, IsTagName } from './names';
+import { ObjectMetaInput } from './object-meta';
+import type { ResourceRef, Status } from './status';
+import { IMAGE_API_GROUP } from './image-stream';
+
+export const ImageStreamImportResource: ResourceRef = { resource: 'imagestreamimports', group: IMAGE_API_GROUP, kind: 'ImageStreamImport' };
+
+/** The most images one ImageStreamImport may name, and the bulk repository import's default cap (OpenShift's). */
+export const MAX_IMPORT_IMAGES = 200;
+export const DEFAULT_BULK_IMPORT_LIMIT = 50;
+
+export class DockerImageReferenceInput {
+  @IsDefined()
+  @IsIn(['DockerImage'], { message: 'only DockerImage sources can be imported' })
+  kind: string;
+
+  @IsDefined()
+  @IsString()
+  @MaxLength(1024)
+  name: string;
+}
+
+export class LocalTagInput {
+  @IsDefined()
+  @IsString()
+  @IsTagName()
+  name: string;
+}
+
+export class ImageImportSpecInput {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => DockerImageReferenceInput)
+  from: DockerImageReferenceInput;
+
+  /** The tag to set; without it the image is only looked at (its status comes back, no tag moves). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalTagInput)
+  to?: LocalTagInput;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagImportPolicyInput)
+  importPolicy?: TagImportPolicyInput;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagReferencePolicyInput)
+  referencePolicy?: TagReferencePolicyInput;
+
+  @IsOptional()
+  @IsBoolean()
+  includeManifest?: boolean;
+}
+
+export class RepositoryImportSpecInput {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => DockerImageReferenceInput)
+  from: DockerImageReferenceInput;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagImportPolicyInput)
+  importPolicy?: TagImportPolicyInput;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagReferencePolicyInput)
+  referencePolicy?: TagReferencePolicyInput;
+
+  @IsOptional()
+  @IsBoolean()
+  includeManifest?: boolean;
+}
+
+export class ImageStreamImportSpecInput {
+  /** true: import and tag; false: a preview that persists nothing. */
+  @IsDefined()
+  @IsBoolean()
+  import: boolean;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RepositoryImportSpecInput)
+  repository?: RepositoryImportSpecInput;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_IMPORT_IMAGES)
+  @ValidateNested({ each: true })
+  @Type(() => ImageImportSpecInput)
+  images?: ImageImportSpecInput[];
+}
+
+export class ImageStreamImportMetaInput extends ObjectMetaInput {
+  @IsDefined()
+  @IsString()
+  @IsImageStreamName()
+  name: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  uid?: string;
+}
+
+export class ImageStreamImportInput {
+  @IsOptional()
+  @IsIn(['image.openshift.io/v1', 'v1'])
+  apiVersion?: string;
+
+  @IsOptional()
+  @IsIn(['ImageStreamImport'])
+  kind?: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ImageStreamImportMetaInput)
+  metadata: ImageStreamImportMetaInput;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ImageStreamImportSpecInput)
+  spec: ImageStreamImportSpecInput;
+}
+
+export interface ImageImportStatus {
+  status: Status;
+  image?: Image;
+  tag?: string;
+  /** Child images of a manifest list imported with PreserveOriginal. */
+  manifests?: Image[];
+}
+
+export interface RepositoryImportStatus {
+  status: Status;
+  images?: ImageImportStatus[];
+  additionalTags?: string[];
+}
+
+export interface ImageStreamImport {
+  kind: 'ImageStreamImport';
+  apiVersion: 'image.openshift.io/v1';
+  metadata: { name: string; namespace: string; creationTimestamp: string; resourceVersion?: string; uid?: string };
+  spec: ImageStreamImportSpecInput;
+  status: { import?: ImageStream; repository?: RepositoryImportStatus; images?: ImageImportStatus[] };
+}
