@@ -41,6 +41,10 @@ export class DeleteImageStreamTag {
         });
       }
       await this.streams.deleteTagHistory(manager, stream.uid, tag);
+      if (stream.tag_conditions?.[tag]) {
+        const { [tag]: _removed, ...remaining } = stream.tag_conditions;
+        await this.streams.setTagConditions(manager, stream.uid, remaining);
+      }
       write.dirty = true;
       const resourceVersion = await this.writer.finish(write);
       const previous = current?.event;

@@ -2,11 +2,13 @@ import {
   createCloudEvent,
   ImageStreamCreated,
   ImageStreamDeleted,
+  ImportSpecChanged,
   TagChanged,
   TagDeleted,
   type EventDefinition,
   type ImageStreamCreatedV1,
   type ImageStreamDeletedV1,
+  type ImportSpecChangedV1,
   type TagChangedV1,
   type TagDeletedV1,
 } from '@imagestreams/contracts';
@@ -29,3 +31,4 @@ export const tagChangedEntry = (data: TagChangedV1): OutboxEntry => entry(TagCha
 export const tagDeletedEntry = (data: TagDeletedV1): OutboxEntry => entry(TagDeleted, data);
 export const imageStreamCreatedEntry = (data: ImageStreamCreatedV1): OutboxEntry => entry(ImageStreamCreated, data);
 export const imageStreamDeletedEntry = (data: ImageStreamDeletedV1): OutboxEntry => entry(ImageStreamDeleted, data);
+export const importSpecChangedEntry = (data: ImportSpecChangedV1): OutboxEntry => entry(ImportSpecChanged, data);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
-import type { LabelSelector, TagEvent } from '@imagestreams/domain-image';
+import type { LabelSelector, TagCondition, TagEvent } from '@imagestreams/domain-image';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** One label requirement as SQL over the `labels` jsonb column (values always bound as parameters). */
@@ -35,6 +35,8 @@ export interface ImageStreamRow {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   spec: Record<string, unknown>;
+  /** ImportSuccess conditions by tag name. */
+  tag_conditions: Record<string, TagCondition[]>;
   created_at: Date;
 }
 
@@ -187,6 +189,10 @@ export class ImageStreamRepository {
 
   async deleteTagHistory(manager: EntityManager, streamUid: string, tag: string): Promise<void> {
     await manager.query('DELETE FROM tag_events WHERE image_stream_uid = $1 AND tag = $2', [streamUid, tag]);
+  }
+
+  async setTagConditions(manager: EntityManager, uid: string, conditions: Record<string, TagCondition[]>): Promise<void> {
+    await manager.query('UPDATE image_streams SET tag_conditions = $2 WHERE uid = $1', [uid, conditions]);
   }
 
   async deleteStream(manager: EntityManager, uid: string): Promise<void> {

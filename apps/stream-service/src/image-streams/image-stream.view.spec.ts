@@ -10,6 +10,7 @@ const stream: ImageStreamRow = {
   labels: {},
   annotations: {},
   spec: {},
+  tag_conditions: {},
   created_at: new Date('2026-11-27T10:00:00Z'),
 };
 
@@ -36,5 +37,13 @@ describe('imageStreamView', () => {
     const view = imageStreamView(stream, [], { internal: 'in:5000', public: 'registry.example.com' });
     expect(view.status.publicDockerImageRepository).toBe('registry.example.com/team-a/web');
     expect(view.status.tags).toBeUndefined();
+  });
+});
+
+describe('imageStreamView conditions', () => {
+  it('shows a failed import on a tag without history as items: null with its condition', () => {
+    const condition = { type: 'ImportSuccess' as const, status: 'False' as const, reason: 'NotFound', message: 'gone', generation: 3, lastTransitionTime: '2026-01-01T00:00:00Z' };
+    const view = imageStreamView({ ...stream, tag_conditions: { broken: [condition] } }, [], { internal: 'registry:5000' });
+    expect(view.status.tags).toEqual([{ tag: 'broken', items: null, conditions: [condition] }]);
   });
 });

@@ -10,8 +10,15 @@ export interface RegistryHosts {
 
 /** Renders the stored stream and its history in OpenShift's v1 JSON shape. */
 export function imageStreamView(stream: ImageStreamRow, events: TagEventRow[], hosts: RegistryHosts): ImageStream {
-  const tags: NamedTagEventList[] = [...groupRows(events, (row) => row.tag)]
-    .map(([tag, rows]) => ({ tag, items: rows.map(toTagEvent) }))
+  const history = groupRows(events, (row) => row.tag);
+  const conditions = stream.tag_conditions ?? {};
+  // A tag whose only status is a failed import still shows, with `items: null`, as in OpenShift.
+  const tags: NamedTagEventList[] = [...new Set([...history.keys(), ...Object.keys(conditions)])]
+    .map((tag) => {
+      const rows = history.get(tag);
+      const tagConditions = conditions[tag];
+      return { tag, items: rows ? rows.map(toTagEvent) : null, ...(tagConditions?.length ? { conditions: tagConditions } : {}) };
+    })
     .sort((a, b) => a.tag.localeCompare(b.tag));
   return {
     kind: 'ImageStream',

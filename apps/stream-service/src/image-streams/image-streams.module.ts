@@ -56,7 +56,7 @@ export class ImageStreamsModule {
         ImageStreamChangesQueryHandler,
         WatchLogPruner,
       ],
-      exports: [ImageStreamRepository, REGISTRY_HOSTS, STREAM_SETTINGS, StreamWriter, DeleteImageStreamTag],
+      exports: [ImageStreamRepository, REGISTRY_HOSTS, STREAM_SETTINGS, StreamWriter, DeleteImageStreamTag, ImageStreamQueries],
     };
   }
 }

@@ -70,7 +70,7 @@ export class UpdateImageStream {
       annotations: input.metadata.annotations ?? {},
       spec: { ...incoming, tags } as unknown as Record<string, unknown>,
     });
-    const write = this.writer.begin(manager, updated, actor);
+    const write = this.writer.begin(manager, updated, actor, stream);
     write.entries.push(...extraEntries);
     // The stream row itself changed (labels, spec, generation): watchers must hear of it.
     write.dirty = true;

@@ -35,6 +35,8 @@ export class SpecResolver {
       }
       if (source.kind === 'DockerImage') {
         if (tag.reference) await this.writer.record(write, name, { created, dockerImageReference: source.pullSpec, image: '', generation }, 'tag');
+        // Imported asynchronously: the importer hears of it through `importspec.changed` (§5.2).
+        else write.importsNeeded.add(name);
         continue;
       }
       const sameStream = source.namespace === write.here.namespace && source.stream === write.here.stream;

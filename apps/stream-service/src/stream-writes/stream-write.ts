@@ -22,6 +22,10 @@ export interface StreamWrite {
   stream: ImageStreamRow;
   here: { namespace: string; stream: string };
   specTags: SpecTag[];
+  /** The spec tags before this write, to tell whether the importer's view of the stream changed. */
+  previousSpecTags: SpecTag[];
+  /** Importable tags new or changed in this write: the importer imports them now. */
+  importsNeeded: Set<string>;
   /**
    * items[0] per tag as of now, with its row id so in-place updates hit the right row. Filled on
    * demand (null = the tag has no history), so a push to one tag of a big stream reads one row.

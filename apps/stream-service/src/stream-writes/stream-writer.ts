@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotificationSubjects, type TagChangedV1 } from '@imagestreams/contracts';
-import { addTagEvent, tagsTracking, type SpecTag, type TagEvent } from '@imagestreams/domain-image';
-import { appendToOutbox, InjectNatsConnection, OutboxRelay } from '@imagestreams/platform-messaging';
+import { addTagEvent, importableTagsKey, isImportableTag, tagsTracking, type SpecTag, type TagEvent } from '@imagestreams/domain-image';
+import { appendToOutbox, InjectNatsConnection, OutboxRelay, type OutboxEntry } from '@imagestreams/platform-messaging';
 import type { NatsConnection } from 'nats';
 import type { EntityManager } from 'typeorm';
-import { tagChangedEntry } from '../image-streams/image-events';
+import { importSpecChangedEntry, tagChangedEntry } from '../image-streams/image-events';
 import { ImageStreamRepository, toTagEvent, type ImageStreamRow, type TagEventRow } from '../image-streams/image-stream.repository';
 import { WatchLogRepository } from '../watch/watch-log.repository';
 import { STREAM_SETTINGS, type StreamSettings } from './stream-settings';
 import type { StreamWrite, TagMove } from './stream-write';
+
+function specTagsOf(stream: ImageStreamRow): SpecTag[] {
+  return ((stream.spec as { tags?: SpecTag[] }).tags ?? []) as SpecTag[];
+}
 
 /**
  * The one way tag history changes: every writer (mapping, spec resolution, rollback) records tag
@@ -25,13 +29,18 @@ export class StreamWriter {
     @Inject(STREAM_SETTINGS) private readonly settings: StreamSettings,
   ) {}
 
-  /** Starts a write of a stream whose row the caller has locked (or just inserted). */
-  begin(manager: EntityManager, stream: ImageStreamRow, actor: string): StreamWrite {
+  /**
+   * Starts a write of a stream whose row the caller has locked (or just inserted). `before` is the
+   * row as it was when the caller already changed the spec ahead of this call.
+   */
+  begin(manager: EntityManager, stream: ImageStreamRow, actor: string, before: ImageStreamRow = stream): StreamWrite {
     return {
       manager,
       stream,
       here: { namespace: stream.namespace, stream: stream.name },
-      specTags: ((stream.spec as { tags?: SpecTag[] }).tags ?? []) as SpecTag[],
+      specTags: specTagsOf(stream),
+      previousSpecTags: specTagsOf(before),
+      importsNeeded: new Set(),
       current: new Map(),
       moves: [],
       entries: [],
@@ -110,8 +119,31 @@ export class StreamWriter {
       };
       return tagChangedEntry(data);
     });
-    await appendToOutbox(write.manager, [...write.entries, ...tagEntries]);
+    const importSpec = this.importSpecEntry(write, resourceVersion);
+    await appendToOutbox(write.manager, [...write.entries, ...tagEntries, ...(importSpec ? [importSpec] : [])]);
     return resourceVersion;
+  }
+
+  /** `importspec.changed` when the stream's importable tags changed or some must be imported now. */
+  private importSpecEntry(write: StreamWrite, resourceVersion: string): OutboxEntry | undefined {
+    const after = specTagsOf(write.stream);
+    if (write.importsNeeded.size === 0 && importableTagsKey(after) === importableTagsKey(write.previousSpecTags)) return undefined;
+    return importSpecChangedEntry({
+      namespace: write.here.namespace,
+      imageStream: write.here.stream,
+      uid: write.stream.uid,
+      actor: write.actor,
+      resourceVersion,
+      tags: after.filter(isImportableTag).map((tag) => ({
+        tag: tag.name,
+        from: tag.from?.name ?? '',
+        ...(tag.importPolicy ? { importPolicy: tag.importPolicy } : {}),
+        ...(tag.referencePolicy ? { referencePolicy: tag.referencePolicy } : {}),
+        ...(tag.annotations ? { annotations: tag.annotations } : {}),
+        generation: tag.generation ?? Number(write.stream.generation),
+        needsImport: write.importsNeeded.has(tag.name),
+      })),
+    });
   }
 
   /**

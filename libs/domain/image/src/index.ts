@@ -39,3 +39,4 @@ export { findImageByPrefix, MIN_IMAGE_ID_HEX_LENGTH, type ImageLookupResult } fr
 export { resolvePullSpec, rewriteForThisStream } from './pull-spec';
 export { applyMergePatch } from './merge-patch';
 export { matchesLabels, parseLabelSelector, type LabelSelector, type LabelSelectorOperator, type LabelSelectorRequirement, type ParseLabelSelectorResult } from './label-selector';
+export { importableTagsKey, isImportableTag, nextImportConditions, type ImportFailureFact, type TagCondition } from './import-conditions';
