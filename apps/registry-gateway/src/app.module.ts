@@ -8,6 +8,9 @@ import { ImageStreamTagsController } from './image-streams/image-stream-tags.con
 import { ImageStreamsController } from './image-streams/image-streams.controller';
 import { ImageStreamImagesController } from './images/image-stream-images.controller';
 import { ImagesController } from './images/images.controller';
+import { ImageStreamImportsController } from './imports/image-stream-imports.controller';
+import { RegistryNotificationsController } from './imports/registry-notifications.controller';
+import { ImageStreamSecretsController, SecretsController } from './imports/secrets.controller';
 import { CreateRegistrySchema1764300000000 } from './migrations/1764300000000-create-registry-schema';
 import { NamespacesController } from './namespaces/namespaces.controller';
 import type { RegistryGatewayConfig } from './registry-gateway.config';
@@ -44,7 +47,19 @@ export class AppModule {
             ]
           : []),
       ],
-      controllers: [NamespacesController, ImageStreamsController, ImageStreamTagsController, ImageStreamMappingsController, WebhookSubscriptionsController, ImagesController, ImageStreamImagesController],
+      controllers: [
+        NamespacesController,
+        ImageStreamsController,
+        ImageStreamTagsController,
+        ImageStreamMappingsController,
+        WebhookSubscriptionsController,
+        ImagesController,
+        ImageStreamImagesController,
+        ImageStreamImportsController,
+        ImageStreamSecretsController,
+        SecretsController,
+        RegistryNotificationsController,
+      ],
       providers: [RouteCatalog, ImageStreamWatcher],
     };
   }

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Statuses, StatusError } from '@imagestreams/contracts';
 
-/** JSON, and JSON merge patches (RFC 7386) for PATCH; YAML can join this list later. */
-export const ACCEPTED_MEDIA_TYPES: readonly string[] = ['application/json', 'application/merge-patch+json'];
+/**
+ * JSON, JSON merge patches (RFC 7386) for PATCH, and the JSON of registry notifications (CNCF
+ * distribution's envelope type); YAML can join this list later.
+ */
+export const ACCEPTED_MEDIA_TYPES: readonly string[] = ['application/json', 'application/merge-patch+json', 'application/vnd.docker.distribution.events.v1+json'];
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 

@@ -1,0 +1,19 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ImageStreamImportInput, ImageStreamImportResource, ImportRequests, type ImageStreamImport } from '@imagestreams/contracts';
+import { OwnerClient } from '@imagestreams/platform-messaging';
+import { assertBodyNamespace, assertWritableNamespace, validBody } from '../http/edge-validation';
+
+/** `oc import-image`: import (or, with `spec.import: false`, preview) images from external registries. */
+@Controller('apis/image.openshift.io/v1/namespaces/:namespace/imagestreamimports')
+export class ImageStreamImportsController {
+  constructor(private readonly owners: OwnerClient) {}
+
+  @Post()
+  @HttpCode(201)
+  create(@Param('namespace') namespace: string, @Body() body: unknown): Promise<ImageStreamImport> {
+    assertWritableNamespace(namespace);
+    assertBodyNamespace(body, namespace);
+    const input = validBody(ImageStreamImportInput, ImageStreamImportResource, body);
+    return this.owners.request(ImportRequests.createImageStreamImport, { namespace, import: input });
+  }
+}
