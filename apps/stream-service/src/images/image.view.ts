@@ -1,20 +1,8 @@
-import { IMAGE_API_VERSION, type Image, type ImageManifest, type ImageStreamImage } from '@imagestreams/contracts';
-import type { ImageRow, StoredImageManifest, StreamOfImageRow } from './images.repository';
+import { IMAGE_API_VERSION, imageManifestOf, type Image, type ImageStreamImage } from '@imagestreams/contracts';
+import type { ImageRow, StreamOfImageRow } from './images.repository';
 
 /** What OpenShift calls the metadata object's type inside `dockerImageMetadata`. */
 const DOCKER_IMAGE_METADATA = { kind: 'DockerImage', apiVersion: 'image.openshift.io/1.0' } as const;
-
-function manifestView(entry: StoredImageManifest): ImageManifest {
-  // OpenShift always serializes size, architecture and os; only variant is omitted when empty.
-  return {
-    digest: entry.digest,
-    mediaType: entry.mediaType,
-    manifestSize: entry.manifestSize ?? 0,
-    architecture: entry.architecture ?? '',
-    os: entry.os ?? '',
-    ...(entry.variant ? { variant: entry.variant } : {}),
-  };
-}
 
 /** Renders a stored image in OpenShift's v1 JSON shape (manifest and config are never stored). */
 export function imageView(row: ImageRow): Image {
@@ -27,7 +15,7 @@ export function imageView(row: ImageRow): Image {
     dockerImageMetadataVersion: '1.0',
     ...(row.manifest_media_type ? { dockerImageManifestMediaType: row.manifest_media_type } : {}),
     dockerImageLayers: (row.layers ?? []).map((layer) => ({ name: layer.name, size: layer.size, mediaType: layer.mediaType })),
-    ...(row.manifests?.length ? { dockerImageManifests: row.manifests.map(manifestView) } : {}),
+    ...(row.manifests?.length ? { dockerImageManifests: row.manifests.map(imageManifestOf) } : {}),
   };
 }
 

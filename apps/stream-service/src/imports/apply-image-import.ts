@@ -87,6 +87,9 @@ export class ApplyImageImport {
       for (const result of command.images) {
         const index = specTags.findIndex((tag) => tag.name === result.tag);
         const existing = index >= 0 ? specTags[index] : undefined;
+        // The controller and the scheduler import what the spec said; if it has moved on since, a
+        // newer import is coming and this result must not undo the user's change.
+        if (command.origin !== undefined && command.origin !== 'user' && existing?.from?.name !== result.from) continue;
         const setSpecTag = (tag: SpecTag) => {
           if (index >= 0) specTags[index] = tag;
           else specTags.push(tag);

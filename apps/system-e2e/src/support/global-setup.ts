@@ -33,6 +33,13 @@ export default async function globalSetup(): Promise<void> {
       // Uploads idle this long are abandoned; every suite's uploads are busy far more often.
       UPLOAD_MAX_AGE_SECONDS: '6',
       UPLOAD_CLEANUP_INTERVAL_SECONDS: '1',
+      // Imports come from registries on loopback (our own /v2, a local docker-registry), on a short schedule.
+      IMPORT_ALLOW_LOOPBACK: 'true',
+      IMPORT_SCHEDULE_INTERVAL_SECONDS: '2',
+      IMPORT_SCHEDULE_MINIMUM_INTERVAL_SECONDS: '1',
+      IMPORT_SCHEDULER_TICK_MS: '200',
+      IMPORT_TIMEOUT_MS: '5000',
+      IMPORT_NOTIFICATION_ENDPOINTS: 'e2e=e2e-notification-secret',
     },
   });
   const control = await serveStackControl(stack);

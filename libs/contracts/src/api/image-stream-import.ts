@@ -5,7 +5,7 @@ import type { ImageStream } from './image-stream';
 import { TagImportPolicyInput, TagReferencePolicyInput } from './image-stream-input';
 import { IsImageStreamName, IsTagName } from './names';
 import { ObjectMetaInput } from './object-meta';
-import type { ResourceRef, Status } from './status';
+import type { ResourceRef } from './status';
 import { IMAGE_API_GROUP } from './image-stream';
 
 export const ImageStreamImportResource: ResourceRef = { resource: 'imagestreamimports', group: IMAGE_API_GROUP, kind: 'ImageStreamImport' };
@@ -131,8 +131,24 @@ export class ImageStreamImportInput {
   spec: ImageStreamImportSpecInput;
 }
 
+/**
+ * A per-image (or per-repository) outcome, as OpenShift writes it: a Status whose reasons include
+ * import-specific ones (`ImportFailed`, `NotV2Registry`) and which may have no code (a partly
+ * failed repository import).
+ */
+export interface ImportStatus {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Success' | 'Failure';
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[] };
+}
+
 export interface ImageImportStatus {
-  status: Status;
+  status: ImportStatus;
   image?: Image;
   tag?: string;
   /** Child images of a manifest list imported with PreserveOriginal. */
@@ -140,7 +156,7 @@ export interface ImageImportStatus {
 }
 
 export interface RepositoryImportStatus {
-  status: Status;
+  status: ImportStatus;
   images?: ImageImportStatus[];
   additionalTags?: string[];
 }

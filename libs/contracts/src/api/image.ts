@@ -23,6 +23,18 @@ export interface ImageManifest {
   variant?: string;
 }
 
+/** OpenShift always serializes size, architecture and os; only variant is omitted when empty. */
+export function imageManifestOf(entry: { digest: string; mediaType: string; manifestSize?: number; architecture?: string; os?: string; variant?: string }): ImageManifest {
+  return {
+    digest: entry.digest,
+    mediaType: entry.mediaType,
+    manifestSize: entry.manifestSize ?? 0,
+    architecture: entry.architecture ?? '',
+    os: entry.os ?? '',
+    ...(entry.variant ? { variant: entry.variant } : {}),
+  };
+}
+
 /** Images are cluster scoped, immutable and named by their manifest digest. */
 export type ImageMeta = Omit<ObjectMeta, 'namespace' | 'uid' | 'resourceVersion'> & Partial<Pick<ObjectMeta, 'uid' | 'resourceVersion'>>;
 
@@ -38,6 +50,8 @@ export interface Image {
   dockerImageLayers: ImageLayer[];
   /** Set for manifest lists only (which then have no layers). */
   dockerImageManifests?: ImageManifest[];
+  /** The raw manifest: only on ImageStreamImport results that asked for it (`includeManifest`). */
+  dockerImageManifest?: string;
 }
 
 export interface ImageList {
