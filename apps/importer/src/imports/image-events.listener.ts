@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { EventSubjects, ImageImportRequests, type CloudEvent, type ImageStreamDeletedV1, type ImportSpecChangedV1, type TagDeletedV1 } from '@imagestreams/contracts';
-import { nextCheckAt } from '@imagestreams/domain-import';
+import { effectiveInterval, nextCheckAt } from '@imagestreams/domain-import';
 import { OnEvent, OwnerClient } from '@imagestreams/platform-messaging';
 import { SCHEDULER_ACTOR } from '../schedules/import-scheduler';
 import { ScheduledTagsRepository } from '../schedules/scheduled-tags.repository';
@@ -26,7 +26,7 @@ export class ImageEventsListener {
   @OnEvent(EventSubjects.importSpecChanged)
   async onImportSpecChanged(@Payload() event: CloudEvent<ImportSpecChangedV1>): Promise<void> {
     const spec = event.data;
-    const interval = Math.max(this.settings.schedule.intervalMs, this.settings.schedule.minimumIntervalMs);
+    const interval = effectiveInterval(this.settings.schedule.intervalMs, this.settings.schedule.minimumIntervalMs);
     const scheduled = spec.tags
       .filter((tag) => tag.importPolicy?.scheduled === true)
       .map((tag) => ({

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ImageImportRequests } from '@imagestreams/contracts';
-import { nextCheckAt } from '@imagestreams/domain-import';
+import { effectiveInterval, nextCheckAt } from '@imagestreams/domain-import';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { RateLimitedError } from '@imagestreams/platform-registry-client';
 import { ImageImporter } from '../imports/image-importer';
@@ -93,7 +93,7 @@ export class ImportScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   private async check(row: ScheduledTagRow): Promise<{ key: TagKey; nextCheckAt: Date; digest?: string }> {
     const key = keyOf(row);
-    const next = () => new Date(nextCheckAt(Date.now(), Math.max(this.settings.schedule.intervalMs, this.settings.schedule.minimumIntervalMs), this.settings.schedule.jitter, Math.random));
+    const next = () => new Date(nextCheckAt(Date.now(), effectiveInterval(this.settings.schedule.intervalMs, this.settings.schedule.minimumIntervalMs), this.settings.schedule.jitter, Math.random));
     try {
       const digest = await this.importer.currentDigest(row.namespace, row.source, row.insecure);
       if (digest === row.last_digest) return { key, nextCheckAt: next() };

@@ -1,4 +1,3 @@
-export { bearerChallenge, parseWwwAuthenticate, type AuthChallenge, type BearerChallenge } from './www-authenticate';
 export {
   choosePlatformManifest,
   platformPreferencesFromAnnotations,
@@ -27,35 +26,11 @@ export {
   type SuccessStatus,
 } from './import-status';
 export {
-  nextImportConditions,
-  UNKNOWN_IMPORT_ERROR_MESSAGE,
-  type ImportConditionsUpdate,
-  type ImportFailureSummary,
-  type TagCondition,
-} from './import-conditions';
-export {
   DEFAULT_MAX_SCHEDULED_IMPORTS_PER_MINUTE,
   DEFAULT_MINIMUM_IMPORT_INTERVAL_MS,
   effectiveInterval,
   MIN_CHECK_DELAY_MS,
   nextCheckAt,
-  perMinuteBucket,
-  TokenBucket,
 } from './schedule';
-export {
-  backoffDelayMs,
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  isRetryableStatus,
-  retryAfterMs,
-  type BackoffOptions,
-} from './retry-policy';
-export {
-  CidrListError,
-  classifyAddress,
-  isAddressAllowed,
-  parseCidrList,
-  type AddressClass,
-  type AddressPolicy,
-} from './address-policy';
 export { MAX_NOTICES_PER_NOTIFICATION, parseRegistryNotification, type PushNotice } from './registry-notifications';
 export { DOCKER_HUB_API_HOST, parseImportSource, sourceMatchesNotice, type ImportSource } from './import-target';
