@@ -1,4 +1,4 @@
-import { WebhookReceiver, eventually } from '@imagestreams/testing';
+import { startDockerRegistry, WebhookReceiver, eventually, type DockerRegistry } from '@imagestreams/testing';
 import { Client } from 'pg';
 import { api, createSubscription, createTestNamespace, gatewayUrl } from './support/api';
 import { buildImage, buildIndex } from './support/oci-layout';
@@ -184,5 +184,79 @@ describe('imports from an external registry', () => {
     const accepted = await api<{ tagsScheduled: number }>('POST', '/apis/imagestreams.io/v1/registrynotifications/e2e/e2e-notification-secret', envelope);
     expect(accepted.status).toBe(202);
     expect(accepted.body.tagsScheduled).toBe(1);
+  });
+});
+
+describe('imports from a registry that wants credentials (Debian docker-registry, htpasswd)', () => {
+  const login = { username: 'puller', password: 'pull-secret-1' };
+  let upstream: DockerRegistry;
+  let namespace: string;
+  const basic = `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`;
+
+  beforeAll(async () => {
+    upstream = await startDockerRegistry({ htpasswd: login });
+    namespace = await createTestNamespace('creds');
+  });
+
+  afterAll(async () => {
+    await upstream.stop();
+  });
+
+  const importRequest = (stream: string, source: string) => ({
+    metadata: { name: stream },
+    spec: { import: true, images: [{ from: { kind: 'DockerImage', name: source }, to: { name: 'v1' }, importPolicy: { insecure: true } }] },
+  });
+
+  it('fails with Unauthorized without a pull secret, and imports once the namespace has one', async () => {
+    const image = buildImage({ layers: 1, layerSize: 400 });
+    await pushImage({ baseUrl: upstream.origin, authorization: basic }, 'team/app', 'v1', image);
+    const source = `${upstream.authority}/team/app:v1`;
+
+    const denied = await api<{ status: { images: { status: { status: string; reason: string; code: number } }[] } }>('POST', `${IMAGE_API}/namespaces/${namespace}/imagestreamimports`, importRequest('private', source));
+    expect(denied.status).toBe(201);
+    expect(denied.body.status.images[0].status).toEqual(expect.objectContaining({ status: 'Failure', reason: 'Unauthorized', code: 401 }));
+
+    const dockerconfig = { auths: { [upstream.authority]: { auth: Buffer.from(`${login.username}:${login.password}`).toString('base64') } } };
+    const secret = await api<{ data: Record<string, string>; metadata: { name: string } }>('POST', `/api/v1/namespaces/${namespace}/secrets`, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'upstream-pull' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify(dockerconfig)).toString('base64') },
+    });
+    expect(secret.status).toBe(201);
+
+    const imported = await api<{ status: { images: { status: { status: string }; image?: { metadata: { name: string } } }[] } }>('POST', `${IMAGE_API}/namespaces/${namespace}/imagestreamimports`, importRequest('private', source));
+    expect(imported.body.status.images[0].status.status).toBe('Success');
+    expect(imported.body.status.images[0].image?.metadata.name).toBe(image.manifestDigest);
+    // The earlier failure's condition is cleared by the success.
+    const tag = tagOf(await stream(namespace, 'private'), 'v1');
+    expect(tag?.conditions).toBeUndefined();
+    expect(tag?.items?.[0].image).toBe(image.manifestDigest);
+  });
+
+  it('lists registry secrets for imports, leaving out excluded ones, and refuses other secret types', async () => {
+    const config = (host: string) => Buffer.from(JSON.stringify({ auths: { [host]: { username: 'u', password: 'p' } } })).toString('base64');
+    await api('POST', `/api/v1/namespaces/${namespace}/secrets`, { metadata: { name: 'offered' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config('quay.io') } });
+    await api('POST', `/api/v1/namespaces/${namespace}/secrets`, {
+      metadata: { name: 'hidden', annotations: { 'openshift.io/image.excludeSecret': 'true' } },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': config('ghcr.io') },
+    });
+    const forImports = await api<{ items: { metadata: { name: string } }[] }>('GET', `${IMAGE_API}/namespaces/${namespace}/imagestreams/anything/secrets`);
+    const names = forImports.body.items.map((item) => item.metadata.name);
+    expect(names).toEqual(expect.arrayContaining(['offered', 'upstream-pull']));
+    expect(names).not.toContain('hidden');
+
+    const opaque = await api<{ reason: string }>('POST', `/api/v1/namespaces/${namespace}/secrets`, { metadata: { name: 'opaque' }, type: 'Opaque', data: { a: 'Yg==' } });
+    expect(opaque.status).toBe(422);
+    const garbage = await api<{ reason: string; details: { causes: { field: string }[] } }>('POST', `/api/v1/namespaces/${namespace}/secrets`, {
+      metadata: { name: 'garbage' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from('not json').toString('base64') },
+    });
+    expect(garbage.status).toBe(422);
+    expect(garbage.body.details.causes[0].field).toBe('data[.dockerconfigjson]');
+    expect((await api('GET', `/api/v1/namespaces/${namespace}/secrets/garbage`)).status).toBe(404);
   });
 });

@@ -1,2 +1,3 @@
 export * from './real-services';
 export * from './webhook-receiver';
+export * from './docker-registry';

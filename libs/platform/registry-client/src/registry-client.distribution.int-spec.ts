@@ -11,7 +11,7 @@ import {
   RepositoryNotFoundError,
   UnauthorizedError,
 } from './index';
-import { type DockerRegistry, pushBlob, pushManifest, sha256, startDockerRegistry } from './testing/docker-registry.fixture';
+import { type DockerRegistry, pushBlob, pushManifest, sha256, startDockerRegistry } from '@imagestreams/testing';
 
 /** Pretty-printed on purpose: byte-identical answers prove nothing was re-serialised. */
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value, null, 3));

@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { request } from 'undici';
-import { waitFor } from './http-server.fixture';
 
 export const DOCKER_REGISTRY_BINARY = '/usr/bin/docker-registry';
 
-/** A real CNCF distribution (Debian's docker-registry) on a free loopback port, storage in a temp dir. */
+/** A real CNCF distribution (Debian's docker-registry) on a free loopback port, storage in a temp dir: an "external" registry for tests. */
 export interface DockerRegistry {
   /** `127.0.0.1:<port>` */
   authority: string;
@@ -18,6 +17,15 @@ export interface DockerRegistry {
   /** Logs, for failure messages. */
   output(): string;
   stop(): Promise<void>;
+}
+
+/** Polls until the condition holds; rejects after the deadline. */
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -30,7 +38,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startDockerRegistry(options: { htpasswd?: { username: string; password: string } } = {}): Promise<DockerRegistry> {
-  const dir = await mkdtemp(join(tmpdir(), 'registry-client-distribution-'));
+  const dir = await mkdtemp(join(tmpdir(), 'docker-registry-'));
   const port = await freePort();
   const lines = ['version: 0.1', 'log:', '  level: error', '  accesslog:', '    disabled: true', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`];
   lines.push('http:', `  addr: 127.0.0.1:${port}`);
