@@ -44,7 +44,7 @@ export default [
   {
     // The testing lib (real Postgres/NATS fixtures) is for specs only.
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'libs/*/*/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**', 'apps/system-e2e/src/support/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['@imagestreams/testing'] }],
     },
