@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { platformModules } from '@imagestreams/platform-bootstrap';
+import { ApiDiscovery } from './discovery/api-discovery';
+import { DiscoveryController } from './discovery/discovery.controller';
 import { RouteCatalog } from './http/route-catalog';
 import { ImageStreamWatcher } from './watch/image-stream-watcher';
 import { ImageStreamMappingsController } from './image-streams/image-stream-mappings.controller';
@@ -59,8 +61,9 @@ export class AppModule {
         ImageStreamSecretsController,
         SecretsController,
         RegistryNotificationsController,
+        DiscoveryController,
       ],
-      providers: [RouteCatalog, ImageStreamWatcher],
+      providers: [RouteCatalog, ImageStreamWatcher, ApiDiscovery],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Min, MinLength, ValidateIf } from 'class-validator';
 import { BaseServiceConfig } from '@imagestreams/platform-config';
 
 export class RegistryGatewayConfig extends BaseServiceConfig {
@@ -14,7 +14,7 @@ export class RegistryGatewayConfig extends BaseServiceConfig {
   @Min(1)
   MAX_BODY_BYTES = 1_048_576;
 
-  /** The registry's blob store: content-addressed blobs and upload files (one filesystem, so renames are atomic). */
+  /** With BLOB_STORE=filesystem, the registry's blob store: blobs and upload files under DATA_DIR/registry (one filesystem, so renames are atomic). */
   @IsString()
   @MinLength(1)
   DATA_DIR = './data';
@@ -28,4 +28,35 @@ export class RegistryGatewayConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   UPLOAD_CLEANUP_INTERVAL_SECONDS = 15 * 60;
+
+  /** Where registry blobs live: `filesystem` (DATA_DIR; several replicas need a shared ReadWriteMany volume) or `s3` (a bucket every replica shares). */
+  @IsIn(['filesystem', 's3'])
+  BLOB_STORE: 'filesystem' | 's3' = 'filesystem';
+
+  /** Endpoint URL of an S3-compatible server (MinIO, Ceph RGW, R2, ...); empty = AWS S3 in S3_REGION. */
+  @ValidateIf((config: RegistryGatewayConfig) => config.S3_ENDPOINT !== '')
+  @Matches(/^https?:\/\/[^\s/]+/, { message: 'must be an http:// or https:// URL' })
+  S3_ENDPOINT = '';
+
+  @ValidateIf((config: RegistryGatewayConfig) => config.BLOB_STORE === 's3')
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name (required with BLOB_STORE=s3)' })
+  S3_BUCKET = '';
+
+  @IsString()
+  @MinLength(1)
+  S3_REGION = 'us-east-1';
+
+  /** Static credentials, both or neither; neither = the AWS SDK's default chain (AWS_* variables, web identity, instance profile). */
+  @ValidateIf((config: RegistryGatewayConfig) => config.S3_SECRET_ACCESS_KEY !== '')
+  @MinLength(1, { message: 'must be set when S3_SECRET_ACCESS_KEY is' })
+  S3_ACCESS_KEY_ID = '';
+
+  // Validated only for presence, so a wrong value is never echoed into the configuration error.
+  @ValidateIf((config: RegistryGatewayConfig) => config.S3_ACCESS_KEY_ID !== '')
+  @MinLength(1, { message: 'must be set when S3_ACCESS_KEY_ID is' })
+  S3_SECRET_ACCESS_KEY = '';
+
+  /** `endpoint/bucket/key` URLs instead of `bucket.endpoint/key`: what MinIO and most self-hosted servers need. */
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
 }

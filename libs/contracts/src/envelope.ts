@@ -15,6 +15,13 @@ export interface CloudEvent<TData = unknown> {
   time: string;
   datacontenttype: 'application/json';
   data: TData;
+  /**
+   * CloudEvents distributed-tracing extension: the W3C trace context of the request that produced
+   * the event (stamped by the outbox writer), continued by consumers and sent on with webhooks.
+   * Optional: events without it are valid, and a malformed value is ignored, never rejected.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';

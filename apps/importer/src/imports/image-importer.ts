@@ -23,6 +23,7 @@ import {
 import pLimit from 'p-limit';
 import { RegistrySecrets } from '../secrets/registry-secrets';
 import { importedImageView } from './image-views';
+import { imageImports } from './import-metrics';
 import { IMPORT_SETTINGS, type ImportSettings } from './import-settings';
 
 export const REGISTRY_CLIENT = Symbol('REGISTRY_CLIENT');
@@ -65,6 +66,13 @@ export class ImageImporter implements OnApplicationShutdown {
   }
 
   async importImage(namespace: string, request: ImageImportRequest): Promise<ImageImportOutcome> {
+    const outcome = await this.lookUpImage(namespace, request);
+    if (outcome.ok) imageImports.inc({ result: 'success' });
+    else imageImports.inc({ result: 'failure', reason: outcome.status.reason });
+    return outcome;
+  }
+
+  private async lookUpImage(namespace: string, request: ImageImportRequest): Promise<ImageImportOutcome> {
     let source: ImportSource;
     try {
       source = parseImportSource(request.source);

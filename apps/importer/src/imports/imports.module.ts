@@ -10,6 +10,7 @@ import { SecretsRequests } from '../secrets/secrets.requests';
 import { ImageEventsListener } from './image-events.listener';
 import { ImageImporter, REGISTRY_CLIENT } from './image-importer';
 import { ImageStreamImports } from './image-stream-imports';
+import { ImportScheduleMetrics } from './import-metrics';
 import { IMPORT_SETTINGS, type ImportSettings } from './import-settings';
 import { ImportsRequests } from './imports.requests';
 
@@ -37,6 +38,7 @@ export class ImportsModule {
         ImageStreamImports,
         RegistryNotifications,
         ImportScheduler,
+        ImportScheduleMetrics,
       ],
     };
   }

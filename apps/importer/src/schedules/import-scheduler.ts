@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ImageImportRequests } from '@imagestreams/contracts';
 import { effectiveInterval, nextCheckAt } from '@imagestreams/domain-import';
@@ -28,7 +28,7 @@ function registryOf(source: string): string {
  * the digest changed. Unchanged tags write nothing upstream of this schema.
  */
 @Injectable()
-export class ImportScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ImportScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ImportScheduler.name);
   private readonly owner = `importer-${randomUUID()}`;
   private timer?: NodeJS.Timeout;
@@ -52,7 +52,12 @@ export class ImportScheduler implements OnApplicationBootstrap, OnApplicationShu
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before any onApplicationShutdown hook: the pass in flight finishes while the registry client,
+   * the database and NATS are still open (closed with them, its checks failed and were reported to
+   * stream-service as import failures).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication, NestExpressBodyParserOptions } from '@nestjs/platform-express';
+import { serveOpenApi } from '../openapi/openapi-document';
 import { registryRouter } from '../registry/http/registry-router';
 import { isJsonRequest, requireJsonBodies } from './json-body';
 import { RouteCatalog } from './route-catalog';
@@ -25,6 +26,8 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
   express.set('etag', false);
   // Before the JSON gate and parser: registry bodies are blobs and manifests, streamed or read as bytes.
   if (options.registry) express.use('/v2', registryRouter(app));
+  // `GET /openapi.json` and the Swagger UI at `/openapi` (reads only, before the JSON gate like the registry).
+  serveOpenApi(app, { registry: options.registry });
   app.use(requireJsonBodies);
   // Registered before init, so Nest sees a `jsonParser` in place and does not add its 100 kB default.
   express.useBodyParser<NestExpressBodyParserOptions>('json', { limit: options.maxBodyBytes, type: isJsonRequest });

@@ -8,6 +8,12 @@ interface Route {
   segments: string[];
 }
 
+/** A served route as documentation and discovery see it: `GET /apis/image.openshift.io/v1/images/:name`. */
+export interface ServedRoute {
+  method: string;
+  path: string;
+}
+
 function segmentsOf(path: string): string[] {
   return path.split('/').filter((segment) => segment !== '');
 }
@@ -25,6 +31,8 @@ function asList(value: unknown): string[] {
 @Injectable()
 export class RouteCatalog implements OnModuleInit {
   private routes: Route[] = [];
+  /** Routes mounted on the HTTP adapter directly (not by a controller), added by whoever mounts them. */
+  private readonly external: Route[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -51,11 +59,21 @@ export class RouteCatalog implements OnModuleInit {
     this.routes = routes;
   }
 
+  /** Declares a route served outside the controllers (e.g. `/openapi.json`), so a wrong verb on it is 405 too. */
+  addExternal(method: string, path: string): void {
+    this.external.push({ method: method.toUpperCase(), segments: segmentsOf(path) });
+  }
+
+  /** Every route, controllers' and external, with `:param` segments as declared. */
+  served(): ServedRoute[] {
+    return [...this.routes, ...this.external].map((route) => ({ method: route.method, path: `/${route.segments.join('/')}` }));
+  }
+
   /** Verbs served at this path (query string ignored); empty when no route has its shape. */
   methodsAt(url: string): string[] {
     const requested = segmentsOf(url.split('?', 1)[0]);
     const methods = new Set<string>();
-    for (const route of this.routes) {
+    for (const route of [...this.routes, ...this.external]) {
       if (route.segments.length !== requested.length) continue;
       if (route.segments.every((segment, index) => segment.startsWith(':') || segment === requested[index])) methods.add(route.method);
     }

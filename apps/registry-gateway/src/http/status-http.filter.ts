@@ -3,7 +3,7 @@ import { Statuses, StatusError, type Status } from '@imagestreams/contracts';
 import type { RouteCatalog } from './route-catalog';
 
 /** Kubernetes' answer for a path no route serves. */
-const NO_SUCH_ROUTE: Status = {
+export const NO_SUCH_ROUTE: Status = {
   kind: 'Status',
   apiVersion: 'v1',
   metadata: {},

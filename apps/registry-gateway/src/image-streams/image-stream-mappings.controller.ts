@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CreateImageStreamMappingRequest, ImageRequests, ImageStreamMappingResource, type Status } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { assertBodyNamespace, assertWritableNamespace, validBody } from '../http/edge-validation';
+import { ApiDoc } from '../openapi/api-docs';
 
 /**
  * ImageStreamMapping is create-only: it records an image and points a tag at it. Like OpenShift,
@@ -13,6 +14,12 @@ export class ImageStreamMappingsController {
 
   @Post()
   @HttpCode(201)
+  @ApiDoc({
+    summary: 'record an image and make it the current image of a tag (what the registry does after a push); creates a missing stream',
+    body: CreateImageStreamMappingRequest,
+    status: 201,
+    returns: 'Status',
+  })
   create(@Param('namespace') namespace: string, @Body() body: unknown): Promise<Status> {
     assertWritableNamespace(namespace);
     assertBodyNamespace(body, namespace);

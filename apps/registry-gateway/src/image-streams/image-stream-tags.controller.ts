@@ -1,5 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import pLimit from 'p-limit';
 import {
+  IMAGE_API_VERSION,
+  ImageRequests,
   ImageStreamRequests,
   ImageStreamTagInput,
   ImageStreamTagResource,
@@ -10,7 +13,20 @@ import {
   type Status,
 } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
-import { assertAddressable, assertBodyNamespace, validBody } from '../http/edge-validation';
+import { assertAddressable, assertBodyNamespace, assertReadableNamespace, validBody } from '../http/edge-validation';
+import { listOptions } from '../http/list-options';
+import { ApiDoc } from '../openapi/api-docs';
+
+/** OpenShift's list of ImageStreamTags (no owner request returns one: the gateway assembles it). */
+export interface ImageStreamTagList {
+  kind: 'ImageStreamTagList';
+  apiVersion: typeof IMAGE_API_VERSION;
+  metadata: { resourceVersion: string };
+  items: ImageStreamTag[];
+}
+
+/** Tags read at once while listing: enough to overlap round trips, few enough to leave the owner room. */
+const LIST_CONCURRENCY = 8;
 
 /**
  * `<stream>:<tag>` views and `oc tag` writes. PUT and POST both set the tag (POST answers 201);
@@ -20,7 +36,40 @@ import { assertAddressable, assertBodyNamespace, validBody } from '../http/edge-
 export class ImageStreamTagsController {
   constructor(private readonly owners: OwnerClient) {}
 
+  /**
+   * Every tag with an image of every stream in the namespace, as `oc get istag` lists them (tags
+   * still waiting for an import have no image and are left out, as in OpenShift). Each is read the
+   * way GET reads it, so both show the same object; a tag deleted meanwhile is skipped.
+   */
+  @Get()
+  @ApiDoc({ summary: 'list the tags of the image streams of a namespace', returns: 'ImageStreamTagList', query: ['selector'] })
+  async list(@Param('namespace') namespace: string, @Query() query: Record<string, unknown>): Promise<ImageStreamTagList> {
+    assertReadableNamespace(namespace);
+    const options = listOptions(query);
+    if (options.watch) throw new StatusError(Statuses.methodNotAllowed('imagestreamtags cannot be watched; watch imagestreams instead'));
+    const streams = await this.owners.request(ImageRequests.listImageStreams, { namespace, labelSelector: options.labelSelector });
+    const names = streams.items.flatMap((stream) => (stream.status.tags ?? []).filter((tag) => tag.items?.length).map((tag) => `${stream.metadata.name}:${tag.tag}`));
+    const limit = pLimit(LIST_CONCURRENCY);
+    const tags = await Promise.all(
+      names.map((name) =>
+        limit(() =>
+          this.owners.request(ImageStreamRequests.getTag, { namespace, name }).catch((error: unknown) => {
+            if (error instanceof StatusError && error.status.code === 404) return undefined;
+            throw error;
+          }),
+        ),
+      ),
+    );
+    return {
+      kind: 'ImageStreamTagList',
+      apiVersion: IMAGE_API_VERSION,
+      metadata: { resourceVersion: streams.metadata.resourceVersion },
+      items: tags.filter((tag): tag is ImageStreamTag => tag !== undefined),
+    };
+  }
+
   @Get(':name')
+  @ApiDoc({ summary: 'a tag of a stream: <stream>:<tag>', returns: 'ImageStreamTag' })
   get(@Param('namespace') namespace: string, @Param('name') name: string): Promise<ImageStreamTag> {
     assertAddressable(ImageStreamTagResource, namespace, name);
     return this.owners.request(ImageStreamRequests.getTag, { namespace, name });
@@ -28,6 +77,7 @@ export class ImageStreamTagsController {
 
   @Post()
   @HttpCode(201)
+  @ApiDoc({ summary: 'set a tag (oc tag), named by metadata.name <stream>:<tag>; creates a missing stream', body: ImageStreamTagInput, status: 201, returns: 'ImageStreamTag' })
   create(@Param('namespace') namespace: string, @Body() body: unknown): Promise<ImageStreamTag> {
     const imageStreamTag = validBody(ImageStreamTagInput, ImageStreamTagResource, body);
     assertAddressable(ImageStreamTagResource, namespace, imageStreamTag.metadata.name);
@@ -36,6 +86,7 @@ export class ImageStreamTagsController {
   }
 
   @Put(':name')
+  @ApiDoc({ summary: 'set a tag (oc tag); creates a missing stream', body: ImageStreamTagInput, returns: 'ImageStreamTag' })
   put(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown): Promise<ImageStreamTag> {
     assertAddressable(ImageStreamTagResource, namespace, name);
     assertBodyNamespace(body, namespace);
@@ -44,12 +95,14 @@ export class ImageStreamTagsController {
   }
 
   @Delete(':name')
+  @ApiDoc({ summary: 'delete a tag with its history', returns: 'Status' })
   delete(@Param('namespace') namespace: string, @Param('name') name: string): Promise<Status> {
     assertAddressable(ImageStreamTagResource, namespace, name);
     return this.owners.request(ImageStreamRequests.deleteTag, { namespace, name });
   }
 
   @Post(':name/rollback')
+  @ApiDoc({ summary: 'move the tag back to an image of its own history: {"revisionsBack": n} or {"image": digest or prefix}', body: TagRollbackInput, status: 201, returns: 'ImageStreamTag' })
   rollback(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown): Promise<ImageStreamTag> {
     assertAddressable(ImageStreamTagResource, namespace, name);
     if (body === undefined) throw new StatusError(Statuses.badRequest('a rollback needs a body: {"image": ...} or {"revisionsBack": n}'));

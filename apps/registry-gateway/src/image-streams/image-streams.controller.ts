@@ -13,6 +13,7 @@ import {
 } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { listOptions, type ListOptions } from '../http/list-options';
+import { ApiDoc } from '../openapi/api-docs';
 import { ImageStreamWatcher } from '../watch/image-stream-watcher';
 import { assertAddressable, assertBodyNamespace, assertReadableNamespace, assertWritableNamespace, validBody } from '../http/edge-validation';
 
@@ -29,11 +30,13 @@ export class ImageStreamsController {
 
   /** Across all namespaces, as `oc get is -A` asks; `?watch=true` streams changes. */
   @Get('imagestreams')
+  @ApiDoc({ summary: 'list (or watch) image streams of every namespace', returns: 'ImageStreamList', query: ['selector', 'paging', 'watch'] })
   listAll(@Query() query: Record<string, unknown>, @Req() request: IncomingMessage, @Res() response: ExpressResponse): Promise<void> {
     return this.listOrWatch(undefined, listOptions(query), request, response);
   }
 
   @Get('namespaces/:namespace/imagestreams')
+  @ApiDoc({ summary: 'list (or watch) the image streams of a namespace', returns: 'ImageStreamList', query: ['selector', 'paging', 'watch'] })
   list(@Param('namespace') namespace: string, @Query() query: Record<string, unknown>, @Req() request: IncomingMessage, @Res() response: ExpressResponse): Promise<void> {
     assertReadableNamespace(namespace);
     return this.listOrWatch(namespace, listOptions(query), request, response);
@@ -56,6 +59,7 @@ export class ImageStreamsController {
 
   /** Forwarded as the owner serialized it: a big stream is megabytes of JSON not worth re-encoding. */
   @Get('namespaces/:namespace/imagestreams/:name')
+  @ApiDoc({ summary: 'read an image stream', returns: 'ImageStream' })
   async get(@Param('namespace') namespace: string, @Param('name') name: string, @Res() response: ServerResponse): Promise<void> {
     assertAddressable(ImageStreamResource, namespace, name);
     const json = await this.owners.requestJson(ImageRequests.getImageStream, { namespace, name });
@@ -65,6 +69,7 @@ export class ImageStreamsController {
 
   @Post('namespaces/:namespace/imagestreams')
   @HttpCode(201)
+  @ApiDoc({ summary: 'create an image stream', body: ImageStreamInput, status: 201, returns: 'ImageStream' })
   create(@Param('namespace') namespace: string, @Body() body: unknown): Promise<ImageStream> {
     assertWritableNamespace(namespace);
     assertBodyNamespace(body, namespace);
@@ -74,6 +79,7 @@ export class ImageStreamsController {
 
   /** Replace; `metadata.resourceVersion` makes it conditional (409 when stale). */
   @Put('namespaces/:namespace/imagestreams/:name')
+  @ApiDoc({ summary: 'replace an image stream (409 when metadata.resourceVersion is stale)', body: ImageStreamInput, returns: 'ImageStream' })
   update(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown): Promise<ImageStream> {
     assertAddressable(ImageStreamResource, namespace, name);
     assertBodyNamespace(body, namespace);
@@ -83,6 +89,12 @@ export class ImageStreamsController {
 
   /** JSON merge patch only (`application/merge-patch+json`, or plain JSON read the same way). */
   @Patch('namespaces/:namespace/imagestreams/:name')
+  @ApiDoc({
+    summary: 'JSON merge patch (RFC 7386) of an image stream',
+    body: { type: 'object', description: 'a JSON merge patch of an ImageStream' },
+    consumes: ['application/merge-patch+json', 'application/json'],
+    returns: 'ImageStream',
+  })
   patch(
     @Param('namespace') namespace: string,
     @Param('name') name: string,
@@ -99,6 +111,7 @@ export class ImageStreamsController {
   }
 
   @Delete('namespaces/:namespace/imagestreams/:name')
+  @ApiDoc({ summary: 'delete an image stream', returns: 'Status' })
   delete(@Param('namespace') namespace: string, @Param('name') name: string): Promise<Status> {
     assertAddressable(ImageStreamResource, namespace, name);
     return this.owners.request(ImageStreamRequests.delete, { namespace, name });

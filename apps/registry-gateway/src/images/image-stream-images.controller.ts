@@ -10,6 +10,7 @@ import {
 } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { assertAddressable } from '../http/edge-validation';
+import { ApiDoc } from '../openapi/api-docs';
 
 /**
  * `<stream>@<id>`: an image as seen through a stream that references it, by full digest or
@@ -20,6 +21,7 @@ export class ImageStreamImagesController {
   constructor(private readonly owners: OwnerClient) {}
 
   @Get(':name')
+  @ApiDoc({ summary: 'an image through a stream that references it: <stream>@<digest or unique prefix of 7+ hex characters>', returns: 'ImageStreamImage' })
   get(@Param('namespace') namespace: string, @Param('name') name: string): Promise<ImageStreamImage> {
     assertAddressable(ImageStreamImageResource, namespace, name);
     if (!splitImageStreamImageName(name)) throw new StatusError(Statuses.badRequest(IMAGE_STREAM_IMAGE_NAME_MESSAGE));

@@ -1,10 +1,33 @@
 import type { Provider } from '@nestjs/common';
-import { FilesystemBlobStore, type BlobStore } from '@imagestreams/platform-blob-storage';
+import { createS3Client, FilesystemBlobStore, S3BlobStore, type BlobStore } from '@imagestreams/platform-blob-storage';
+import { loadConfig } from '@imagestreams/platform-config';
 import { resolve } from 'node:path';
+import { RegistryGatewayConfig } from '../registry-gateway.config';
 
 export const BLOB_STORE = Symbol('BLOB_STORE');
 
-/** The filesystem driver under DATA_DIR; another driver (S3) would be chosen here. */
-export function blobStoreProvider(dataDir: string): Provider<BlobStore> {
-  return { provide: BLOB_STORE, useFactory: () => new FilesystemBlobStore(resolve(dataDir, 'registry')) };
+/** The settings that choose and reach the blob store. */
+export type BlobStoreSettings = Pick<
+  RegistryGatewayConfig,
+  'BLOB_STORE' | 'S3_ENDPOINT' | 'S3_BUCKET' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'
+>;
+
+/**
+ * The blob store BLOB_STORE names: the filesystem driver under DATA_DIR, or an S3-compatible bucket.
+ * Without explicit settings the factory reads them from the environment (already validated at start).
+ */
+export function blobStoreProvider(dataDir: string, settings?: BlobStoreSettings): Provider<BlobStore> {
+  return { provide: BLOB_STORE, useFactory: () => createBlobStore(dataDir, settings ?? loadConfig(RegistryGatewayConfig)) };
+}
+
+export function createBlobStore(dataDir: string, settings: BlobStoreSettings): BlobStore {
+  if (settings.BLOB_STORE !== 's3') return new FilesystemBlobStore(resolve(dataDir, 'registry'));
+  const client = createS3Client({
+    endpoint: settings.S3_ENDPOINT || undefined,
+    region: settings.S3_REGION,
+    accessKeyId: settings.S3_ACCESS_KEY_ID || undefined,
+    secretAccessKey: settings.S3_SECRET_ACCESS_KEY || undefined,
+    forcePathStyle: settings.S3_FORCE_PATH_STYLE,
+  });
+  return new S3BlobStore({ client, bucket: settings.S3_BUCKET });
 }

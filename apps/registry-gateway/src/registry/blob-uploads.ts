@@ -5,6 +5,7 @@ import { parseUploadContentRange, RegistryError } from '@imagestreams/domain-reg
 import { BLOB_STORE } from './blob-store.provider';
 import { requireDigest } from './blobs';
 import { RegistryRecordsRepository } from './registry-records.repository';
+import { registryReceivedBytes } from './registry-metrics';
 import type { RepositoryName } from './repository-name';
 
 /** A request body on its way to the store, with what its headers promise. */
@@ -57,6 +58,7 @@ export class BlobUploads {
     const offset = await this.offset(repository, id);
     const expectedLength = this.checkRange(chunk, offset);
     const size = await this.store.appendToUpload(id, offset, chunk.body, { expectedLength });
+    registryReceivedBytes.inc({ kind: 'blob' }, size - offset);
     await this.records.touchUpload(id);
     return size;
   }
@@ -68,7 +70,8 @@ export class BlobUploads {
     const offset = await this.offset(repository, id);
     if (chunk.length !== 0) {
       const expectedLength = this.checkRange(chunk, offset);
-      await this.store.appendToUpload(id, offset, chunk.body, { expectedLength });
+      const size = await this.store.appendToUpload(id, offset, chunk.body, { expectedLength });
+      registryReceivedBytes.inc({ kind: 'blob' }, size - offset);
     }
     try {
       const blob = await this.store.commitUpload(id, digest);

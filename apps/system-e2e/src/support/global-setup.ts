@@ -44,6 +44,8 @@ export default async function globalSetup(): Promise<void> {
   });
   const control = await serveStackControl(stack);
   process.env['E2E_GATEWAY_URL'] = stack.gatewayUrl;
+  // Every service's HTTP server (health, /metrics), by service name: {"stream-service":"http://127.0.0.1:…",…}.
+  process.env['E2E_SERVICE_URLS'] = JSON.stringify(Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}`])));
   process.env['E2E_CONTROL_URL'] = control.url;
   process.env['E2E_NATS_URL'] = nats.natsUrl;
   process.env['E2E_DATABASE_URL'] = stack.databaseUrl;

@@ -1,8 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { classifyResponse, nextAttemptDelayMs } from '@imagestreams/domain-trigger';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+import { contextFromExtension, traceExtension } from '@imagestreams/platform-messaging';
+import { tracer } from '@imagestreams/platform-observability';
 import { MicroBatcher } from '@imagestreams/platform-persistence';
-import { DeliveryRepository, type AttemptResult, type DeliveryJob } from './delivery.repository';
+import { DeliveryRepository, type AttemptRecord, type AttemptResult, type DeliveryJob } from './delivery.repository';
+import { deliveryLatency, deliveryOutcomes } from './delivery-metrics';
+import { eventTraceFields, type EventTraceFields } from './event-trace';
 import { sendWebhook } from './webhook-sender';
 
 export interface DeliveryWorkerOptions {
@@ -83,24 +88,52 @@ export class DeliveryWorker {
   }
 
   private async attempt(job: DeliveryJob): Promise<void> {
-    const attempt = await sendWebhook(job);
+    const event = eventTraceFields(job.payload);
+    const attempt = await this.send(job, event);
     const verdict = classifyResponse(attempt.statusCode);
     if (verdict === 'success') {
+      const latencySeconds = (Date.now() - event.timeMs) / 1000;
       await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'succeeded' } });
+      deliveryOutcomes.inc({ outcome: 'succeeded' });
+      if (Number.isFinite(latencySeconds)) deliveryLatency.observe(Math.max(0, latencySeconds));
       return;
     }
     if (verdict === 'gone') {
       // 410 Gone: the receiver says it will never want these again (Standard Webhooks guidance).
       await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'dead' } });
       await this.subscriptions.disable(job.subscription_uid, `receiver answered 410 Gone at ${attempt.attemptedAt.toISOString()}`);
+      deliveryOutcomes.inc({ outcome: 'disabled' });
       return;
     }
     const retryInMs = nextAttemptDelayMs(job.spec.retry, job.attempts + 1);
     if (retryInMs === null) {
       this.logger.warn(`delivery ${job.id} of event ${job.event_id} dead-lettered after ${job.attempts + 1} attempts`);
       await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'dead' } });
+      deliveryOutcomes.inc({ outcome: 'dead' });
     } else {
       await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'pending', retryInMs } });
+      deliveryOutcomes.inc({ outcome: 'retry' });
     }
+  }
+
+  /**
+   * One HTTP attempt in a CLIENT span whose parent is the event's own `traceparent` (the request
+   * that committed the change), not whatever this process is doing: a retry an hour later, from
+   * another replica, joins the same trace. The receiver gets the span's `traceparent` header.
+   */
+  private async send(job: DeliveryJob, event: EventTraceFields): Promise<AttemptRecord> {
+    const span = tracer().startSpan(
+      'POST webhook',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'http.request.method': 'POST', 'cloudevents.event_id': job.event_id, 'webhook.delivery_id': job.id, 'webhook.attempt': job.attempts + 1 },
+      },
+      contextFromExtension(event),
+    );
+    const attempt = await sendWebhook(job, undefined, traceExtension(trace.setSpan(ROOT_CONTEXT, span)));
+    if (attempt.statusCode !== undefined) span.setAttribute('http.response.status_code', attempt.statusCode);
+    if (attempt.statusCode === undefined || attempt.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error ?? `HTTP ${attempt.statusCode}` });
+    span.end();
+    return attempt;
   }
 }

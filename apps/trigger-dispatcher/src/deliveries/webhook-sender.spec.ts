@@ -1,6 +1,7 @@
 import { WebhookReceiver } from '@imagestreams/testing';
 import { Webhook } from 'standardwebhooks';
 import type { DeliveryJob } from './delivery.repository';
+import { eventTraceFields } from './event-trace';
 import { sendWebhook } from './webhook-sender';
 
 const secret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
@@ -35,6 +36,29 @@ describe('sendWebhook (real HTTP)', () => {
     } finally {
       await receiver.stop();
     }
+  });
+
+  it('sends the trace headers it is given, which custom headers cannot override', async () => {
+    const receiver = new WebhookReceiver(() => ({ status: 204 }));
+    const url = await receiver.start();
+    try {
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      await sendWebhook(job(url, { headers: { traceparent: '00-ffffffffffffffffffffffffffffffff-ffffffffffffffff-01' } }), undefined, { traceparent });
+      const [request] = await receiver.waitForCount(1);
+      expect(request.headers['traceparent']).toBe(traceparent);
+      expect(request.headers['tracestate']).toBeUndefined();
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('reads the commit time and trace context from the stored event', () => {
+    expect(eventTraceFields('{"id":"x","time":"2026-11-27T12:00:00.000Z","data":{},"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}')).toEqual({
+      timeMs: Date.parse('2026-11-27T12:00:00.000Z'),
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
+    expect(eventTraceFields('{"id":"x","data":{}}').timeMs).toBeNaN();
+    expect(eventTraceFields('not json').timeMs).toBeNaN();
   });
 
   it('records a timeout as an attempt without a status code', async () => {

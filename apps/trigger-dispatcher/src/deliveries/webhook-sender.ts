@@ -9,13 +9,15 @@ const USER_AGENT = 'imagestreams-webhooks/0.1';
  * One HTTP attempt of one delivery: the CloudEvent exactly as published, signed the Standard
  * Webhooks way (`webhook-id` = event id, stable across retries, so receivers can deduplicate).
  * Never throws: network errors and timeouts become an attempt without a status code.
+ * `traceHeaders` (W3C `traceparent`/`tracestate`) go after the subscription's custom headers, which cannot override them.
  */
-export async function sendWebhook(job: DeliveryJob, now: () => Date = () => new Date()): Promise<AttemptRecord> {
+export async function sendWebhook(job: DeliveryJob, now: () => Date = () => new Date(), traceHeaders: { traceparent?: string; tracestate?: string } = {}): Promise<AttemptRecord> {
   const attemptedAt = now();
   const started = performance.now();
   const signature = new Webhook(job.signing_secret).sign(job.event_id, attemptedAt, job.payload);
   const headers: Record<string, string> = {
     ...job.spec.headers,
+    ...traceHeaders,
     'content-type': CLOUDEVENTS_CONTENT_TYPE,
     'user-agent': USER_AGENT,
     'webhook-id': job.event_id,

@@ -2,7 +2,7 @@ import { type DynamicModule } from '@nestjs/common';
 import type { BaseServiceConfig } from '@imagestreams/platform-config';
 import { MessagingModule } from '@imagestreams/platform-messaging';
 import { PersistenceModule, type ServiceDatabaseOptions } from '@imagestreams/platform-persistence';
-import { HealthModule, LoggingModule } from '@imagestreams/platform-observability';
+import { HealthModule, LoggingModule, MetricsModule, TracingModule } from '@imagestreams/platform-observability';
 
 export interface PlatformModulesOptions {
   serviceName: string;
@@ -12,10 +12,15 @@ export interface PlatformModulesOptions {
   requestTimeoutMs?: number;
 }
 
-/** What every service stands on: JSON logs, its schema (if it has one), NATS + streams, health. */
+/** What every service stands on: tracing, JSON logs, its schema (if it has one), NATS + streams, health, metrics. */
 export function platformModules(options: PlatformModulesOptions): DynamicModule[] {
   const { config, database } = options;
   return [
+    TracingModule.forService({
+      serviceName: config.OTEL_SERVICE_NAME || options.serviceName,
+      sdkDisabled: config.OTEL_SDK_DISABLED,
+      exportSpans: Boolean(config.OTEL_EXPORTER_OTLP_ENDPOINT || config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+    }),
     LoggingModule.forService({ serviceName: options.serviceName, level: config.LOG_LEVEL }),
     ...(database ? [PersistenceModule.forService({ url: config.DATABASE_URL, entities: [], ...database })] : []),
     MessagingModule.forService({
@@ -25,5 +30,6 @@ export function platformModules(options: PlatformModulesOptions): DynamicModule[
       streams: { replicas: config.JETSTREAM_REPLICAS, maxAgeHours: config.EVENTS_MAX_AGE_HOURS },
     }),
     HealthModule.forService({ database: database !== undefined }),
+    MetricsModule.forService(),
   ];
 }

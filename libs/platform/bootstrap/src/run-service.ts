@@ -3,6 +3,7 @@ import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type BaseServiceConfig, ConfigValidationError, loadConfig, type ConfigClass } from '@imagestreams/platform-config';
 import { JetStreamEventServer, NATS_CONNECTION, NatsRequestServer, type DurableConsumerSettings } from '@imagestreams/platform-messaging';
+import { instrumentHttp } from '@imagestreams/platform-observability';
 import { Logger } from 'nestjs-pino';
 import { installGracefulShutdown } from './graceful-shutdown';
 
@@ -36,6 +37,8 @@ export async function runService<TConfig extends BaseServiceConfig>(definition: 
   const app = await NestFactory.create(definition.rootModule(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  // First in the HTTP chain, ahead of anything configureHttp mounts: metrics and the request's span.
+  instrumentHttp(app);
   definition.configureHttp?.(app, config);
   if (definition.queueGroup) {
     app.connectMicroservice({ strategy: new NatsRequestServer(app.get(NATS_CONNECTION), definition.queueGroup) }, { inheritAppConfig: true });

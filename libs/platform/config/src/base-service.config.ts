@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 /**
  * Settings every service has. Each app extends this with its own `<service>.config.ts`;
@@ -35,4 +35,20 @@ export class BaseServiceConfig {
   @IsInt()
   @Min(1)
   EVENTS_MAX_AGE_HOURS = 168;
+
+  /** OTLP/HTTP collector base URL (`/v1/traces` is appended); set = spans are exported. Empty = no export. */
+  @Matches(/^(https?:\/\/\S+)?$/, { message: 'must be an http(s):// URL or empty' })
+  OTEL_EXPORTER_OTLP_ENDPOINT = '';
+
+  /** The full traces URL, when it is not `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`; set = spans are exported. */
+  @Matches(/^(https?:\/\/\S+)?$/, { message: 'must be an http(s):// URL or empty' })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = '';
+
+  /** true: no OpenTelemetry SDK (no spans, no new ids); an incoming `traceparent` is still passed on. */
+  @IsBoolean()
+  OTEL_SDK_DISABLED = false;
+
+  /** The `service.name` of exported spans; empty = the service's own name. */
+  @IsString()
+  OTEL_SERVICE_NAME = '';
 }

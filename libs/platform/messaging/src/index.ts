@@ -14,3 +14,4 @@ export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './outbox/outbox.module';
 export * from './requests/reply-codec';
+export * from './telemetry/trace-context';

@@ -1,12 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { traceLogFields } from './tracing/tracing';
 
 export interface LoggingOptions {
   serviceName: string;
   level: string;
 }
 
-/** JSON logs on stdout (pino); one line per HTTP request with its latency, health probes excluded. */
+/**
+ * JSON logs on stdout (pino); one line per HTTP request with its latency, health probes and scrapes
+ * excluded. Lines written while a span is active carry its `trace_id` and `span_id`.
+ */
 @Module({})
 export class LoggingModule {
   static forService(options: LoggingOptions): DynamicModule {
@@ -17,7 +21,8 @@ export class LoggingModule {
           pinoHttp: {
             level: options.level,
             base: { service: options.serviceName },
-            autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+            autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+            mixin: traceLogFields,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
           },
         }),

@@ -6,6 +6,7 @@ import { BlobUploads } from '../blob-uploads';
 import { Blobs } from '../blobs';
 import { Discovery } from '../discovery';
 import { Manifests } from '../manifests';
+import { registryReceivedBytes, registrySentBytes } from '../registry-metrics';
 import { parseRepositoryName, repositoryName, type RepositoryName } from '../repository-name';
 import { declaredLength, queryValue, readSmallBody } from './request-body';
 import { sendRegistryError } from './registry-error-response';
@@ -99,6 +100,7 @@ export function registryRouter(app: INestApplication): express.Router {
     response.setHeader('Content-Length', manifest.bytes.length);
     response.status(200);
     response.end(withBody ? manifest.bytes : undefined);
+    if (withBody) registrySentBytes.inc({ kind: 'manifest' }, manifest.bytes.length);
   };
 
   router
@@ -109,6 +111,7 @@ export function registryRouter(app: INestApplication): express.Router {
       handle(async (request, response) => {
         const repository = repositoryOf(request);
         const bytes = await readSmallBody(request, MAX_MANIFEST_BYTES);
+        registryReceivedBytes.inc({ kind: 'manifest' }, bytes.length);
         const written = await manifests.write(repository, param(request, 'reference'), request.headers['content-type'], bytes);
         response.setHeader('Location', `/v2/${repository.full}/manifests/${written.digest}`);
         response.setHeader('Docker-Content-Digest', written.digest);
@@ -216,6 +219,7 @@ export function registryRouter(app: INestApplication): express.Router {
       return;
     }
     await pipeline(read.body, response);
+    registrySentBytes.inc({ kind: 'blob' }, read.range ? read.range.end - read.range.start + 1 : read.size);
   };
 
   router

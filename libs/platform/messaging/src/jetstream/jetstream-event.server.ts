@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { envelopeProblems, eventDefinitionForSubject, validatePayload, type CloudEvent } from '@imagestreams/contracts';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import { lastValueFrom } from 'rxjs';
+import { registerConsumerLag } from '../telemetry/messaging-metrics';
+import { contextFromExtension, contextFromHeaders, messagingTracer } from '../telemetry/trace-context';
 import { subjectMatches } from '../subject-matches';
 import { ensureDurableConsumer, type DurableConsumerSettings } from './provisioning';
 import { redeliveryDelayMs } from './redelivery-backoff';
@@ -15,6 +18,17 @@ export interface JetStreamEventServerOptions {
   /** Messages handled at once per consumer. */
   concurrency?: number;
 }
+
+/**
+ * How soon a consumer notices that its pull requests are gone. They live on the consumer's leader
+ * only: when that NATS node dies, the new leader knows nothing of them and nothing arrives, without
+ * any error. nats.js re-pulls after two missed idle heartbeats, and while the new leader is still
+ * being elected it retries the consumer lookup every `expires`. With its defaults (expires 30 s,
+ * heartbeat 15 s) a durable went 30-45 s without deliveries after losing its leader; with these it
+ * resumes a few seconds after the JetStream election (found by apps/cluster-e2e). The cost: one
+ * pull request per replica every 5 s, a heartbeat every second while idle.
+ */
+const PULL_LIVENESS = { expires: 5_000, idle_heartbeat: 1_000 } as const;
 
 /** Context handed to event handlers next to the validated CloudEvent. */
 export interface JetStreamEventContext {
@@ -33,6 +47,10 @@ export interface JetStreamEventContext {
  *  - nak with growing delay when the handler throws, so a transient failure is retried;
  *  - term a message whose envelope or payload is invalid: retrying it can never succeed.
  * Handlers must therefore be idempotent by event id.
+ *
+ * Each handler runs in a CONSUMER span continuing the event's `traceparent` extension attribute
+ * (stamped by the producer's outbox), so the trace goes on from the request that committed the
+ * change. The durables' lag (num_pending + num_ack_pending) is read from JetStream on every scrape.
  */
 export class JetStreamEventServer extends Server implements CustomTransportStrategy {
   override readonly transportId = JETSTREAM_TRANSPORT;
@@ -40,6 +58,7 @@ export class JetStreamEventServer extends Server implements CustomTransportStrat
   private readonly subscriptions: ConsumerMessages[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly loops: Promise<void>[] = [];
+  private unregisterLag: (() => void) | undefined;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -53,10 +72,23 @@ export class JetStreamEventServer extends Server implements CustomTransportStrat
       const jsm = await this.connection.jetstreamManager();
       for (const consumer of this.options.consumers) {
         await ensureDurableConsumer(jsm, consumer);
-        const messages = await this.connection.jetstream().consumers.get(consumer.stream, consumer.durable).then((c) => c.consume({ max_messages: this.concurrency * 2 }));
+        const messages = await this.connection
+          .jetstream()
+          .consumers.get(consumer.stream, consumer.durable)
+          .then((c) => c.consume({ max_messages: this.concurrency * 2, ...PULL_LIVENESS }));
         this.subscriptions.push(messages);
         this.loops.push(this.consumeLoop(messages));
       }
+      // A scrape must answer even when NATS does not: consumer info gets a short timeout of its own.
+      const infoJsm = await this.connection.jetstreamManager({ timeout: 2_000 });
+      this.unregisterLag = registerConsumerLag(() =>
+        Promise.all(
+          this.options.consumers.map(async ({ stream, durable }) => {
+            const info = await infoJsm.consumers.info(stream, durable);
+            return { stream, durable, pending: info.num_pending, ackPending: info.num_ack_pending };
+          }),
+        ),
+      );
       callback();
     } catch (error) {
       callback(error);
@@ -95,15 +127,41 @@ export class JetStreamEventServer extends Server implements CustomTransportStrat
       message.term();
       return;
     }
-    const context: JetStreamEventContext = { subject: message.subject, deliveryCount: message.info.redeliveryCount, raw };
+    const eventContext: JetStreamEventContext = { subject: message.subject, deliveryCount: message.info.redeliveryCount, raw };
+    const parent = this.producerContext(event, message);
+    const span = messagingTracer().startSpan(
+      `process ${message.subject}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': message.subject,
+          'messaging.message.id': event.id,
+          'messaging.nats.delivery_count': message.info.redeliveryCount,
+        },
+      },
+      parent,
+    );
     try {
-      await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
+      await context.with(trace.setSpan(parent, span), async () => {
+        await lastValueFrom(this.transformToObservable(await handler(event, eventContext)), { defaultValue: undefined });
+      });
       message.ack();
     } catch (error) {
       const delay = redeliveryDelayMs(message.info.redeliveryCount);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       this.logger.warn(`handler for ${message.subject} event ${event.id} failed (delivery ${message.info.redeliveryCount}), retrying in ${delay} ms: ${(error as Error).message}`);
       message.nak(delay);
+    } finally {
+      span.end();
     }
+  }
+
+  /** The producer's trace: the envelope's `traceparent` extension, else a `traceparent` header. */
+  private producerContext(event: CloudEvent, message: JsMsg) {
+    const fromEnvelope = contextFromExtension(event);
+    return fromEnvelope === ROOT_CONTEXT ? contextFromHeaders(message.headers) : fromEnvelope;
   }
 
   private decode(message: JsMsg, raw: string): CloudEvent | undefined {
@@ -129,6 +187,7 @@ export class JetStreamEventServer extends Server implements CustomTransportStrat
 
   /** Stop taking work, then let in-flight handlers finish (they ack or nak themselves). */
   async close(): Promise<void> {
+    this.unregisterLag?.();
     for (const messages of this.subscriptions) messages.stop();
     await Promise.allSettled(this.loops);
     await Promise.allSettled([...this.inFlight]);

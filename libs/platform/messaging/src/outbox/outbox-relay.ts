@@ -1,5 +1,8 @@
 import { Logger } from '@nestjs/common';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { outboxPublishedCounter } from '../telemetry/messaging-metrics';
 
 export type PublishFn = (subject: string, payload: Uint8Array, eventId: string) => Promise<unknown>;
 
@@ -31,6 +34,7 @@ export class OutboxRelay {
   private stopped = true;
   private pollTimer: NodeJS.Timeout | undefined;
   private lastCleanup = 0;
+  private readonly published: Counter = outboxPublishedCounter();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,7 +57,8 @@ export class OutboxRelay {
       this.rerun = true;
       return;
     }
-    this.running = this.drain().finally(() => (this.running = undefined));
+    // Outside the kicking request's trace: a pass publishes whatever is due, for any request.
+    this.running = context.with(ROOT_CONTEXT, () => this.drain()).finally(() => (this.running = undefined));
   }
 
   /** Finish the pass in progress, then stop; unpublished rows stay for the next process. */
@@ -95,8 +100,17 @@ export class OutboxRelay {
       // One connection keeps publish order; awaiting them together keeps the batch fast.
       await Promise.all(rows.map((row) => this.publish(row.subject, encoder.encode(row.payload), row.id)));
       await manager.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])', [rows.map((row) => row.id)]);
+      this.published.inc(rows.length);
       return rows.length;
     });
+  }
+
+  /** What `/metrics` reports: unpublished rows and the age of the oldest (the partial index answers it). */
+  async backlog(): Promise<{ unpublished: number; oldestAgeSeconds: number }> {
+    const [row]: { unpublished: number; oldest_age_seconds: number | null }[] = await this.dataSource.query(
+      'SELECT count(*)::int AS unpublished, EXTRACT(EPOCH FROM clock_timestamp() - min(created_at))::float8 AS oldest_age_seconds FROM outbox WHERE published_at IS NULL',
+    );
+    return { unpublished: Number(row?.unpublished ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.oldest_age_seconds ?? 0)) };
   }
 
   private async cleanupIfDue(): Promise<void> {

@@ -4,18 +4,24 @@ import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { publishEventBytes } from '../jetstream/event-publisher';
 import { NATS_CONNECTION } from '../nats-connection';
+import { registerOutboxBacklog } from '../telemetry/messaging-metrics';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private unregisterBacklog: (() => void) | undefined;
+
   constructor(private readonly relay: OutboxRelay) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    // The backlog gauges on /metrics read this outbox on every scrape.
+    this.unregisterBacklog = registerOutboxBacklog(() => this.relay.backlog());
   }
 
   /** Before the NATS connection drains, so the pass in progress can still publish. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.unregisterBacklog?.();
     await this.relay.stop();
   }
 }

@@ -1,13 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { ServerNats } from '@nestjs/microservices';
 import { Statuses } from '@imagestreams/contracts';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { NatsConnection } from 'nats';
+import { contextFromHeaders, messagingTracer } from '../telemetry/trace-context';
 import { compressionThreshold, encodeReply } from './reply-codec';
 
 /**
  * Nest's own NATS transport (request/reply, queue group = owning service) on the process's shared
  * connection instead of a second one. Closing stops taking new requests and waits for the
  * in-flight ones; the shared connection itself is drained later by NatsConnectionLifecycle.
+ * Each request is handled inside a SERVER span continuing the caller's `traceparent` header.
  */
 export class NatsRequestServer extends ServerNats {
   private inFlight = 0;
@@ -47,9 +50,16 @@ export class NatsRequestServer extends ServerNats {
 
   override async handleMessage(channel: string, natsMsg: Parameters<ServerNats['handleMessage']>[1]): Promise<unknown> {
     this.inFlight++;
+    const parent = contextFromHeaders(natsMsg.headers);
+    const span = messagingTracer().startSpan(
+      `process ${channel}`,
+      { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.operation.type': 'process', 'messaging.destination.name': channel } },
+      parent,
+    );
     try {
-      return await super.handleMessage(channel, natsMsg);
+      return await context.with(trace.setSpan(parent, span), () => super.handleMessage(channel, natsMsg));
     } finally {
+      span.end();
       this.inFlight--;
       if (this.inFlight === 0) this.idle?.();
     }

@@ -1,6 +1,10 @@
 import { Controller, type INestMicroservice } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { defineRequest, NamespacedNameRequest, Statuses, StatusError } from '@imagestreams/contracts';
 import { testNatsUrl } from '@imagestreams/testing';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +12,7 @@ import { connect, type NatsConnection } from 'nats';
 import { OnRequest } from './decorators';
 import { NatsRequestServer } from './nats-request.server';
 import { OwnerClient } from './owner-client';
+import { messagingTracer } from '../telemetry/trace-context';
 
 const prefix = `test.req.${randomBytes(4).toString('hex')}`;
 const Echo = defineRequest<NamespacedNameRequest, { greeting: string }>(`${prefix}.echo`, NamespacedNameRequest);
@@ -15,6 +20,7 @@ const Missing = defineRequest<NamespacedNameRequest, never>(`${prefix}.missing`,
 const Big = defineRequest<NamespacedNameRequest, { items: string[] }>(`${prefix}.big`, NamespacedNameRequest);
 const Huge = defineRequest<NamespacedNameRequest, { noise: string }>(`${prefix}.huge`, NamespacedNameRequest);
 const Unserved = defineRequest<NamespacedNameRequest, never>(`${prefix}.unserved`, NamespacedNameRequest);
+const WhoAmI = defineRequest<NamespacedNameRequest, { traceId?: string; parentSpanId?: string }>(`${prefix}.whoami`, NamespacedNameRequest);
 
 @Controller()
 class EchoRequests {
@@ -35,6 +41,14 @@ class EchoRequests {
     return { noise: randomBytes(1_500_000).toString('base64') };
   }
 
+  /** The trace the handler runs in, after an await (the context must survive it). */
+  @OnRequest(WhoAmI)
+  async whoAmI() {
+    await new Promise((resolve) => setImmediate(resolve));
+    const span = trace.getSpan(context.active()) as (ReturnType<typeof trace.getSpan> & { parentSpanContext?: { spanId: string } }) | undefined;
+    return { traceId: span?.spanContext().traceId, parentSpanId: span?.parentSpanContext?.spanId };
+  }
+
   @OnRequest(Missing)
   missing(@Payload() query: NamespacedNameRequest): never {
     throw new StatusError(Statuses.notFound({ resource: 'things', group: 'example.io', kind: 'Thing' }, query.name));
@@ -47,6 +61,9 @@ describe('OwnerClient against Nest request handlers (real NATS)', () => {
   let client: OwnerClient;
 
   beforeAll(async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(new BasicTracerProvider());
     connection = await connect({ servers: testNatsUrl() });
     const module = await Test.createTestingModule({ controllers: [EchoRequests] }).compile();
     server = module.createNestMicroservice({ strategy: new NatsRequestServer(connection, 'owner-client-test') });
@@ -61,6 +78,16 @@ describe('OwnerClient against Nest request handlers (real NATS)', () => {
 
   it('returns the handler reply', async () => {
     await expect(client.request(Echo, { namespace: 'team-a', name: 'web' })).resolves.toEqual({ greeting: 'hello team-a/web' });
+  });
+
+  it("runs the handler in a span continuing the caller's trace (traceparent in the NATS headers)", async () => {
+    const caller = messagingTracer().startSpan('caller');
+    const seen = await context.with(trace.setSpan(ROOT_CONTEXT, caller), () => client.request(WhoAmI, { namespace: 'a', name: 'b' }));
+    caller.end();
+    expect(seen.traceId).toBe(caller.spanContext().traceId);
+    // Below the request's CLIENT span, which is below the caller's.
+    expect(seen.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(seen.parentSpanId).not.toBe(caller.spanContext().spanId);
   });
 
   it('passes the owner Status through unchanged', async () => {

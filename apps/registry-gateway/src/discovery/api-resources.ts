@@ -1,0 +1,82 @@
+import {
+  ImageResource,
+  ImageStreamImageResource,
+  ImageStreamImportResource,
+  ImageStreamMappingResource,
+  ImageStreamResource,
+  ImageStreamTagResource,
+  NamespaceResource,
+  SecretResource,
+  WebhookSubscriptionResource,
+  type ResourceRef,
+} from '@imagestreams/contracts';
+
+/**
+ * What Kubernetes discovery says about each resource beyond its verbs: names, scope, kind, short
+ * names. The verbs are not declared here: they are read from the routes the controllers serve
+ * (resource-routes.ts), so discovery cannot advertise a verb nobody serves or miss one that is.
+ */
+export interface ResourceDeclaration {
+  /** `v1` for the core group, `<group>/<version>` otherwise. */
+  groupVersion: string;
+  /** Plural name, or `<plural>/<subresource>`. */
+  name: string;
+  /** Empty for subresources, as Kubernetes serves it. */
+  singularName: string;
+  namespaced: boolean;
+  kind: string;
+  shortNames?: string[];
+  /** The list route also serves `?watch=true` (a query flag, invisible in the route table). */
+  watch?: boolean;
+}
+
+/** The routes under `/api` and `/apis` that are not Kubernetes resources, each with why. */
+export interface NonResourceRoute {
+  method: string;
+  path: string;
+  why: string;
+}
+
+function groupVersionOf(ref: ResourceRef): string {
+  return ref.group ? `${ref.group}/v1` : 'v1';
+}
+
+function resource(ref: ResourceRef, options: { namespaced: boolean; shortNames?: string[]; watch?: boolean }): ResourceDeclaration {
+  return {
+    groupVersion: groupVersionOf(ref),
+    name: ref.resource,
+    singularName: ref.kind.toLowerCase(),
+    namespaced: options.namespaced,
+    kind: ref.kind,
+    ...(options.shortNames ? { shortNames: options.shortNames } : {}),
+    ...(options.watch ? { watch: true } : {}),
+  };
+}
+
+function subresource(ref: ResourceRef, name: string, kind: string): ResourceDeclaration {
+  return { groupVersion: groupVersionOf(ref), name: `${ref.resource}/${name}`, singularName: '', namespaced: true, kind };
+}
+
+/** Short names are OpenShift's (`oc get is`, `istag`, `isimage`) and Kubernetes' (`ns`). */
+export const API_RESOURCES: readonly ResourceDeclaration[] = [
+  resource(NamespaceResource, { namespaced: false, shortNames: ['ns'] }),
+  resource(SecretResource, { namespaced: true }),
+  resource(ImageStreamResource, { namespaced: true, shortNames: ['is'], watch: true }),
+  subresource(ImageStreamResource, 'secrets', 'SecretList'),
+  resource(ImageStreamTagResource, { namespaced: true, shortNames: ['istag'] }),
+  subresource(ImageStreamTagResource, 'rollback', ImageStreamTagResource.kind),
+  resource(ImageStreamImageResource, { namespaced: true, shortNames: ['isimage'] }),
+  resource(ImageStreamMappingResource, { namespaced: true }),
+  resource(ImageStreamImportResource, { namespaced: true }),
+  resource(ImageResource, { namespaced: false }),
+  resource(WebhookSubscriptionResource, { namespaced: true }),
+  subresource(WebhookSubscriptionResource, 'deliveries', 'WebhookDeliveryList'),
+];
+
+export const NON_RESOURCE_API_ROUTES: readonly NonResourceRoute[] = [
+  {
+    method: 'POST',
+    path: '/apis/imagestreams.io/v1/registrynotifications/:endpoint/:secret',
+    why: 'receives push webhooks from registries (endpoint and secret in the path); not an object a Kubernetes client could create',
+  },
+];

@@ -1,0 +1,259 @@
+import type { ReferenceObject, SchemaObject } from '@nestjs/swagger';
+
+/**
+ * Schemas of what the gateway answers. Request bodies are generated from the class-validator DTOs
+ * (request-schemas.ts); responses are TypeScript interfaces in libs/contracts, which leave nothing
+ * behind at runtime, so their shapes are written out here, next to the interfaces' names. Where a
+ * response embeds an input shape (an ImageStreamImport's `spec`) it points at the DTO's schema.
+ */
+
+type Schema = SchemaObject | ReferenceObject;
+
+export const ref = (name: string): ReferenceObject => ({ $ref: `#/components/schemas/${name}` });
+const str = (description?: string, extra: SchemaObject = {}): SchemaObject => ({ type: 'string', ...(description ? { description } : {}), ...extra });
+const int = (description?: string): SchemaObject => ({ type: 'integer', ...(description ? { description } : {}) });
+const bool = (description?: string): SchemaObject => ({ type: 'boolean', ...(description ? { description } : {}) });
+const oneOf = (...values: string[]): SchemaObject => ({ type: 'string', enum: values });
+const time = (description?: string): SchemaObject => str(description, { format: 'date-time' });
+const array = (items: Schema, description?: string): SchemaObject => ({ type: 'array', items, ...(description ? { description } : {}) });
+const stringMap = (description?: string): SchemaObject => ({ type: 'object', additionalProperties: { type: 'string' }, ...(description ? { description } : {}) });
+const freeform = (description?: string): SchemaObject => ({ type: 'object', additionalProperties: true, ...(description ? { description } : {}) });
+const object = (properties: Record<string, Schema>, required: string[] = [], description?: string): SchemaObject => ({
+  type: 'object',
+  properties,
+  ...(required.length ? { required } : {}),
+  ...(description ? { description } : {}),
+});
+const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
+
+/** `kind` and `apiVersion` of a top-level object. */
+function typeMeta(kind: string, apiVersion: string): Record<string, SchemaObject> {
+  return { kind: oneOf(kind), apiVersion: oneOf(apiVersion) };
+}
+
+function listOf(kind: string, apiVersion: string, item: string): SchemaObject {
+  return object({ ...typeMeta(kind, apiVersion), metadata: ref('ListMeta'), items: array(ref(item)) }, ['kind', 'apiVersion', 'metadata', 'items']);
+}
+
+const IMAGE = 'image.openshift.io/v1';
+const NOTIFICATIONS = 'notifications.imagestreams.io/v1';
+
+const STATUS_REASONS = [
+  'BadRequest',
+  'Unauthorized',
+  'Forbidden',
+  'NotFound',
+  'AlreadyExists',
+  'Conflict',
+  'Invalid',
+  'MethodNotAllowed',
+  'UnsupportedMediaType',
+  'RequestEntityTooLarge',
+  'ServiceUnavailable',
+  'Timeout',
+  'Expired',
+  'InternalError',
+];
+
+export const RESPONSE_SCHEMAS = {
+  ObjectMeta: object(
+    {
+      name: str(),
+      namespace: str(),
+      uid: str(),
+      resourceVersion: str('changes on every write; send it back on PUT for a conditional update (409 when stale)'),
+      generation: int('moves when the spec changes'),
+      creationTimestamp: time(),
+      labels: stringMap(),
+      annotations: stringMap(),
+    },
+    ['name'],
+  ),
+  ListMeta: object({ resourceVersion: str('where a watch started from this list resumes'), continue: str('token for the next page (`?continue=`); absent on the last page') }),
+
+  Status: object(
+    {
+      ...typeMeta('Status', 'v1'),
+      metadata: object({}),
+      status: oneOf('Success', 'Failure'),
+      message: str('for humans'),
+      reason: str(`machine-readable; one of ${STATUS_REASONS.join(', ')} (imports add their own, e.g. ImportFailed)`),
+      details: ref('StatusDetails'),
+      code: int('the HTTP status code'),
+    },
+    ['kind', 'apiVersion', 'status'],
+    'The Kubernetes Status object: every failure of /api and /apis, and the answer of deletes and ImageStreamMappings.',
+  ),
+  StatusDetails: object({
+    name: str(),
+    group: str(),
+    kind: str(),
+    uid: str(),
+    causes: array(ref('StatusCause'), 'one per invalid field of an Invalid (422) answer'),
+    retryAfterSeconds: int(),
+  }),
+  StatusCause: object({ reason: str('e.g. FieldValueInvalid, FieldValueRequired, FieldValueNotSupported'), message: str(), field: str('JSON path, e.g. spec.tags[0].from.kind') }),
+
+  Namespace: object({ ...typeMeta('Namespace', 'v1'), metadata: ref('ObjectMeta'), spec: object({ finalizers: array(str()) }), status: object({ phase: oneOf('Active', 'Terminating') }) }),
+  NamespaceList: listOf('NamespaceList', 'v1', 'Namespace'),
+  Secret: object({
+    ...typeMeta('Secret', 'v1'),
+    metadata: ref('ObjectMeta'),
+    type: oneOf('kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg'),
+    data: stringMap('base64 values'),
+  }),
+  SecretList: listOf('SecretList', 'v1', 'Secret'),
+
+  ObjectReference: object({ kind: oneOf('DockerImage', 'ImageStreamTag', 'ImageStreamImage'), name: str(), namespace: str() }, ['kind', 'name']),
+  TagReference: object(
+    {
+      name: str(),
+      annotations: nullable(stringMap()),
+      from: ref('ObjectReference'),
+      reference: bool('true: the tag points at the source without importing it'),
+      generation: nullable(int()),
+      importPolicy: object({ insecure: bool(), scheduled: bool(), importMode: oneOf('Legacy', 'PreserveOriginal') }),
+      referencePolicy: object({ type: oneOf('Source', 'Local') }),
+    },
+    ['name'],
+  ),
+  TagEvent: object({ created: time(), dockerImageReference: str(), image: str('the image digest'), generation: int() }),
+  TagEventCondition: object({
+    type: oneOf('ImportSuccess'),
+    status: oneOf('True', 'False', 'Unknown'),
+    lastTransitionTime: time(),
+    reason: str(),
+    message: str(),
+    generation: int(),
+  }),
+  NamedTagEventList: object({ tag: str(), items: nullable(array(ref('TagEvent'), 'history, newest first')), conditions: array(ref('TagEventCondition')) }),
+  ImageStream: object({
+    ...typeMeta('ImageStream', IMAGE),
+    metadata: ref('ObjectMeta'),
+    spec: object({ lookupPolicy: object({ local: bool() }), dockerImageRepository: str(), tags: array(ref('TagReference')) }),
+    status: object({ dockerImageRepository: str(), publicDockerImageRepository: str(), tags: array(ref('NamedTagEventList')) }),
+  }),
+  ImageStreamList: listOf('ImageStreamList', IMAGE, 'ImageStream'),
+  ImageStreamTag: object({
+    ...typeMeta('ImageStreamTag', IMAGE),
+    metadata: ref('ObjectMeta'),
+    tag: { allOf: [ref('TagReference')], nullable: true, description: 'the spec tag; null when the tag exists only in status (e.g. pushed)' },
+    generation: int(),
+    conditions: array(ref('TagEventCondition')),
+    lookupPolicy: object({ local: bool() }),
+    image: object(
+      { metadata: object({ name: str(), creationTimestamp: time() }), dockerImageReference: str(), dockerImageMetadata: freeform(), dockerImageManifestMediaType: str() },
+      [],
+      'absent while the tag has no current image (an import is pending)',
+    ),
+  }),
+  ImageStreamTagList: listOf('ImageStreamTagList', IMAGE, 'ImageStreamTag'),
+  ImageLayer: object({ name: str('the layer blob digest'), size: int(), mediaType: str() }),
+  ImageManifest: object({ digest: str(), mediaType: str(), manifestSize: int(), architecture: str(), os: str(), variant: str() }),
+  Image: object({
+    ...typeMeta('Image', IMAGE),
+    metadata: ref('ObjectMeta'),
+    dockerImageReference: str(),
+    dockerImageMetadata: freeform('Docker-style image metadata (Id, Created, Config, ...)'),
+    dockerImageMetadataVersion: oneOf('1.0'),
+    dockerImageManifestMediaType: str(),
+    dockerImageLayers: array(ref('ImageLayer'), 'base layer first'),
+    dockerImageManifests: array(ref('ImageManifest'), 'manifest lists only'),
+    dockerImageManifest: str('the raw manifest; only on ImageStreamImport results that asked for it'),
+  }),
+  ImageList: listOf('ImageList', IMAGE, 'Image'),
+  ImageStreamImage: object({ ...typeMeta('ImageStreamImage', IMAGE), metadata: ref('ObjectMeta'), image: ref('Image') }),
+  ImageImportStatus: object({ status: ref('Status'), image: ref('Image'), tag: str(), manifests: array(ref('Image')) }),
+  ImageStreamImport: object({
+    ...typeMeta('ImageStreamImport', IMAGE),
+    metadata: ref('ObjectMeta'),
+    spec: ref('ImageStreamImportSpecInput'),
+    status: object({
+      import: ref('ImageStream'),
+      repository: object({ status: ref('Status'), images: array(ref('ImageImportStatus')), additionalTags: array(str()) }),
+      images: array(ref('ImageImportStatus'), 'one per spec.images entry, in order'),
+    }),
+  }),
+
+  WebhookSubscription: object({
+    ...typeMeta('WebhookSubscription', NOTIFICATIONS),
+    metadata: ref('ObjectMeta'),
+    spec: object({
+      url: str(),
+      events: array(str()),
+      filter: object({ imageStreams: array(str()), tags: array(str()), tagSemver: str() }),
+      paused: bool(),
+      headers: stringMap(),
+      timeoutSeconds: int(),
+      retry: object({ maxAttempts: int(), initialBackoffSeconds: { type: 'number' }, maxBackoffSeconds: { type: 'number' } }),
+    }),
+    status: object({
+      signingSecret: str('whsec_...: only in the answer to create, never shown again'),
+      conditions: array(object({ type: str(), status: oneOf('True', 'False'), reason: str(), message: str(), lastTransitionTime: time() })),
+    }),
+  }),
+  WebhookSubscriptionList: listOf('WebhookSubscriptionList', NOTIFICATIONS, 'WebhookSubscription'),
+  WebhookDeliveryList: object({
+    ...typeMeta('WebhookDeliveryList', NOTIFICATIONS),
+    metadata: object({}),
+    items: array(
+      object({
+        id: str(),
+        eventId: str(),
+        eventType: str(),
+        subject: str(),
+        outcome: oneOf('pending', 'succeeded', 'failed', 'dead'),
+        attempts: array(object({ attemptedAt: time(), statusCode: int(), latencyMs: int(), error: str(), responseSnippet: str() })),
+        nextAttemptAt: time(),
+        createdAt: time(),
+        deliveredAt: time(),
+      }),
+    ),
+  }),
+  RegistryNotificationReceived: object({ tagsScheduled: int('scheduled tags whose next check was moved to now') }),
+
+  WatchEvent: object(
+    { type: oneOf('ADDED', 'MODIFIED', 'DELETED', 'ERROR'), object: { oneOf: [ref('ImageStream'), ref('Status')] } },
+    ['type', 'object'],
+    'One line of a watch (`?watch=true`): newline-delimited JSON; an ERROR carries a Status (410 Expired: re-list).',
+  ),
+
+  APIVersions: object({
+    ...typeMeta('APIVersions', 'v1'),
+    versions: array(str()),
+    serverAddressByClientCIDRs: array(object({ clientCIDR: str(), serverAddress: str() })),
+  }),
+  GroupVersionForDiscovery: object({ groupVersion: str(), version: str() }),
+  APIGroup: object({
+    ...typeMeta('APIGroup', 'v1'),
+    name: str(),
+    versions: array(ref('GroupVersionForDiscovery')),
+    preferredVersion: ref('GroupVersionForDiscovery'),
+  }),
+  APIGroupList: object({
+    ...typeMeta('APIGroupList', 'v1'),
+    groups: array(object({ name: str(), versions: array(ref('GroupVersionForDiscovery')), preferredVersion: ref('GroupVersionForDiscovery') })),
+  }),
+  APIResource: object({
+    name: str('plural, or <plural>/<subresource>'),
+    singularName: str(),
+    namespaced: bool(),
+    kind: str(),
+    verbs: array(str(), 'exactly the verbs the gateway serves'),
+    shortNames: array(str()),
+  }),
+  APIResourceList: object({ ...typeMeta('APIResourceList', 'v1'), groupVersion: str(), resources: array(ref('APIResource')) }),
+  VersionInfo: object({
+    major: str(),
+    minor: str(),
+    gitVersion: str(),
+    gitCommit: str(),
+    gitTreeState: str(),
+    buildDate: str(),
+    goVersion: str(),
+    compiler: str(),
+    platform: str(),
+  }),
+} satisfies Record<string, SchemaObject>;
+
+export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;

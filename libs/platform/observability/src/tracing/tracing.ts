@@ -1,0 +1,73 @@
+import { context, isSpanContextValid, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-node';
+
+/** The instrumentation scope of every span the platform creates. */
+export const TRACER_NAME = 'imagestreams';
+
+export function tracer(): Tracer {
+  return trace.getTracer(TRACER_NAME);
+}
+
+export interface TracingOptions {
+  serviceName: string;
+  /** `OTEL_SDK_DISABLED=true`: no SDK; an incoming `traceparent` is still passed on unchanged. */
+  sdkDisabled: boolean;
+  /** An OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT`): spans are exported. */
+  exportSpans: boolean;
+}
+
+interface TracingState {
+  provider?: BasicTracerProvider;
+  exporting: boolean;
+}
+
+let state: TracingState | undefined;
+
+/**
+ * Context and propagation are always on: an AsyncLocalStorage context manager and the W3C
+ * Trace Context propagator are registered with the OpenTelemetry API, so `traceparent` flows
+ * HTTP → NATS request → outbox event → JetStream consumer → webhook whatever else is configured.
+ *
+ * The SDK's tracer provider is registered too (unless `OTEL_SDK_DISABLED`), with or without an
+ * exporter: every hop then gets its own span id and a request that arrives without `traceparent`
+ * starts a trace, so logs of all services share a `trace_id` even when nothing collects spans.
+ * Spans cost a few object allocations and are dropped at `end()` when nothing exports them.
+ * The exporter itself (OTLP over HTTP) reads the standard `OTEL_EXPORTER_OTLP_*` variables
+ * (endpoint, headers, timeout); the sampler follows `OTEL_TRACES_SAMPLER` (default parent-based always-on).
+ *
+ * Idempotent: the first call in a process wins (several apps in one test process share it).
+ */
+export function startTracing(options: TracingOptions): void {
+  if (state) return;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  if (options.sdkDisabled) {
+    state = { exporting: false };
+    return;
+  }
+  const provider = new BasicTracerProvider({
+    resource: defaultResource().merge(resourceFromAttributes({ 'service.name': options.serviceName })),
+    spanProcessors: options.exportSpans ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
+  });
+  trace.setGlobalTracerProvider(provider);
+  state = { provider, exporting: options.exportSpans };
+}
+
+/** Sends spans still buffered (at shutdown); a no-op when nothing exports. */
+export async function flushTracing(): Promise<void> {
+  if (state?.exporting) await state.provider?.forceFlush();
+}
+
+/**
+ * `trace_id`/`span_id` of the active span for log lines (pino's `mixin`); nothing outside a span.
+ * Always a fresh object: pino merges the line's own fields into it.
+ */
+export function traceLogFields(): Record<string, string> {
+  const spanContext = trace.getSpan(context.active())?.spanContext();
+  if (!spanContext || !isSpanContextValid(spanContext)) return {};
+  return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+}
