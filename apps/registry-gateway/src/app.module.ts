@@ -44,6 +44,7 @@ export class AppModule {
           ? [
               RegistryModule.register({
                 dataDir: config.DATA_DIR,
+                blobStore: config,
                 uploads: { maxAgeMs: config.UPLOAD_MAX_AGE_SECONDS * 1000, intervalMs: config.UPLOAD_CLEANUP_INTERVAL_SECONDS * 1000 },
               }),
             ]

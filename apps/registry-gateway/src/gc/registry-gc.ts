@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   @Module({
     imports: [PersistenceModule.forService({ url: config.DATABASE_URL, entities: [], schema: 'registry', migrations: [CreateRegistrySchema1764300000000] })],
-    providers: [blobStoreProvider(config.DATA_DIR), RegistryRecordsRepository],
+    providers: [blobStoreProvider(config.DATA_DIR, config), RegistryRecordsRepository],
   })
   class RegistryGcModule {}
 

@@ -1,8 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { createS3Client, FilesystemBlobStore, S3BlobStore, type BlobStore } from '@imagestreams/platform-blob-storage';
-import { loadConfig } from '@imagestreams/platform-config';
 import { resolve } from 'node:path';
-import { RegistryGatewayConfig } from '../registry-gateway.config';
+import type { RegistryGatewayConfig } from '../registry-gateway.config';
 
 export const BLOB_STORE = Symbol('BLOB_STORE');
 
@@ -12,12 +11,9 @@ export type BlobStoreSettings = Pick<
   'BLOB_STORE' | 'S3_ENDPOINT' | 'S3_BUCKET' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'
 >;
 
-/**
- * The blob store BLOB_STORE names: the filesystem driver under DATA_DIR, or an S3-compatible bucket.
- * Without explicit settings the factory reads them from the environment (already validated at start).
- */
-export function blobStoreProvider(dataDir: string, settings?: BlobStoreSettings): Provider<BlobStore> {
-  return { provide: BLOB_STORE, useFactory: () => createBlobStore(dataDir, settings ?? loadConfig(RegistryGatewayConfig)) };
+/** The blob store BLOB_STORE names: the filesystem driver under DATA_DIR, or an S3-compatible bucket. */
+export function blobStoreProvider(dataDir: string, settings: BlobStoreSettings): Provider<BlobStore> {
+  return { provide: BLOB_STORE, useFactory: () => createBlobStore(dataDir, settings) };
 }
 
 export function createBlobStore(dataDir: string, settings: BlobStoreSettings): BlobStore {

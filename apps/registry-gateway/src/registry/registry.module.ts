@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { blobStoreProvider } from './blob-store.provider';
+import { blobStoreProvider, type BlobStoreSettings } from './blob-store.provider';
 import { BlobUploads } from './blob-uploads';
 import { Blobs } from './blobs';
 import { Discovery } from './discovery';
@@ -10,6 +10,7 @@ import { UPLOAD_JANITOR_SETTINGS, UploadJanitor, type UploadJanitorSettings } fr
 
 export interface RegistrySettings {
   dataDir: string;
+  blobStore: BlobStoreSettings;
   uploads: UploadJanitorSettings;
 }
 
@@ -21,7 +22,7 @@ export class RegistryModule {
       module: RegistryModule,
       controllers: [RepositoryCleanupListener],
       providers: [
-        blobStoreProvider(settings.dataDir),
+        blobStoreProvider(settings.dataDir, settings.blobStore),
         { provide: UPLOAD_JANITOR_SETTINGS, useValue: settings.uploads },
         RegistryRecordsRepository,
         Blobs,
