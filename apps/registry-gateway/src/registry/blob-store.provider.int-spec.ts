@@ -1,5 +1,5 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { createS3Client, FilesystemBlobStore, S3BlobStore } from '@imagestreams/platform-blob-storage';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { FilesystemBlobStore } from '@imagestreams/platform-blob-storage';
 import { ConfigValidationError, loadConfig } from '@imagestreams/platform-config';
 import { startS3Server, type S3Server } from '@imagestreams/testing';
 import { createHash } from 'node:crypto';
@@ -46,7 +46,7 @@ describe('blob store selection (BLOB_STORE)', () => {
 
     beforeAll(async () => {
       server = await startS3Server();
-      const admin = createS3Client({ ...server, forcePathStyle: true });
+      const admin = new S3Client({ endpoint: server.endpoint, region: server.region, credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey }, forcePathStyle: true });
       await admin.send(new CreateBucketCommand({ Bucket: 'registry' }));
       admin.destroy();
     }, 30_000);
@@ -66,7 +66,7 @@ describe('blob store selection (BLOB_STORE)', () => {
         S3_FORCE_PATH_STYLE: 'true',
       });
       const store = createBlobStore('/tmp/unused', config);
-      expect(store).toBeInstanceOf(S3BlobStore);
+      expect(store.constructor.name).toBe('S3BlobStore');
       const bytes = Buffer.from('{"schemaVersion":2}');
       const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
       await store.putBytes(digest, bytes);

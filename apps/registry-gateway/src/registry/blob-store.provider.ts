@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { createS3Client, FilesystemBlobStore, S3BlobStore, type BlobStore } from '@imagestreams/platform-blob-storage';
+import { FilesystemBlobStore, openS3BlobStore, type BlobStore } from '@imagestreams/platform-blob-storage';
 import { resolve } from 'node:path';
 import type { RegistryGatewayConfig } from '../registry-gateway.config';
 
@@ -18,12 +18,12 @@ export function blobStoreProvider(dataDir: string, settings: BlobStoreSettings):
 
 export function createBlobStore(dataDir: string, settings: BlobStoreSettings): BlobStore {
   if (settings.BLOB_STORE !== 's3') return new FilesystemBlobStore(resolve(dataDir, 'registry'));
-  const client = createS3Client({
+  return openS3BlobStore({
+    bucket: settings.S3_BUCKET,
     endpoint: settings.S3_ENDPOINT || undefined,
     region: settings.S3_REGION,
     accessKeyId: settings.S3_ACCESS_KEY_ID || undefined,
     secretAccessKey: settings.S3_SECRET_ACCESS_KEY || undefined,
     forcePathStyle: settings.S3_FORCE_PATH_STYLE,
   });
-  return new S3BlobStore({ client, bucket: settings.S3_BUCKET });
 }

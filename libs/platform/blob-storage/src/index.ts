@@ -3,4 +3,5 @@ export * from './digest';
 export * from './errors';
 export * from './filesystem-blob-store';
 export * from './garbage-collect';
-export * from './s3-blob-store';
+export type { S3BlobStoreOptions, S3ConnectionSettings } from './s3-blob-store';
+export * from './s3-driver';

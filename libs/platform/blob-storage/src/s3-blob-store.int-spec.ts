@@ -3,7 +3,7 @@ import { startS3Server, type S3Server } from '@imagestreams/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describeBlobStoreContract, type BlobStoreHarness } from './blob-store.contract';
-import { createS3Client, S3BlobStore, type S3BlobStoreOptions } from './index';
+import { createS3Client, S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store';
 
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
