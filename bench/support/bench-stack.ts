@@ -28,9 +28,12 @@ export async function withBenchStack(run: (gatewayUrl: string, natsUrl?: string,
       await stack.stop();
     }
   } finally {
-    await nats.stop();
-    await dropDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
-    await rm(dataDir, { recursive: true, force: true });
+    try {
+      await nats.stop();
+      await dropDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -1,0 +1,601 @@
+/**
+ * Registry push and pull with skopeo: our OCI Distribution API (the gateway's `/v2`) against
+ * Debian's docker-registry (CNCF distribution 2.8) on the same machine, plus the gateway's memory
+ * while a very large layer is pushed.
+ *
+ *   npm run bench:registry                    # starts its own stack (private NATS, fresh database)
+ *   BENCH_REPEATS=5 BENCH_BIG_LAYER_MIB=2048 npm run bench:registry
+ *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_PID=<pid> npm run bench:registry   # against a running stack
+ *
+ * The comparison registry is started by the bench itself: `docker-registry serve` (DOCKER_REGISTRY,
+ * default /usr/bin/docker-registry) on a free 127.0.0.1 port with a temporary config (filesystem
+ * storage in a temp dir, deletes enabled, log level error, access log off), and stopped afterwards.
+ * Both registries speak plain HTTP; every skopeo call (SKOPEO, default /usr/bin/skopeo) is
+ * `skopeo --insecure-policy copy --quiet --retry-times 0 --src-tls-verify=false --dest-tls-verify=false`.
+ *
+ * Images are OCI image layouts written to a temp dir and pushed from `oci:<dir>:latest`: each
+ * layer is a gzip'ed ustar archive (header written by hand) holding one file of random bytes,
+ * gzip level 0 (stored: incompressible anyway, and fast to write), streamed to disk and flushed
+ * (fdatasync) before any push; a small image config (amd64/linux, rootfs diff_ids), the OCI
+ * manifest, index.json and oci-layout.
+ *
+ * Rows (each run BENCH_REPEATS (3) times; the median and every run are reported, in seconds):
+ *   push-3x64MiB / pull-3x64MiB           one image, 3 layers of BENCH_LAYER_MIB (64) MiB
+ *   push-50-sequential / pull-…           BENCH_SMALL_IMAGES (50) small images (2 × 32 KiB layers), one skopeo at a time
+ *   push-50-parallel8 / pull-…            the same kind of images, BENCH_PARALLEL (8) skopeo processes at a time
+ * Before the rows, a warm-up (reported as `warmup`, not compared; BENCH_WARMUP=0 skips it) pushes
+ * and pulls one 3 × 8 MiB image and 2 × BENCH_PARALLEL small images to each registry.
+ * A row's time runs from the first skopeo start to the last skopeo exit (process start-up and
+ * skopeo's HTTPS-then-HTTP probe included, equally for both registries). Every run generates new
+ * images and pushes them to new repositories (`<run namespace>/img-<i>`), so no blob is in the
+ * registry beforehand and skopeo's blob-info cache has no location to mount from. Within a run
+ * both registries get the same images, the order alternating between runs. A pull copies the
+ * just-pushed tag to `dir:<fresh dir>` and is checked (every config and layer file present with
+ * its size); pulled dirs are deleted after each run. `ratio` = our median / docker-registry's median.
+ *
+ * RSS: one image with a single layer of BENCH_BIG_LAYER_MIB (1024) MiB is pushed to each registry
+ * while `/proc/<pid>/status` VmRSS of the registry process is sampled every 100 ms (MB here are
+ * MiB: VmRSS kB / 1024); reported with the RSS just before that push (`idleRssMB`, after all
+ * rows), `growthMB` = max − idle, and the RSS before the warm-up (`startRssMB`). The services run
+ * under ts-node, so the gateway's baseline includes the TypeScript compiler. The gateway's PID comes
+ * from the private stack (or GATEWAY_PID). If the temp dir's file system has less than 4 GiB
+ * free, the layer shrinks to 256 MiB with a note.
+ *
+ * Targets are printed next to the numbers (`target`, `met`) and never asserted: ours at least as
+ * fast as docker-registry on every row (ratio ≤ 1.0); gateway max RSS during the big push < 200 MB.
+ * A row or phase that cannot run (a skopeo failure, a registry that does not start, a bad pull)
+ * reports `error` and the process exits 1 after printing. Prints one JSON document. All temp
+ * dirs are removed at the end, also on failure.
+ */
+import 'reflect-metadata';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomFillSync, type Hash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, open, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { createGzip } from 'node:zlib';
+import { freePort, waitForHttpOk, type Stack } from '@imagestreams/stack';
+import { runBench, withBenchStack } from './support/bench-stack';
+
+const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
+const LAYER_MIB = Number(process.env['BENCH_LAYER_MIB'] ?? 64);
+const SMALL_IMAGES = Number(process.env['BENCH_SMALL_IMAGES'] ?? 50);
+const PARALLEL = Number(process.env['BENCH_PARALLEL'] ?? 8);
+const BIG_LAYER_MIB = Number(process.env['BENCH_BIG_LAYER_MIB'] ?? 1024);
+const WARMUP = process.env['BENCH_WARMUP'] !== '0';
+const SKOPEO = process.env['SKOPEO'] ?? '/usr/bin/skopeo';
+const DOCKER_REGISTRY = process.env['DOCKER_REGISTRY'] ?? '/usr/bin/docker-registry';
+
+const LARGE_LAYERS = 3;
+const SMALL_LAYERS = 2;
+const SMALL_LAYER_BYTES = 32 * 1024;
+const MIB = 1024 * 1024;
+const MIN_FREE_BYTES = 4 * 1024 * MIB;
+const FALLBACK_BIG_LAYER_MIB = 256;
+const RSS_INTERVAL_MS = 100;
+const TAG = 'latest';
+/** Stored deflate blocks: random content does not compress, and level 1 would cost ~10× the time. */
+const GZIP_LEVEL = 0;
+const RANDOM_CHUNK = MIB;
+
+const TARGET_RATIO = 1.0;
+const TARGET_MAX_RSS_MB = 200;
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
+
+const execFileAsync = promisify(execFile);
+
+// ------------------------------------------------------------------------------------ images
+
+interface Blob {
+  digest: string;
+  size: number;
+}
+
+interface LayoutImage {
+  /** `oci:<dir>:latest`, skopeo's name for it. */
+  reference: string;
+  /** Config and layers: what a pull must bring back. */
+  blobs: Blob[];
+  /** Sum of the config and layer sizes (the manifest is not counted). */
+  bytes: number;
+}
+
+function sha256(bytes: Uint8Array | string): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+function hexOf(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1);
+}
+
+/** Numeric ustar fields: zero-padded octal and a NUL. */
+function octal(value: number, length: number): string {
+  return `${value.toString(8).padStart(length - 1, '0')}\0`;
+}
+
+/** A POSIX ustar header for one regular file of `size` bytes. */
+function ustarHeader(name: string, size: number): Buffer {
+  const header = Buffer.alloc(512, 0);
+  const field = (offset: number, length: number, value: string) => header.write(value, offset, Math.min(length, Buffer.byteLength(value)), 'ascii');
+  field(0, 100, name);
+  field(100, 8, octal(0o644, 8));
+  field(108, 8, octal(0, 8));
+  field(116, 8, octal(0, 8));
+  field(124, 12, octal(size, 12));
+  field(136, 12, octal(1_700_000_000, 12));
+  header.fill(0x20, 148, 156); // the checksum is computed with its own field as spaces
+  field(156, 1, '0');
+  field(257, 6, 'ustar\0');
+  field(263, 2, '00');
+  field(265, 32, 'root');
+  field(297, 32, 'root');
+  let checksum = 0;
+  for (const byte of header) checksum += byte;
+  field(148, 8, `${checksum.toString(8).padStart(6, '0')}\0 `);
+  return header;
+}
+
+/** The tar archive as chunks (header, random content 1 MiB at a time, padding and end blocks), hashed on the way. */
+function* tarChunks(size: number, diffHash: Hash): Generator<Buffer> {
+  const hashed = (chunk: Buffer) => {
+    diffHash.update(chunk);
+    return chunk;
+  };
+  yield hashed(ustarHeader(`data/${randomBytes(8).toString('hex')}.bin`, size));
+  for (let left = size; left > 0; left -= RANDOM_CHUNK) yield hashed(randomFillSync(Buffer.allocUnsafe(Math.min(RANDOM_CHUNK, left))));
+  yield hashed(Buffer.alloc(((512 - (size % 512)) % 512) + 1024, 0));
+}
+
+/** Streams one gzip'ed tar layer into `blobsDir` (never held in memory); returns its descriptor and diff_id. */
+async function writeLayer(blobsDir: string, contentBytes: number): Promise<Blob & { diffId: string }> {
+  const diffHash = createHash('sha256');
+  const blobHash = createHash('sha256');
+  let size = 0;
+  const temp = path.join(blobsDir, `.partial-${randomBytes(8).toString('hex')}`);
+  await pipeline(
+    Readable.from(tarChunks(contentBytes, diffHash), { objectMode: false }),
+    createGzip({ level: GZIP_LEVEL }),
+    new Transform({
+      transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+        blobHash.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    }),
+    createWriteStream(temp),
+  );
+  // On disk before any push starts, so whichever registry goes first does not pay for our writeback.
+  const written = await open(temp, 'r+');
+  try {
+    await written.datasync();
+  } finally {
+    await written.close();
+  }
+  const hex = blobHash.digest('hex');
+  await rename(temp, path.join(blobsDir, hex));
+  return { digest: `sha256:${hex}`, size, diffId: `sha256:${diffHash.digest('hex')}` };
+}
+
+/** One image as an OCI image layout in `dir`, tagged `latest`, with one layer per entry of `layerSizes`. */
+async function writeImageLayout(dir: string, layerSizes: number[]): Promise<LayoutImage> {
+  const blobsDir = path.join(dir, 'blobs', 'sha256');
+  await mkdir(blobsDir, { recursive: true });
+  const layers = [];
+  for (const size of layerSizes) layers.push(await writeLayer(blobsDir, size));
+  const created = '2024-05-01T12:00:00Z';
+  const config = {
+    created,
+    architecture: 'amd64',
+    os: 'linux',
+    config: { Labels: { 'bench.nonce': randomBytes(8).toString('hex') }, Cmd: ['/bin/app'] },
+    rootfs: { type: 'layers', diff_ids: layers.map((layer) => layer.diffId) },
+    history: layers.map(() => ({ created, created_by: 'registry.bench' })),
+  };
+  const configBytes = Buffer.from(JSON.stringify(config));
+  const configBlob = { digest: sha256(configBytes), size: configBytes.length };
+  const manifestBytes = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: OCI_CONFIG, ...configBlob },
+      layers: layers.map((layer) => ({ mediaType: OCI_LAYER, digest: layer.digest, size: layer.size })),
+    }),
+  );
+  const manifestDigest = sha256(manifestBytes);
+  await writeFile(path.join(blobsDir, hexOf(configBlob.digest)), configBytes);
+  await writeFile(path.join(blobsDir, hexOf(manifestDigest)), manifestBytes);
+  const top = { mediaType: OCI_MANIFEST, digest: manifestDigest, size: manifestBytes.length, annotations: { 'org.opencontainers.image.ref.name': TAG } };
+  await writeFile(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [top] }));
+  await writeFile(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  const blobs = [configBlob, ...layers.map(({ digest, size }) => ({ digest, size }))];
+  return { reference: `oci:${dir}:${TAG}`, blobs, bytes: blobs.reduce((sum, blob) => sum + blob.size, 0) };
+}
+
+/** Every config and layer of the image is in the `dir:` copy, with its size. */
+async function checkPulled(dir: string, image: LayoutImage): Promise<void> {
+  for (const blob of image.blobs) {
+    const stats = await stat(path.join(dir, hexOf(blob.digest))).catch(() => undefined);
+    if (stats?.size !== blob.size) throw new Error(`pull into ${dir} lacks ${blob.digest} (${blob.size} bytes; found ${stats?.size ?? 'nothing'})`);
+  }
+}
+
+// ------------------------------------------------------------------------------------ skopeo
+
+async function skopeoCopy(source: string, destination: string, timeoutMs = 600_000): Promise<void> {
+  const args = ['--insecure-policy', 'copy', '--quiet', '--retry-times', '0', '--src-tls-verify=false', '--dest-tls-verify=false', source, destination];
+  try {
+    await execFileAsync(SKOPEO, args, { timeout: timeoutMs, maxBuffer: 16 * MIB, encoding: 'utf8' });
+  } catch (error) {
+    const failed = error as { code?: number | string; stderr?: string; message: string };
+    throw new Error(`skopeo copy ${source} ${destination} failed (exit ${failed.code}): ${(failed.stderr || failed.message).trim().slice(0, 500)}`);
+  }
+}
+
+/** Runs `task` for every item, at most `limit` at a time; the first failure rejects once all have settled. */
+async function forEachLimited<T>(items: T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length && failures.length === 0) {
+        const index = next++;
+        await task(items[index], index).catch((error: unknown) => failures.push(error));
+      }
+    }),
+  );
+  if (failures.length > 0) throw failures[0];
+}
+
+// ------------------------------------------------------------------------------------ registries
+
+interface Registry {
+  key: 'ours' | 'dockerRegistry';
+  /** `host:port` as written in `docker://` references. */
+  host: string;
+  pid?: number;
+}
+
+interface DockerRegistry extends Registry {
+  version: string;
+  stop(): Promise<void>;
+}
+
+async function startDockerRegistry(workDir: string): Promise<DockerRegistry> {
+  const port = await freePort();
+  const rootDir = path.join(workDir, 'docker-registry');
+  await mkdir(rootDir, { recursive: true });
+  const configPath = path.join(workDir, 'docker-registry.yml');
+  await writeFile(
+    configPath,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${rootDir}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '',
+    ].join('\n'),
+  );
+  const version = (await execFileAsync(DOCKER_REGISTRY, ['--version'], { encoding: 'utf8' })).stdout.trim();
+  const child: ChildProcess = spawn(DOCKER_REGISTRY, ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(...chunk.toString().split('\n').filter(Boolean));
+    output.splice(0, Math.max(0, output.length - 50));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    const gone = new AbortController();
+    void exited.then(() => gone.abort(new Error(`docker-registry exited: ${output.join(' | ')}`)));
+    await waitForHttpOk(`http://127.0.0.1:${port}/v2/`, 30_000, { signal: gone.signal });
+  } catch (error) {
+    await stop();
+    throw new Error(`docker-registry did not start: ${(error as Error).message} ${output.join(' | ')}`.trim());
+  }
+  return { key: 'dockerRegistry', host: `127.0.0.1:${port}`, pid: child.pid, version, stop };
+}
+
+// ------------------------------------------------------------------------------------ rows
+
+interface Workload {
+  /** Short, DNS-label-safe, for repository namespaces. */
+  key: string;
+  /** Row name suffix: push-<label> / pull-<label>. */
+  label: string;
+  images: number;
+  concurrency: number;
+  layerSizes: number[];
+}
+
+const WORKLOADS: Workload[] = [
+  { key: 'large', label: `${LARGE_LAYERS}x${LAYER_MIB}MiB`, images: 1, concurrency: 1, layerSizes: Array(LARGE_LAYERS).fill(LAYER_MIB * MIB) },
+  { key: 'seq', label: `${SMALL_IMAGES}-sequential`, images: SMALL_IMAGES, concurrency: 1, layerSizes: Array(SMALL_LAYERS).fill(SMALL_LAYER_BYTES) },
+  { key: 'par', label: `${SMALL_IMAGES}-parallel${PARALLEL}`, images: SMALL_IMAGES, concurrency: PARALLEL, layerSizes: Array(SMALL_LAYERS).fill(SMALL_LAYER_BYTES) },
+];
+
+/** Seconds per run, per registry; failures are kept as messages. */
+interface RowRuns {
+  ours: number[];
+  dockerRegistry: number[];
+  errors: string[];
+  bytes?: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+
+async function timed(work: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+/** One run of a workload against both registries: fresh images, fresh repositories, push then pull. */
+async function runWorkload(workload: Workload, run: number, registries: Registry[], workDir: string, prefix: string, push: RowRuns, pull: RowRuns): Promise<void> {
+  const sourceDir = path.join(workDir, `src-${workload.key}-${run}`);
+  try {
+    const images: LayoutImage[] = [];
+    for (let i = 0; i < workload.images; i++) images.push(await writeImageLayout(path.join(sourceDir, `img-${i}`), workload.layerSizes));
+    const bytes = images.reduce((sum, image) => sum + image.bytes, 0);
+    push.bytes = pull.bytes = bytes;
+    // Alternate who goes first, so neither always meets a colder page cache or a busier machine.
+    const order = run % 2 === 0 ? registries : [...registries].reverse();
+    for (const registry of order) {
+      const namespace = `${prefix}-${workload.key}-r${run}`;
+      const references = images.map((_, i) => `docker://${registry.host}/${namespace}/img-${i}:${TAG}`);
+      const pullDir = path.join(workDir, `pull-${workload.key}-${run}-${registry.key}`);
+      try {
+        const pushSeconds = await timed(() => forEachLimited(images, workload.concurrency, (image, i) => skopeoCopy(image.reference, references[i])));
+        push[registry.key].push(pushSeconds);
+      } catch (error) {
+        push.errors.push(`${registry.key} run ${run}: ${(error as Error).message}`);
+        pull.errors.push(`${registry.key} run ${run}: not pulled, the push failed`);
+        continue;
+      }
+      try {
+        await mkdir(pullDir, { recursive: true });
+        const pullSeconds = await timed(() => forEachLimited(references, workload.concurrency, (reference, i) => skopeoCopy(reference, `dir:${path.join(pullDir, String(i))}`)));
+        for (let i = 0; i < images.length; i++) await checkPulled(path.join(pullDir, String(i)), images[i]);
+        pull[registry.key].push(pullSeconds);
+      } catch (error) {
+        pull.errors.push(`${registry.key} run ${run}: ${(error as Error).message}`);
+      } finally {
+        await rm(pullDir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await rm(sourceDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A freshly started stack is cold (ts-node modules loaded on first use, JIT, pools filling up): its
+ * first push of a run was 2-4× slower than the next ones. One smaller round of each workload per
+ * registry goes first; reported, never compared.
+ */
+async function warmupPhase(registries: Registry[], workDir: string, prefix: string) {
+  const started = performance.now();
+  const workloads: Workload[] = [
+    { key: 'large', label: `${LARGE_LAYERS}x8MiB`, images: 1, concurrency: 1, layerSizes: Array(LARGE_LAYERS).fill(8 * MIB) },
+    { key: 'par', label: `${PARALLEL * 2}-parallel${PARALLEL}`, images: PARALLEL * 2, concurrency: PARALLEL, layerSizes: Array(SMALL_LAYERS).fill(SMALL_LAYER_BYTES) },
+  ];
+  const errors: string[] = [];
+  const rounds: Record<string, object> = {};
+  for (const workload of workloads) {
+    const push: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
+    const pull: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
+    await runWorkload(workload, 0, registries, workDir, `${prefix}w`, push, pull);
+    errors.push(...push.errors, ...pull.errors);
+    rounds[workload.label] = Object.fromEntries(registries.map(({ key }) => [key, { pushSeconds: round(push[key][0] ?? NaN), pullSeconds: round(pull[key][0] ?? NaN) }]));
+  }
+  return { phase: 'warmup', seconds: round((performance.now() - started) / 1000, 1), ...rounds, ...(errors.length ? { error: errors.slice(0, 5).join('\n') } : {}) };
+}
+
+function rowReport(phase: string, workload: Workload, runs: RowRuns) {
+  const shape = { images: workload.images, layersPerImage: workload.layerSizes.length, layerBytes: workload.layerSizes[0], concurrency: workload.concurrency, bytes: runs.bytes };
+  const side = (seconds: number[]) => {
+    if (seconds.length === 0) return { medianSeconds: null, runs: [] };
+    const mid = median(seconds);
+    return { medianSeconds: round(mid), runs: seconds.map((s) => round(s)), ...(runs.bytes ? { medianMBps: round(runs.bytes / MIB / mid, 1) } : {}) };
+  };
+  const ours = side(runs.ours);
+  const theirs = side(runs.dockerRegistry);
+  const ratio = ours.medianSeconds !== null && theirs.medianSeconds !== null ? round(ours.medianSeconds / theirs.medianSeconds, 2) : null;
+  return {
+    phase,
+    ...shape,
+    ours,
+    dockerRegistry: theirs,
+    ratio,
+    ...(runs.errors.length ? { error: runs.errors.slice(0, 5).join('\n'), errors: runs.errors.length } : {}),
+    target: { ratio: `<= ${TARGET_RATIO}` },
+    met: runs.errors.length === 0 && ratio !== null && ratio <= TARGET_RATIO,
+  };
+}
+
+// ------------------------------------------------------------------------------------ RSS
+
+async function rssKiB(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const match = status?.match(/^VmRSS:\s+(\d+)\s+kB/m);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Samples VmRSS every RSS_INTERVAL_MS until stopped; max and count of the samples taken. */
+function sampleRss(pid: number): { stop(): Promise<{ maxMB: number; samples: number }> } {
+  let maxKiB = 0;
+  let samples = 0;
+  let reading: Promise<void> = Promise.resolve();
+  const take = () =>
+    (reading = reading.then(async () => {
+      const kib = await rssKiB(pid);
+      if (kib === undefined) return;
+      samples++;
+      maxKiB = Math.max(maxKiB, kib);
+    }));
+  void take();
+  const timer = setInterval(() => void take(), RSS_INTERVAL_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await take();
+      return { maxMB: round(maxKiB / 1024, 1), samples };
+    },
+  };
+}
+
+async function bigLayerMiB(): Promise<{ mib: number; freeGiB: number; note?: string }> {
+  const fs = await statfs(tmpdir());
+  const free = fs.bavail * fs.bsize;
+  const freeGiB = round(free / (1024 * MIB), 1);
+  if (free >= MIN_FREE_BYTES || BIG_LAYER_MIB <= FALLBACK_BIG_LAYER_MIB) return { mib: BIG_LAYER_MIB, freeGiB };
+  const note = `only ${freeGiB} GiB free in ${tmpdir()} (< 4 GiB): the big layer is ${FALLBACK_BIG_LAYER_MIB} MiB instead of ${BIG_LAYER_MIB} MiB`;
+  process.stderr.write(`note: ${note}\n`);
+  return { mib: FALLBACK_BIG_LAYER_MIB, freeGiB, note };
+}
+
+async function rssPhase(registries: Registry[], workDir: string, prefix: string, startRssMB: Partial<Record<Registry['key'], number>>) {
+  const { mib, freeGiB, note } = await bigLayerMiB();
+  const phase = `rss-push-1x${mib}MiB`;
+  const target = { oursMaxRssMB: `< ${TARGET_MAX_RSS_MB}` };
+  const ours = registries.find((registry) => registry.key === 'ours');
+  if (ours?.pid === undefined) {
+    return { phase, error: 'the gateway PID is unknown: run against the private stack, or set GATEWAY_PID with GATEWAY_URL', target, met: false };
+  }
+  const sourceDir = path.join(workDir, 'src-big');
+  try {
+    const started = performance.now();
+    const image = await writeImageLayout(sourceDir, [mib * MIB]);
+    const generateSeconds = round((performance.now() - started) / 1000, 1);
+    const measured: Record<string, object> = {};
+    const errors: string[] = [];
+    let oursMax: number | undefined;
+    for (const registry of registries) {
+      if (registry.pid === undefined) continue;
+      const idleMB = round(((await rssKiB(registry.pid)) ?? NaN) / 1024, 1);
+      const sampler = sampleRss(registry.pid);
+      let pushSeconds: number | undefined;
+      try {
+        pushSeconds = await timed(() => skopeoCopy(image.reference, `docker://${registry.host}/${prefix}-big/img:${TAG}`, 1_800_000));
+      } catch (error) {
+        errors.push(`${registry.key}: ${(error as Error).message}`);
+      }
+      const { maxMB, samples } = await sampler.stop();
+      if (registry.key === 'ours' && pushSeconds !== undefined) oursMax = maxMB;
+      measured[registry.key] = { pid: registry.pid, ...(startRssMB[registry.key] !== undefined ? { startRssMB: startRssMB[registry.key] } : {}), idleRssMB: idleMB, maxRssMB: maxMB, growthMB: round(maxMB - idleMB, 1), samples, ...(pushSeconds !== undefined ? { pushSeconds: round(pushSeconds), pushMBps: round(image.bytes / MIB / pushSeconds, 1) } : {}) };
+    }
+    return {
+      phase,
+      layerMiB: mib,
+      bytes: image.bytes,
+      tmpFreeGiB: freeGiB,
+      ...(note ? { note } : {}),
+      generateSeconds,
+      sampleIntervalMs: RSS_INTERVAL_MS,
+      ...measured,
+      ...(errors.length ? { error: errors.join('\n') } : {}),
+      target,
+      met: errors.length === 0 && oursMax !== undefined && oursMax < TARGET_MAX_RSS_MB,
+    };
+  } finally {
+    await rm(sourceDir, { recursive: true, force: true });
+  }
+}
+
+// ------------------------------------------------------------------------------------ main
+
+async function main(): Promise<void> {
+  await withBenchStack(async (gateway, _natsUrl, stack?: Stack) => {
+    const workDir = await mkdtemp(path.join(tmpdir(), 'registry-bench-'));
+    const results: object[] = [];
+    let dockerRegistry: DockerRegistry | undefined;
+    try {
+      const prefix = `rb-${randomBytes(3).toString('hex')}`;
+      const gatewayPid = stack?.service('registry-gateway').pid ?? (process.env['GATEWAY_PID'] ? Number(process.env['GATEWAY_PID']) : undefined);
+      const ours: Registry = { key: 'ours', host: new URL(gateway).host, pid: gatewayPid };
+      try {
+        dockerRegistry = await startDockerRegistry(workDir);
+      } catch (error) {
+        results.push({ phase: 'docker-registry', error: (error as Error).message });
+      }
+
+      const registries = dockerRegistry ? [ours, dockerRegistry] : [ours];
+      const startRssMB: Partial<Record<Registry['key'], number>> = {};
+      for (const registry of registries) {
+        const kib = registry.pid === undefined ? undefined : await rssKiB(registry.pid);
+        if (kib !== undefined) startRssMB[registry.key] = round(kib / 1024, 1);
+      }
+      // The comparison rows need both registries; the RSS phase runs with ours alone if need be.
+      if (dockerRegistry) {
+        if (WARMUP) results.push(await warmupPhase(registries, workDir, prefix));
+        for (const workload of WORKLOADS) {
+          const push: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
+          const pull: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
+          for (let run = 0; run < REPEATS; run++) {
+            try {
+              await runWorkload(workload, run, registries, workDir, prefix, push, pull);
+            } catch (error) {
+              push.errors.push(`run ${run}: ${(error as Error).message}`);
+            }
+          }
+          results.push(rowReport(`push-${workload.label}`, workload, push), rowReport(`pull-${workload.label}`, workload, pull));
+        }
+      }
+      try {
+        results.push(await rssPhase(registries, workDir, prefix, startRssMB));
+      } catch (error) {
+        results.push({ phase: 'rss', error: (error as Error).message });
+      }
+
+      const report = {
+        machine: { cpus: cpus().length, node: process.version },
+        gateway: process.env['GATEWAY_URL'] ?? 'private stack',
+        dockerRegistry: dockerRegistry ? { version: dockerRegistry.version, host: dockerRegistry.host } : null,
+        skopeo: (await execFileAsync(SKOPEO, ['--version'], { encoding: 'utf8' })).stdout.trim(),
+        repeats: REPEATS,
+        unit: 'seconds; ratio = ours median / docker-registry median',
+        results,
+      };
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (results.some((result) => 'error' in result)) process.exitCode = 1;
+    } finally {
+      await dockerRegistry?.stop();
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+}
+
+runBench(main);
