@@ -4,6 +4,7 @@ export { describeExit, type ExitInfo } from './child-lifecycle';
 export * from './ensure-nats';
 export * from './ensure-postgres';
 export * from './free-port';
+export * from './nats-cluster';
 export * from './repo-root';
 export * from './service-process';
 export * from './services';

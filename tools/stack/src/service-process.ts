@@ -30,6 +30,8 @@ export interface ServiceProcessOptions {
   /** How long start() waits for /readyz (default 60 s: five ts-node services on two cores are CPU bound). */
   readyTimeoutMs?: number;
   repoRoot?: string;
+  /** Which replica this is (1, 2, ...) when a service runs more than once; shown in its log prefix. */
+  replica?: number;
 }
 
 /** Raised when a service does not become ready; carries what it printed for the report. */
@@ -55,6 +57,10 @@ export class ServiceProcess {
   readonly name: ServiceName;
   readonly port: number;
   readonly url: string;
+  /** Which replica this is, when the service runs more than once. */
+  readonly replica: number | undefined;
+  /** The name, with the replica number when there is one (`trigger-dispatcher#2`). */
+  readonly label: string;
   private readonly options: ServiceProcessOptions;
   private readonly tail = new LogTail(TAIL_LINES);
   private child?: ChildProcess;
@@ -65,6 +71,8 @@ export class ServiceProcess {
     this.name = options.name;
     this.port = options.port;
     this.url = `http://127.0.0.1:${options.port}`;
+    this.replica = options.replica;
+    this.label = options.replica === undefined ? options.name : `${options.name}#${options.replica}`;
   }
 
   get pid(): number | undefined {
@@ -152,6 +160,6 @@ export class ServiceProcess {
   private onLine(line: string, stream: 'stdout' | 'stderr'): void {
     this.tail.push(line);
     if (this.options.sink) this.options.sink(line, stream);
-    else if (!this.options.quiet) process.stdout.write(`[${this.name}] ${line}\n`);
+    else if (!this.options.quiet) process.stdout.write(`[${this.label}] ${line}\n`);
   }
 }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureNats } from './ensure-nats';
 import { ensurePostgres } from './ensure-postgres';
+import { freePort } from './free-port';
 import { ServiceProcess } from './service-process';
 import { SERVICE_NAMES, serviceDefinition, type ServiceName } from './services';
 
@@ -20,6 +21,11 @@ export interface StackOptions {
   log?: (message: string) => void;
   /** Which services to run (default: all five). */
   services?: ServiceName[];
+  /**
+   * Processes per service (default 1), for all services or per service. The first replica listens
+   * on `ports[name]` (or the default port), the others on free ports; they share everything else.
+   */
+  replicas?: number | Partial<Record<ServiceName, number>>;
   /** Per-service readiness deadline (default 60 s). */
   readyTimeoutMs?: number;
   /** Aborting gives up a start-up in progress (e.g. Ctrl-C); whatever started is stopped again. */
@@ -28,10 +34,16 @@ export interface StackOptions {
 
 export interface Stack {
   readonly gatewayUrl: string;
+  /** Every registry-gateway replica's URL (the first is `gatewayUrl`); there is no load balancer in front. */
+  readonly gatewayUrls: readonly string[];
   readonly databaseUrl: string;
   readonly natsUrl: string;
+  /** Every process, replicas included. */
   readonly services: readonly ServiceProcess[];
+  /** The service's (first) process. */
   service(name: ServiceName): ServiceProcess;
+  /** All processes of a service, first replica first. */
+  replicas(name: ServiceName): readonly ServiceProcess[];
   /** Stops the services (in parallel, gracefully), then the NATS and Postgres it started. Idempotent. */
   stop(): Promise<void>;
 }
@@ -55,6 +67,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const names = options.services ?? [...SERVICE_NAMES];
   const ports = new Map(names.map((name) => [name, options.ports?.[name] ?? serviceDefinition(name).defaultPort]));
   assertDistinctPorts(ports);
+  const replicaCount = (name: ServiceName) => (typeof options.replicas === 'number' ? options.replicas : (options.replicas?.[name] ?? 1));
+  for (const name of names) {
+    const count = replicaCount(name);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`${name}: replicas must be a positive integer, not ${count}`);
+  }
+  // Replicas after the first get free ports, distinct from every configured one.
+  const extraPorts = new Map<ServiceName, number[]>();
+  const taken = new Set(ports.values());
+  for (const name of names) {
+    const extra: number[] = [];
+    while (extra.length < replicaCount(name) - 1) {
+      const port = await freePort();
+      if (taken.has(port)) continue;
+      taken.add(port);
+      extra.push(port);
+    }
+    extraPorts.set(name, extra);
+  }
 
   const infra = await startInfrastructure(options, dataDir, log);
   const env = {
@@ -65,9 +95,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LOG_LEVEL: options.quiet ? 'warn' : 'info',
     ...options.env,
   };
-  const processes = names.map(
-    (name) =>
-      new ServiceProcess({ name, port: ports.get(name) ?? 0, env, quiet: options.quiet, readyTimeoutMs: options.readyTimeoutMs }),
+  const processes = names.flatMap((name) =>
+    [ports.get(name) ?? 0, ...(extraPorts.get(name) ?? [])].map(
+      (port, index) =>
+        new ServiceProcess({ name, port, env, quiet: options.quiet, readyTimeoutMs: options.readyTimeoutMs, replica: replicaCount(name) > 1 ? index + 1 : undefined }),
+    ),
   );
 
   const stopAll = async () => {
@@ -78,7 +110,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // All services start at once: on a two-core machine their ts-node start-up is CPU bound, so this
   // is not much faster than one after another, but it is never slower, and the readiness deadline
   // is sized for everyone booting together.
-  log(`starting ${names.join(', ')}`);
+  log(`starting ${processes.map((service) => service.label).join(', ')}`);
   const results = await Promise.allSettled(
     processes.map((service) => (options.signal?.aborted ? Promise.reject(options.signal.reason) : service.start(options.signal))),
   );
@@ -93,12 +125,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const gatewayPort = options.ports?.['registry-gateway'] ?? serviceDefinition('registry-gateway').defaultPort;
   return {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    gatewayUrls: processes.filter((service) => service.name === 'registry-gateway').map((service) => service.url),
     databaseUrl: infra.databaseUrl,
     natsUrl: infra.natsUrl,
     services: processes,
     service(name) {
       const found = processes.find((service) => service.name === name);
       if (!found) throw new Error(`${name} is not part of this stack (started: ${names.join(', ')})`);
+      return found;
+    },
+    replicas(name) {
+      const found = processes.filter((service) => service.name === name);
+      if (found.length === 0) throw new Error(`${name} is not part of this stack (started: ${names.join(', ')})`);
       return found;
     },
     stop: () => (stopping ??= stopAll()),

@@ -1,6 +1,7 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { StreamNames, StreamSubjects } from '@imagestreams/contracts';
 import type { NatsConnection } from 'nats';
+import { withJetStreamRetry } from './jetstream/jetstream-retry';
 import { ensureEventStream } from './jetstream/provisioning';
 import { connectToNats, NATS_CONNECTION, NatsConnectionLifecycle } from './nats-connection';
 import { OwnerClient } from './requests/owner-client';
@@ -13,11 +14,19 @@ export interface MessagingOptions {
   streams: { replicas: number; maxAgeHours: number };
 }
 
-/** Every service provisions the streams it may touch; provisioning is idempotent, so order does not matter. */
+/**
+ * Every service provisions the streams it may touch; provisioning is idempotent, so order does not
+ * matter, and a timeout or missing leader (a busy or electing cluster) is retried rather than fatal.
+ */
 async function provisionEventStreams(connection: NatsConnection, options: MessagingOptions): Promise<void> {
-  const jsm = await connection.jetstreamManager();
+  const logger = new Logger('MessagingModule');
+  const jsm = await withJetStreamRetry('JetStream manager', () => connection.jetstreamManager(), { onRetry: (message) => logger.warn(message) });
   for (const name of Object.values(StreamNames)) {
-    await ensureEventStream(jsm, { name, subjects: StreamSubjects[name], replicas: options.streams.replicas, maxAgeHours: options.streams.maxAgeHours });
+    await withJetStreamRetry(
+      `provisioning stream ${name}`,
+      () => ensureEventStream(jsm, { name, subjects: StreamSubjects[name], replicas: options.streams.replicas, maxAgeHours: options.streams.maxAgeHours }),
+      { onRetry: (message) => logger.warn(message) },
+    );
   }
 }
 

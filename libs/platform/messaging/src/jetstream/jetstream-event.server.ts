@@ -7,6 +7,7 @@ import { lastValueFrom } from 'rxjs';
 import { registerConsumerLag } from '../telemetry/messaging-metrics';
 import { contextFromExtension, contextFromHeaders, messagingTracer } from '../telemetry/trace-context';
 import { subjectMatches } from '../subject-matches';
+import { withJetStreamRetry } from './jetstream-retry';
 import { ensureDurableConsumer, type DurableConsumerSettings } from './provisioning';
 import { redeliveryDelayMs } from './redelivery-backoff';
 
@@ -22,13 +23,14 @@ export interface JetStreamEventServerOptions {
 /**
  * How soon a consumer notices that its pull requests are gone. They live on the consumer's leader
  * only: when that NATS node dies, the new leader knows nothing of them and nothing arrives, without
- * any error. nats.js re-pulls after two missed idle heartbeats, and while the new leader is still
- * being elected it retries the consumer lookup every `expires`. With its defaults (expires 30 s,
- * heartbeat 15 s) a durable went 30-45 s without deliveries after losing its leader; with these it
- * resumes a few seconds after the JetStream election (found by apps/cluster-e2e). The cost: one
- * pull request per replica every 5 s, a heartbeat every second while idle.
+ * any error. nats.js re-pulls after two missed idle heartbeats, once a consumer info succeeds; while
+ * the new leader is still being elected that info times out (`apiTimeoutMs`) and is retried every
+ * `expires`. With nats.js's defaults (expires 30 s, heartbeat 15 s, API timeout 5 s) a durable went
+ * 30-45 s without deliveries after losing its leader; with these it resumes a few seconds after the
+ * JetStream election (apps/cluster-e2e measures it). The cost: a pull request per replica every 3 s
+ * and a heartbeat every second while idle.
  */
-const PULL_LIVENESS = { expires: 5_000, idle_heartbeat: 1_000 } as const;
+const PULL_LIVENESS = { expires: 3_000, idle_heartbeat: 1_000, apiTimeoutMs: 2_000 } as const;
 
 /** Context handed to event handlers next to the validated CloudEvent. */
 export interface JetStreamEventContext {
@@ -69,18 +71,21 @@ export class JetStreamEventServer extends Server implements CustomTransportStrat
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      const jsm = await this.connection.jetstreamManager();
+      const onRetry = (message: string) => this.logger.warn(message);
+      const jsm = await withJetStreamRetry('JetStream manager', () => this.connection.jetstreamManager(), { onRetry });
+      // The consumers' own lookups (also the ones nats.js makes to recover a lost pull) time out sooner.
+      const js = this.connection.jetstream({ timeout: PULL_LIVENESS.apiTimeoutMs });
       for (const consumer of this.options.consumers) {
-        await ensureDurableConsumer(jsm, consumer);
-        const messages = await this.connection
-          .jetstream()
-          .consumers.get(consumer.stream, consumer.durable)
-          .then((c) => c.consume({ max_messages: this.concurrency * 2, ...PULL_LIVENESS }));
+        // Idempotent, so a busy or electing cluster (timeouts, no leader yet) is waited out, not fatal.
+        await withJetStreamRetry(`provisioning durable ${consumer.durable}`, () => ensureDurableConsumer(jsm, consumer), { onRetry });
+        const durable = await withJetStreamRetry(`looking up durable ${consumer.durable}`, () => js.consumers.get(consumer.stream, consumer.durable), { onRetry });
+        const messages = await durable.consume({ max_messages: this.concurrency * 2, expires: PULL_LIVENESS.expires, idle_heartbeat: PULL_LIVENESS.idle_heartbeat });
         this.subscriptions.push(messages);
         this.loops.push(this.consumeLoop(messages));
       }
       // A scrape must answer even when NATS does not: consumer info gets a short timeout of its own.
-      const infoJsm = await this.connection.jetstreamManager({ timeout: 2_000 });
+      // (No API check: JetStream just answered, and a slow answer here must not fail the start.)
+      const infoJsm = await this.connection.jetstreamManager({ timeout: 2_000, checkAPI: false });
       this.unregisterLag = registerConsumerLag(() =>
         Promise.all(
           this.options.consumers.map(async ({ stream, durable }) => {
