@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ImageImportRequests } from '@imagestreams/contracts';
 import { effectiveInterval, nextCheckAt } from '@imagestreams/domain-import';
 import { OwnerClient } from '@imagestreams/platform-messaging';
+import { MicroBatcher } from '@imagestreams/platform-persistence';
 import { RateLimitedError } from '@imagestreams/platform-registry-client';
 import { ImageImporter } from '../imports/image-importer';
 import { importResult } from '../imports/import-results';
@@ -13,6 +14,12 @@ import { ScheduledTagsRepository, type ScheduledTagRow, type TagKey } from './sc
 const RETRY_FAILED_CHECK_MS = 60_000;
 
 export const SCHEDULER_ACTOR = 'system:serviceaccount:imagestreams:importer';
+
+interface CheckResult {
+  key: TagKey;
+  nextCheckAt: Date;
+  digest?: string;
+}
 
 function keyOf(row: ScheduledTagRow): TagKey {
   return { namespace: row.namespace, stream: row.stream, tag: row.tag };
@@ -34,6 +41,10 @@ export class ImportScheduler implements OnApplicationBootstrap, BeforeApplicatio
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private readonly finisher = new MicroBatcher<CheckResult, void>(async (results) => {
+    await this.schedules.finish(this.owner, results);
+    return results.map(() => undefined);
+  });
   /** Registries that answered 429 with a long Retry-After: left alone until then. */
   private readonly backingOff = new Map<string, number>();
 
@@ -82,21 +93,24 @@ export class ImportScheduler implements OnApplicationBootstrap, BeforeApplicatio
     const now = Date.now();
     const paused = claimed.filter((row, index) => index >= granted || (this.backingOff.get(registryOf(row.source)) ?? 0) > now);
     await this.schedules.release(this.owner, paused.map(keyOf));
+    // Each check is finished as soon as it is done (checks completing together share one UPDATE), so
+    // a slow registry holding part of the batch never keeps the other tags' leases until they expire.
     const done = await Promise.all(
       claimed
         .filter((row) => !paused.includes(row))
         .map((row) =>
-          this.check(row).catch((error: unknown) => {
-            this.logger.warn(`scheduled import of ${row.namespace}/${row.stream}:${row.tag} failed: ${(error as Error).message}`);
-            return { key: keyOf(row), nextCheckAt: new Date(Date.now() + Math.min(this.settings.schedule.intervalMs, RETRY_FAILED_CHECK_MS)) };
-          }),
+          this.check(row)
+            .catch((error: unknown) => {
+              this.logger.warn(`scheduled import of ${row.namespace}/${row.stream}:${row.tag} failed: ${(error as Error).message}`);
+              return { key: keyOf(row), nextCheckAt: new Date(Date.now() + Math.min(this.settings.schedule.intervalMs, RETRY_FAILED_CHECK_MS)) };
+            })
+            .then((result) => this.finisher.submit(result)),
         ),
     );
-    await this.schedules.finish(this.owner, done);
     return done.length;
   }
 
-  private async check(row: ScheduledTagRow): Promise<{ key: TagKey; nextCheckAt: Date; digest?: string }> {
+  private async check(row: ScheduledTagRow): Promise<CheckResult> {
     const key = keyOf(row);
     const next = () => new Date(nextCheckAt(Date.now(), effectiveInterval(this.settings.schedule.intervalMs, this.settings.schedule.minimumIntervalMs), this.settings.schedule.jitter, Math.random));
     try {
