@@ -43,7 +43,7 @@ const STREAMS = 10;
  * liveness was tightened they stalled 30-45 s.
  */
 const MAX_RECOVERY_MS = 20_000;
-const DURABLES = [ConsumerNames.triggerDispatcherImageEvents, ConsumerNames.importerImageEvents, ConsumerNames.registryGatewayImageEvents];
+const DURABLES = [ConsumerNames.triggerDispatcherImageEvents, ConsumerNames.importerImportSpecs, ConsumerNames.importerStreamDeletions, ConsumerNames.importerTagDeletions, ConsumerNames.registryGatewayImageEvents];
 
 describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of every service)', () => {
   let dataDir: string | undefined;

@@ -9,6 +9,11 @@ void runService({
   configClass: ImporterConfig,
   rootModule: (config) => AppModule.register(config),
   queueGroup: QueueGroups.importer,
-  // Import specs, deleted streams and deleted tags; the other image events are acked unread.
-  eventConsumers: [{ stream: StreamNames.imageEvents, durable: ConsumerNames.importerImageEvents, filterSubject: EventSubjects.allImageEvents }],
+  // One durable per subject the importer acts on: a filter on all image events would make it decode
+  // and ack every tag.changed (the bulk of the traffic) only to ignore it.
+  eventConsumers: [
+    { stream: StreamNames.imageEvents, durable: ConsumerNames.importerImportSpecs, filterSubject: EventSubjects.importSpecChanged },
+    { stream: StreamNames.imageEvents, durable: ConsumerNames.importerStreamDeletions, filterSubject: EventSubjects.imageStreamDeleted },
+    { stream: StreamNames.imageEvents, durable: ConsumerNames.importerTagDeletions, filterSubject: EventSubjects.tagDeleted },
+  ],
 });

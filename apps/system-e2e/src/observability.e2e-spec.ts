@@ -121,13 +121,13 @@ describe('observability', () => {
   it("reports each durable consumer's lag, which grows while a handler is busy and falls when it is done", async () => {
     for (const [service, durable] of [
       ['registry-gateway', 'registry-gateway--image-events'],
-      ['importer', 'importer--image-events'],
+      ['importer', 'importer--import-specs'],
       ['trigger-dispatcher', 'trigger-dispatcher--image-events'],
     ] as const) {
       const reading = await scrapeUntil(service, (candidate) => candidate.matching('imagestreams_jetstream_consumer_lag_messages', { durable }).length === 1, `${service}'s lag`);
       expect(reading.matching('imagestreams_jetstream_consumer_ack_pending_messages', { stream: 'IMAGE_EVENTS', durable })).toHaveLength(1);
     }
-    const importer = { stream: 'IMAGE_EVENTS', durable: 'importer--image-events' };
+    const importer = { stream: 'IMAGE_EVENTS', durable: 'importer--import-specs' };
     await scrapeUntil('importer', (reading) => reading.value('imagestreams_jetstream_consumer_lag_messages', importer) === 0, 'the importer to have caught up');
 
     // A registry that holds every request: the importer's handler of the stream's importspec.changed

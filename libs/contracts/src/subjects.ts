@@ -82,8 +82,10 @@ export const ConsumerNames = {
   triggerDispatcherImageEvents: 'trigger-dispatcher--image-events',
   /** Drops a deleted stream's repository (its manifest and blob links) from the registry. */
   registryGatewayImageEvents: 'registry-gateway--image-events',
-  /** Import specs, deleted streams and tags: what the importer schedules and imports. */
-  importerImageEvents: 'importer--image-events',
+  /** What the importer schedules and imports from: import specs, deleted streams, deleted tags. */
+  importerImportSpecs: 'importer--import-specs',
+  importerStreamDeletions: 'importer--stream-deletions',
+  importerTagDeletions: 'importer--tag-deletions',
 } as const;
 
 /** Queue groups for request/reply: the owning service's name, so N replicas share the load. */

@@ -40,6 +40,8 @@ export default async function globalSetup(): Promise<void> {
       IMPORT_SCHEDULER_TICK_MS: '200',
       IMPORT_TIMEOUT_MS: '5000',
       IMPORT_NOTIFICATION_ENDPOINTS: 'e2e=e2e-notification-secret',
+      // Spans are recorded only when exported: an exporter aimed at a closed port turns tracing on.
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
     },
   });
   const control = await serveStackControl(stack);

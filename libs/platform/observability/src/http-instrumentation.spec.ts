@@ -8,6 +8,9 @@ import { metricsRegistry } from './metrics/metric-registry';
 import { MetricsModule } from './metrics/metrics.module';
 import { startTracing, traceLogFields } from './tracing/tracing';
 
+// Spans are recorded only when something exports them: an exporter aimed at a closed local port.
+process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ??= 'http://127.0.0.1:9';
+
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
 
@@ -37,7 +40,7 @@ describe('HTTP metrics and trace context', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    startTracing({ serviceName: 'observability-spec', sdkDisabled: false, exportSpans: false });
+    startTracing({ serviceName: 'observability-spec', sdkDisabled: false, exportSpans: true });
     const module = await Test.createTestingModule({ imports: [MetricsModule.forService()], controllers: [ThingsController] }).compile();
     app = module.createNestApplication({ logger: false });
     instrumentHttp(app);

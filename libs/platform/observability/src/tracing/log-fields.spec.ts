@@ -2,6 +2,9 @@ import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import pino from 'pino';
 import { startTracing, traceLogFields, tracer } from './tracing';
 
+// Spans are recorded only when something exports them: an exporter aimed at a closed local port.
+process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ??= 'http://127.0.0.1:9';
+
 /** The LoggingModule's pino settings: `mixin: traceLogFields`. */
 function logger(): { log: pino.Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
@@ -10,7 +13,7 @@ function logger(): { log: pino.Logger; lines: Record<string, unknown>[] } {
 }
 
 describe('trace ids in log lines', () => {
-  beforeAll(() => startTracing({ serviceName: 'log-spec', sdkDisabled: false, exportSpans: false }));
+  beforeAll(() => startTracing({ serviceName: 'log-spec', sdkDisabled: false, exportSpans: true }));
 
   it('adds trace_id and span_id while a span is active', () => {
     const { log, lines } = logger();

@@ -32,10 +32,11 @@ let state: TracingState | undefined;
  * Trace Context propagator are registered with the OpenTelemetry API, so `traceparent` flows
  * HTTP → NATS request → outbox event → JetStream consumer → webhook whatever else is configured.
  *
- * The SDK's tracer provider is registered too (unless `OTEL_SDK_DISABLED`), with or without an
- * exporter: every hop then gets its own span id and a request that arrives without `traceparent`
- * starts a trace, so logs of all services share a `trace_id` even when nothing collects spans.
- * Spans cost a few object allocations and are dropped at `end()` when nothing exports them.
+ * The SDK's tracer provider is registered only when spans are exported (an OTLP endpoint is set,
+ * and not `OTEL_SDK_DISABLED`): then every hop gets its own span id and a request that arrives
+ * without `traceparent` starts a trace. Without an exporter an incoming `traceparent` is passed on
+ * unchanged (and logged), and nothing else is created: measured, recording spans nobody collects
+ * cost a third of the tag-move throughput and tripled the p99 of a 1.3 MB stream GET.
  * The exporter itself (OTLP over HTTP) reads the standard `OTEL_EXPORTER_OTLP_*` variables
  * (endpoint, headers, timeout); the sampler follows `OTEL_TRACES_SAMPLER` (default parent-based always-on).
  *
@@ -45,16 +46,16 @@ export function startTracing(options: TracingOptions): void {
   if (state) return;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  if (options.sdkDisabled) {
+  if (options.sdkDisabled || !options.exportSpans) {
     state = { exporting: false };
     return;
   }
   const provider = new BasicTracerProvider({
     resource: defaultResource().merge(resourceFromAttributes({ 'service.name': options.serviceName })),
-    spanProcessors: options.exportSpans ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   trace.setGlobalTracerProvider(provider);
-  state = { provider, exporting: options.exportSpans };
+  state = { provider, exporting: true };
 }
 
 /** Sends spans still buffered (at shutdown); a no-op when nothing exports. */
