@@ -20,6 +20,7 @@ export function platformModules(options: PlatformModulesOptions): DynamicModule[
       serviceName: config.OTEL_SERVICE_NAME || options.serviceName,
       sdkDisabled: config.OTEL_SDK_DISABLED,
       exportSpans: Boolean(config.OTEL_EXPORTER_OTLP_ENDPOINT || config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+      propagateWithoutExport: config.OTEL_PROPAGATORS === 'tracecontext',
     }),
     LoggingModule.forService({ serviceName: options.serviceName, level: config.LOG_LEVEL }),
     ...(database ? [PersistenceModule.forService({ url: config.DATABASE_URL, entities: [], ...database })] : []),
