@@ -72,6 +72,7 @@ import type { RegistryClientOptions } from '@imagestreams/platform-registry-clie
 import { DOCKER_REGISTRY_BINARY, pushBlob, pushManifest, sha256, startDockerRegistry, type DockerRegistry } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import type { ImportSettings } from '../apps/importer/src/imports/import-settings';
+import { importsOptions } from '../apps/importer/src/imports/imports-options';
 import { ImporterConfig } from '../apps/importer/src/importer.config';
 import { IMPORTER_MIGRATIONS, RecordingOwnerClient, SchedulerReplicaModule } from '../apps/importer/src/schedules/scheduler-replica.fixture';
 import { SecretSealer } from '../apps/importer/src/secrets/secret-sealer';
@@ -260,42 +261,13 @@ async function pushImages(registry: DockerRegistry): Promise<UpstreamImage[]> {
 
 // ------------------------------------------------------------------------------------ replicas
 
-/** ImporterConfig's defaults, mapped as AppModule.register maps them, with the bench's overrides. */
+/** ImporterConfig's defaults, mapped as the importer maps them, with the bench's overrides. */
 function importerSettings(): { settings: ImportSettings; client: RegistryClientOptions } {
   const config = new ImporterConfig();
   config.IMPORT_MAX_PER_MINUTE = 0;
   config.IMPORT_SCHEDULER_BATCH = BATCH;
   config.IMPORT_ALLOW_LOOPBACK = true;
-  return {
-    settings: {
-      defaultArch: config.IMPORT_DEFAULT_ARCH,
-      defaultOs: config.IMPORT_DEFAULT_OS,
-      defaultMode: config.IMPORT_DEFAULT_MODE,
-      bulkLimit: config.IMPORT_BULK_LIMIT,
-      registryConcurrency: config.IMPORT_REGISTRY_CONCURRENCY,
-      notificationEndpoints: new Map(),
-      schedule: {
-        disabled: config.IMPORT_SCHEDULING_DISABLED,
-        intervalMs: config.IMPORT_SCHEDULE_INTERVAL_SECONDS * 1000,
-        minimumIntervalMs: config.IMPORT_SCHEDULE_MINIMUM_INTERVAL_SECONDS * 1000,
-        jitter: config.IMPORT_SCHEDULE_JITTER,
-        maxPerMinute: config.IMPORT_MAX_PER_MINUTE,
-        leaseMs: config.IMPORT_LEASE_SECONDS * 1000,
-        tickMs: config.IMPORT_SCHEDULER_TICK_MS,
-        batch: config.IMPORT_SCHEDULER_BATCH,
-      },
-    },
-    client: {
-      timeoutMs: config.IMPORT_TIMEOUT_MS,
-      maxManifestBytes: 4 * MIB,
-      maxConfigBytes: 8 * MIB,
-      retries: config.IMPORT_RETRIES,
-      retryBaseMs: 200,
-      retryMaxMs: 5000,
-      addressPolicy: { allowLoopback: config.IMPORT_ALLOW_LOOPBACK, allowPrivate: config.IMPORT_ALLOW_PRIVATE, allowedCidrs: [] },
-      userAgent: 'imagestreams-importer',
-    },
-  };
+  return importsOptions(config);
 }
 
 interface Replica {

@@ -32,53 +32,38 @@ export class LocalTagInput {
   name: string;
 }
 
-export class ImageImportSpecInput {
+/** What an image or a repository import names: its source and how the resulting tag imports and pulls. */
+export class ImportSourceInput {
   @IsDefined()
   @ValidateNested()
   @Type(() => DockerImageReferenceInput)
   from: DockerImageReferenceInput;
 
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagImportPolicyInput)
+  importPolicy?: TagImportPolicyInput;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagReferencePolicyInput)
+  referencePolicy?: TagReferencePolicyInput;
+
+  @IsOptional()
+  @IsBoolean()
+  includeManifest?: boolean;
+}
+
+export class ImageImportSpecInput extends ImportSourceInput {
   /** The tag to set; without it the image is only looked at (its status comes back, no tag moves). */
   @IsOptional()
   @ValidateNested()
   @Type(() => LocalTagInput)
   to?: LocalTagInput;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagImportPolicyInput)
-  importPolicy?: TagImportPolicyInput;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagReferencePolicyInput)
-  referencePolicy?: TagReferencePolicyInput;
-
-  @IsOptional()
-  @IsBoolean()
-  includeManifest?: boolean;
 }
 
-export class RepositoryImportSpecInput {
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => DockerImageReferenceInput)
-  from: DockerImageReferenceInput;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagImportPolicyInput)
-  importPolicy?: TagImportPolicyInput;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagReferencePolicyInput)
-  referencePolicy?: TagReferencePolicyInput;
-
-  @IsOptional()
-  @IsBoolean()
-  includeManifest?: boolean;
-}
+/** `spec.repository`: every tag of `from` (a repository, no tag or digest), up to the bulk limit. */
+export type RepositoryImportSpecInput = ImportSourceInput;
 
 export class ImageStreamImportSpecInput {
   /** true: import and tag; false: a preview that persists nothing. */
@@ -88,7 +73,7 @@ export class ImageStreamImportSpecInput {
 
   @IsOptional()
   @ValidateNested()
-  @Type(() => RepositoryImportSpecInput)
+  @Type(() => ImportSourceInput)
   repository?: RepositoryImportSpecInput;
 
   @IsOptional()
