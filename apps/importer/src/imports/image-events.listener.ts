@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { EventSubjects, ImageImportRequests, type CloudEvent, type ImageStreamDeletedV1, type ImportSpecChangedV1, type TagDeletedV1 } from '@imagestreams/contracts';
-import { effectiveInterval, nextCheckAt } from '@imagestreams/domain-import';
+import { effectiveInterval, nextCheckAt, platformPreferencesFromAnnotations } from '@imagestreams/domain-import';
 import { OnEvent, OwnerClient } from '@imagestreams/platform-messaging';
 import { SCHEDULER_ACTOR } from '../schedules/import-scheduler';
 import { ScheduledTagsRepository } from '../schedules/scheduled-tags.repository';
@@ -34,8 +34,7 @@ export class ImageEventsListener {
         source: tag.from,
         insecure: tag.importPolicy?.insecure === true,
         importMode: tag.importPolicy?.importMode || this.settings.defaultMode,
-        preferArch: tag.annotations?.['importer.image.openshift.io/prefer-arch'],
-        preferOs: tag.annotations?.['importer.image.openshift.io/prefer-os'],
+        ...platformPreferencesFromAnnotations(tag.annotations),
         referencePolicy: tag.referencePolicy?.type,
         firstCheckAt: new Date(nextCheckAt(Date.now(), interval, this.settings.schedule.jitter, Math.random)),
       }));
@@ -44,9 +43,14 @@ export class ImageEventsListener {
 
     const needed = spec.tags.filter((tag) => tag.needsImport);
     if (needed.length === 0) return;
+    const logins = this.importer.loginLookup();
     const outcomes = await Promise.all(
       needed.map((tag) =>
-        this.importer.importImage(spec.namespace, { source: tag.from, insecure: tag.importPolicy?.insecure, importMode: tag.importPolicy?.importMode, annotations: tag.annotations }),
+        this.importer.importImage(
+          spec.namespace,
+          { source: tag.from, insecure: tag.importPolicy?.insecure, importMode: tag.importPolicy?.importMode, platform: platformPreferencesFromAnnotations(tag.annotations) },
+          logins,
+        ),
       ),
     );
     try {

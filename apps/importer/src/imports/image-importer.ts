@@ -4,8 +4,6 @@ import {
   choosePlatformManifest,
   importFailureStatus,
   parseImportSource,
-  PREFER_ARCH_ANNOTATION,
-  PREFER_OS_ANNOTATION,
   type ImportFailure,
   type ImportSource,
 } from '@imagestreams/domain-import';
@@ -21,7 +19,7 @@ import {
   type RegistryTarget,
 } from '@imagestreams/platform-registry-client';
 import pLimit from 'p-limit';
-import { RegistrySecrets } from '../secrets/registry-secrets';
+import { RegistrySecrets, type LoginLookup } from '../secrets/registry-secrets';
 import { importedImageView } from './image-views';
 import { imageImports } from './import-metrics';
 import { IMPORT_SETTINGS, type ImportSettings } from './import-settings';
@@ -33,8 +31,8 @@ export interface ImageImportRequest {
   source: string;
   insecure?: boolean;
   importMode?: string;
-  /** The tag's annotations (`importer.image.openshift.io/prefer-arch`, `prefer-os`). */
-  annotations?: Record<string, string> | null;
+  /** Legacy mode's preferred platform (from the tag's `importer.image.openshift.io/prefer-*` annotations). */
+  platform?: { preferArch?: string; preferOs?: string };
   includeManifest?: boolean;
 }
 
@@ -65,14 +63,19 @@ export class ImageImporter implements OnApplicationShutdown {
     await this.client.close();
   }
 
-  async importImage(namespace: string, request: ImageImportRequest): Promise<ImageImportOutcome> {
-    const outcome = await this.lookUpImage(namespace, request);
+  /** A fresh lookup of registry logins, for callers that import several images in one unit of work. */
+  loginLookup(): LoginLookup {
+    return this.secrets.lookup();
+  }
+
+  async importImage(namespace: string, request: ImageImportRequest, logins: LoginLookup = this.loginLookup()): Promise<ImageImportOutcome> {
+    const outcome = await this.lookUpImage(namespace, request, logins);
     if (outcome.ok) imageImports.inc({ result: 'success' });
     else imageImports.inc({ result: 'failure', reason: outcome.status.reason });
     return outcome;
   }
 
-  private async lookUpImage(namespace: string, request: ImageImportRequest): Promise<ImageImportOutcome> {
+  private async lookUpImage(namespace: string, request: ImageImportRequest, logins: LoginLookup): Promise<ImageImportOutcome> {
     let source: ImportSource;
     try {
       source = parseImportSource(request.source);
@@ -80,7 +83,7 @@ export class ImageImporter implements OnApplicationShutdown {
       return this.failed({ kind: 'invalid', message: `invalid name: ${(error as Error).message}` });
     }
     const target: RegistryTarget = { registry: source.registry, repository: source.repository, insecure: request.insecure ?? false };
-    const login = (await this.secrets.loginsFor(namespace)).get(source.registry);
+    const login = (await logins(namespace)).get(source.registry);
     return this.limited(source.registry, async () => {
       try {
         return await this.fetchImage(source, target, request, login);
@@ -104,9 +107,9 @@ export class ImageImporter implements OnApplicationShutdown {
   }
 
   /** The digest the source reference points at now (one HEAD): what scheduled checks compare. */
-  async currentDigest(namespace: string, sourceName: string, insecure: boolean): Promise<string> {
+  async currentDigest(namespace: string, sourceName: string, insecure: boolean, logins: LoginLookup = this.loginLookup()): Promise<string> {
     const source = parseImportSource(sourceName);
-    const login = (await this.secrets.loginsFor(namespace)).get(source.registry);
+    const login = (await logins(namespace)).get(source.registry);
     const target: RegistryTarget = { registry: source.registry, repository: source.repository, insecure };
     return this.limited(source.registry, async () => (await this.client.headManifest(target, source.digest ?? source.tag ?? 'latest', login)).digest);
   }
@@ -118,8 +121,7 @@ export class ImageImporter implements OnApplicationShutdown {
     if (parsed.kind === 'index') {
       if (mode === 'PreserveOriginal') return this.preserveIndex(source, target, top, parsed, request, login);
       const child = choosePlatformManifest(parsed.manifests, {
-        preferArch: request.annotations?.[PREFER_ARCH_ANNOTATION],
-        preferOs: request.annotations?.[PREFER_OS_ANNOTATION],
+        ...request.platform,
         defaultArch: this.settings.defaultArch,
         defaultOs: this.settings.defaultOs,
       });

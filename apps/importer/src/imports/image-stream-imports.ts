@@ -45,11 +45,12 @@ export class ImageStreamImports {
       throw new StatusError(Statuses.invalid(ImageStreamImportResource, metadata.name, [{ reason: 'FieldValueRequired', field: 'spec', message: 'at least one of spec.images or spec.repository is required' }]));
     }
     const once = new Map<string, Promise<ImageImportOutcome>>();
+    const logins = this.importer.loginLookup();
     const lookUp = (source: string, policy: ImageImportSpecInput['importPolicy'], includeManifest?: boolean) => {
       const key = JSON.stringify([source, policy?.insecure ?? false, policy?.importMode ?? '', includeManifest ?? false]);
       let outcome = once.get(key);
       if (!outcome) {
-        outcome = this.importer.importImage(namespace, { source, insecure: policy?.insecure, importMode: policy?.importMode, includeManifest });
+        outcome = this.importer.importImage(namespace, { source, insecure: policy?.insecure, importMode: policy?.importMode, includeManifest }, logins);
         once.set(key, outcome);
       }
       return outcome;

@@ -6,6 +6,7 @@ import { OwnerClient } from '@imagestreams/platform-messaging';
 import { MicroBatcher } from '@imagestreams/platform-persistence';
 import { RateLimitedError } from '@imagestreams/platform-registry-client';
 import { ImageImporter } from '../imports/image-importer';
+import type { LoginLookup } from '../secrets/registry-secrets';
 import { importResult } from '../imports/import-results';
 import { IMPORT_SETTINGS, type ImportSettings } from '../imports/import-settings';
 import { ScheduledTagsRepository, type ScheduledTagRow, type TagKey } from './scheduled-tags.repository';
@@ -95,11 +96,12 @@ export class ImportScheduler implements OnApplicationBootstrap, BeforeApplicatio
     await this.schedules.release(this.owner, paused.map(keyOf));
     // Each check is finished as soon as it is done (checks completing together share one UPDATE), so
     // a slow registry holding part of the batch never keeps the other tags' leases until they expire.
+    const logins = this.importer.loginLookup();
     const done = await Promise.all(
       claimed
         .filter((row) => !paused.includes(row))
         .map((row) =>
-          this.check(row)
+          this.check(row, logins)
             .catch((error: unknown) => {
               this.logger.warn(`scheduled import of ${row.namespace}/${row.stream}:${row.tag} failed: ${(error as Error).message}`);
               return { key: keyOf(row), nextCheckAt: new Date(Date.now() + Math.min(this.settings.schedule.intervalMs, RETRY_FAILED_CHECK_MS)) };
@@ -110,22 +112,21 @@ export class ImportScheduler implements OnApplicationBootstrap, BeforeApplicatio
     return done.length;
   }
 
-  private async check(row: ScheduledTagRow): Promise<CheckResult> {
+  private async check(row: ScheduledTagRow, logins: LoginLookup): Promise<CheckResult> {
     const key = keyOf(row);
     const next = () => new Date(nextCheckAt(Date.now(), effectiveInterval(this.settings.schedule.intervalMs, this.settings.schedule.minimumIntervalMs), this.settings.schedule.jitter, Math.random));
     try {
-      const digest = await this.importer.currentDigest(row.namespace, row.source, row.insecure);
+      const digest = await this.importer.currentDigest(row.namespace, row.source, row.insecure, logins);
       if (digest === row.last_digest) return { key, nextCheckAt: next() };
     } catch (error) {
       if (error instanceof RateLimitedError && error.retryAfterMs) this.backingOff.set(registryOf(row.source), Date.now() + error.retryAfterMs);
       // Anything else: the full import below reports it as the tag's condition.
     }
-    const outcome = await this.importer.importImage(row.namespace, {
-      source: row.source,
-      insecure: row.insecure,
-      importMode: row.import_mode,
-      annotations: { ...(row.prefer_arch ? { 'importer.image.openshift.io/prefer-arch': row.prefer_arch } : {}), ...(row.prefer_os ? { 'importer.image.openshift.io/prefer-os': row.prefer_os } : {}) },
-    });
+    const outcome = await this.importer.importImage(
+      row.namespace,
+      { source: row.source, insecure: row.insecure, importMode: row.import_mode, platform: { preferArch: row.prefer_arch ?? undefined, preferOs: row.prefer_os ?? undefined } },
+      logins,
+    );
     try {
       await this.owners.request(ImageImportRequests.apply, {
         namespace: row.namespace,

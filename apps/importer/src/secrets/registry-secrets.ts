@@ -20,6 +20,9 @@ import { SecretSealer } from './secret-sealer';
 
 export const SECRET_SEALER = Symbol('SECRET_SEALER');
 
+/** A namespace's registry logins, read once per unit of work (one request, one scheduler pass). */
+export type LoginLookup = (namespace: string) => Promise<Map<string, RegistryLogin>>;
+
 /** Secrets bigger than this are not registry credentials (Kubernetes caps any Secret at 1 MiB). */
 const MAX_SECRET_DATA_BYTES = 256 * 1024;
 
@@ -70,6 +73,22 @@ export class RegistrySecrets {
   async delete(namespace: string, name: string): Promise<Status> {
     if (!(await this.secrets.delete(namespace, name))) throw new StatusError(Statuses.notFound(SecretResource, name));
     return successStatus(200, { name, kind: SecretResource.resource, group: '' });
+  }
+
+  /**
+   * A lookup that reads each namespace's secrets once, however many images of the unit of work
+   * need them: a scheduler pass over hundreds of tags would otherwise query and unseal per tag.
+   */
+  lookup(): LoginLookup {
+    const read = new Map<string, Promise<Map<string, RegistryLogin>>>();
+    return (namespace) => {
+      let logins = read.get(namespace);
+      if (!logins) {
+        logins = this.loginsFor(namespace);
+        read.set(namespace, logins);
+      }
+      return logins;
+    };
   }
 
   /** Logins by registry host for imports into the namespace (excluded secrets left out). */

@@ -144,11 +144,6 @@ export class RegistryRecordsRepository {
     return rows.map((row) => row.id);
   }
 
-  async uploadExists(id: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM uploads WHERE id = $1', [id]);
-    return rows.length > 0;
-  }
-
   /** Whether any repository still serves the content: what garbage collection keeps. */
   async isReferenced(digest: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(

@@ -10,8 +10,11 @@ import { WatchLogRepository } from '../watch/watch-log.repository';
 import { STREAM_SETTINGS, type StreamSettings } from './stream-settings';
 import type { StreamWrite, TagMove } from './stream-write';
 
+const NO_SPEC_TAGS: SpecTag[] = [];
+
+/** The same array for the same stored spec (and one shared empty one), so "unchanged" is an identity check. */
 function specTagsOf(stream: ImageStreamRow): SpecTag[] {
-  return ((stream.spec as { tags?: SpecTag[] }).tags ?? []) as SpecTag[];
+  return ((stream.spec as { tags?: SpecTag[] }).tags ?? NO_SPEC_TAGS) as SpecTag[];
 }
 
 /**
@@ -127,7 +130,13 @@ export class StreamWriter {
   /** `importspec.changed` when the stream's importable tags changed or some must be imported now. */
   private importSpecEntry(write: StreamWrite, resourceVersion: string): OutboxEntry | undefined {
     const after = specTagsOf(write.stream);
-    if (write.importsNeeded.size === 0 && importableTagsKey(after) === importableTagsKey(write.previousSpecTags)) return undefined;
+    if (write.importsNeeded.size > 0) return this.importSpecChanged(write, after, resourceVersion);
+    // Pushes and rollbacks leave the spec as it was: no need to serialize it twice to know.
+    if (after === write.previousSpecTags || importableTagsKey(after) === importableTagsKey(write.previousSpecTags)) return undefined;
+    return this.importSpecChanged(write, after, resourceVersion);
+  }
+
+  private importSpecChanged(write: StreamWrite, after: SpecTag[], resourceVersion: string): OutboxEntry {
     return importSpecChangedEntry({
       namespace: write.here.namespace,
       imageStream: write.here.stream,

@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import type { Image } from './image';
 import type { ImageStream } from './image-stream';
-import { TagImportPolicyInput, TagReferencePolicyInput } from './image-stream-input';
+import { TagPoliciesInput } from './image-stream-input';
 import { IsImageStreamName, IsTagName } from './names';
 import { ObjectMetaInput } from './object-meta';
 import type { ResourceRef } from './status';
@@ -33,21 +33,11 @@ export class LocalTagInput {
 }
 
 /** What an image or a repository import names: its source and how the resulting tag imports and pulls. */
-export class ImportSourceInput {
+export class ImportSourceInput extends TagPoliciesInput {
   @IsDefined()
   @ValidateNested()
   @Type(() => DockerImageReferenceInput)
   from: DockerImageReferenceInput;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagImportPolicyInput)
-  importPolicy?: TagImportPolicyInput;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagReferencePolicyInput)
-  referencePolicy?: TagReferencePolicyInput;
 
   @IsOptional()
   @IsBoolean()

@@ -60,7 +60,20 @@ export class TagReferencePolicyInput {
   type?: string;
 }
 
-export class TagReferenceInput {
+/** How a tag imports (`importPolicy`) and how its pull spec is given out (`referencePolicy`). */
+export class TagPoliciesInput {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagImportPolicyInput)
+  importPolicy?: TagImportPolicyInput;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TagReferencePolicyInput)
+  referencePolicy?: TagReferencePolicyInput;
+}
+
+export class TagReferenceInput extends TagPoliciesInput {
   /** Required in a stream's spec (the owner checks); an ImageStreamTag write takes it from the URL. */
   @IsOptional()
   @IsString()
@@ -84,16 +97,6 @@ export class TagReferenceInput {
   @IsInt()
   @Min(0)
   generation?: number | null;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagImportPolicyInput)
-  importPolicy?: TagImportPolicyInput;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagReferencePolicyInput)
-  referencePolicy?: TagReferencePolicyInput;
 }
 
 export class LookupPolicyInput {

@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
 import type { ImageStream } from '../api/image-stream';
-import { TagImportPolicyInput, TagReferencePolicyInput } from '../api/image-stream-input';
+import { TagPoliciesInput } from '../api/image-stream-input';
 import { ImageStreamImportInput, MAX_IMPORT_IMAGES, type ImageStreamImport } from '../api/image-stream-import';
 import { MappedImageInput } from '../api/image-stream-mapping';
 import { IsImageStreamName, IsTagName } from '../api/names';
@@ -48,7 +48,7 @@ export interface RegistryNotificationReceived {
 }
 
 /** The outcome for one tag of an import, as the importer hands it to stream-service. */
-export class ImportedImageResultInput {
+export class ImportedImageResultInput extends TagPoliciesInput {
   @IsDefined()
   @IsString()
   @IsTagName()
@@ -59,16 +59,6 @@ export class ImportedImageResultInput {
   @IsString()
   @MaxLength(1024)
   from: string;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagImportPolicyInput)
-  importPolicy?: TagImportPolicyInput;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TagReferencePolicyInput)
-  referencePolicy?: TagReferencePolicyInput;
 
   /** Success: the image the tag now points at (its dockerImageReference is `<source repo>@<digest>`). */
   @IsOptional()
