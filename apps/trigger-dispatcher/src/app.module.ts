@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { platformModules } from '@imagestreams/platform-bootstrap';
+import { OutboxModule } from '@imagestreams/platform-messaging';
+import { webhookAddressPolicy, webhookDispatcher } from './deliveries/webhook-address-policy';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { CreateTriggerSchema1764201700000 } from './migrations/1764201700000-create-trigger-schema';
+import { DeliveryControl1764400000000 } from './migrations/1764400000000-delivery-control';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
-import { WEBHOOK_DEFAULTS } from './subscriptions/webhook-defaults';
+import { WEBHOOK_ADDRESS_POLICY, WEBHOOK_DEFAULTS } from './subscriptions/webhook-defaults';
 import type { TriggerDispatcherConfig } from './trigger-dispatcher.config';
 
 export const SERVICE_NAME = 'trigger-dispatcher';
@@ -11,20 +14,28 @@ export const SERVICE_NAME = 'trigger-dispatcher';
 @Module({})
 export class AppModule {
   static register(config: TriggerDispatcherConfig): DynamicModule {
+    const addressPolicy = webhookAddressPolicy(config);
     return {
       module: AppModule,
       global: true,
       imports: [
-        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'trigger', migrations: [CreateTriggerSchema1764201700000] } }),
+        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'trigger', migrations: [CreateTriggerSchema1764201700000, DeliveryControl1764400000000] } }),
+        OutboxModule.forService(),
         SubscriptionsModule,
         DeliveriesModule.register({
           maxConcurrency: config.WEBHOOK_MAX_CONCURRENCY,
           pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
           leaseGraceMs: config.WEBHOOK_LEASE_GRACE_MS,
+          maxConcurrencyPerTarget: config.WEBHOOK_MAX_CONCURRENCY_PER_TARGET,
+          disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+          dispatcher: webhookDispatcher(addressPolicy),
         }),
       ],
-      providers: [{ provide: WEBHOOK_DEFAULTS, useValue: { timeoutSeconds: config.WEBHOOK_DEFAULT_TIMEOUT_SECONDS } }],
-      exports: [WEBHOOK_DEFAULTS],
+      providers: [
+        { provide: WEBHOOK_DEFAULTS, useValue: { timeoutSeconds: config.WEBHOOK_DEFAULT_TIMEOUT_SECONDS, secretRotationGraceSeconds: config.WEBHOOK_SECRET_ROTATION_GRACE_SECONDS } },
+        { provide: WEBHOOK_ADDRESS_POLICY, useValue: addressPolicy },
+      ],
+      exports: [WEBHOOK_DEFAULTS, WEBHOOK_ADDRESS_POLICY],
     };
   }
 }

@@ -9,5 +9,8 @@ void runService({
   configClass: TriggerDispatcherConfig,
   rootModule: (config) => AppModule.register(config),
   queueGroup: QueueGroups.triggerDispatcher,
-  eventConsumers: [{ stream: StreamNames.imageEvents, durable: ConsumerNames.triggerDispatcherImageEvents, filterSubject: EventSubjects.allImageEvents }],
+  eventConsumers: [
+    { stream: StreamNames.imageEvents, durable: ConsumerNames.triggerDispatcherImageEvents, filterSubject: EventSubjects.allImageEvents },
+    { stream: StreamNames.triggerEvents, durable: ConsumerNames.triggerDispatcherTriggerEvents, filterSubject: EventSubjects.allTriggerEvents },
+  ],
 });

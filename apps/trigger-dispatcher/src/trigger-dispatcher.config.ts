@@ -1,4 +1,4 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
 import { BaseServiceConfig } from '@imagestreams/platform-config';
 
 export class TriggerDispatcherConfig extends BaseServiceConfig {
@@ -24,4 +24,30 @@ export class TriggerDispatcherConfig extends BaseServiceConfig {
   @IsInt()
   @Min(0)
   WEBHOOK_LEASE_GRACE_MS = 5_000;
+
+  /** Requests in flight at once to one receiver origin (scheme, host, port), so a slow one cannot take every slot. */
+  @IsInt()
+  @Min(1)
+  WEBHOOK_MAX_CONCURRENCY_PER_TARGET = 16;
+
+  /** Failed attempts in a row after which a subscription is disabled (it may set its own `spec.retry.disableAfterFailures`). */
+  @IsInt()
+  @Min(1)
+  WEBHOOK_DISABLE_AFTER_FAILURES = 100;
+
+  /** How long the previous signing secret keeps signing after a rotation that does not say. */
+  @IsInt()
+  @Min(0)
+  WEBHOOK_SECRET_ROTATION_GRACE_SECONDS = 86_400;
+
+  /** Receivers on loopback, private or link-local networks are refused unless allowed (SSRF guard). */
+  @IsBoolean()
+  WEBHOOK_ALLOW_LOOPBACK = false;
+
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** Comma-separated CIDRs always allowed (e.g. an internal CI network); the only way to reach link-local ones. */
+  @IsString()
+  WEBHOOK_ALLOWED_CIDRS = '';
 }

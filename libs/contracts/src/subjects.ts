@@ -13,8 +13,13 @@ export const EventSubjects = {
   tagDeleted: 'imagestreams.evt.image.tag.deleted.v1',
   /** A stream's importable spec tags changed (the importer schedules and runs imports from it). */
   importSpecChanged: 'imagestreams.evt.image.importspec.changed.v1',
+  /** An import of a tag failed (a new ImportSuccess=False condition). */
+  importFailed: 'imagestreams.evt.image.import.failed.v1',
   /** Every image-context event, all versions: what the IMAGE_EVENTS stream captures. */
   allImageEvents: 'imagestreams.evt.image.>',
+  webhookSubscriptionDisabled: 'imagestreams.evt.trigger.webhooksubscription.disabled.v1',
+  /** Every trigger-context event, all versions: what the TRIGGER_EVENTS stream captures. */
+  allTriggerEvents: 'imagestreams.evt.trigger.>',
 } as const;
 
 export const RequestSubjects = {
@@ -55,7 +60,13 @@ export const RequestSubjects = {
   webhookSubscriptionGet: 'imagestreams.req.trigger.webhooksubscription.get.v1',
   webhookSubscriptionList: 'imagestreams.req.trigger.webhooksubscription.list.v1',
   webhookSubscriptionDelete: 'imagestreams.req.trigger.webhooksubscription.delete.v1',
+  webhookSubscriptionPatch: 'imagestreams.req.trigger.webhooksubscription.patch.v1',
+  webhookSubscriptionRotateSecret: 'imagestreams.req.trigger.webhooksubscription.rotatesecret.v1',
+  webhookSubscriptionPing: 'imagestreams.req.trigger.webhooksubscription.ping.v1',
+  webhookSubscriptionReplay: 'imagestreams.req.trigger.webhooksubscription.replay.v1',
   webhookDeliveryList: 'imagestreams.req.trigger.webhookdelivery.list.v1',
+  webhookDeliveryGet: 'imagestreams.req.trigger.webhookdelivery.get.v1',
+  webhookDeliveryRedeliver: 'imagestreams.req.trigger.webhookdelivery.redeliver.v1',
 } as const;
 
 /**
@@ -71,15 +82,19 @@ export type RequestSubject = (typeof RequestSubjects)[keyof typeof RequestSubjec
 /** JetStream streams: one per context and kind. */
 export const StreamNames = {
   imageEvents: 'IMAGE_EVENTS',
+  triggerEvents: 'TRIGGER_EVENTS',
 } as const;
 
 export const StreamSubjects: Record<(typeof StreamNames)[keyof typeof StreamNames], string[]> = {
   IMAGE_EVENTS: [EventSubjects.allImageEvents],
+  TRIGGER_EVENTS: [EventSubjects.allTriggerEvents],
 };
 
 /** Durable consumers: `<service>--<what it reacts to>` (NATS names may not contain dots). */
 export const ConsumerNames = {
   triggerDispatcherImageEvents: 'trigger-dispatcher--image-events',
+  /** Trigger-context events (trigger.fired, subscription disabled) go to subscribers too. */
+  triggerDispatcherTriggerEvents: 'trigger-dispatcher--trigger-events',
   /** Drops a deleted stream's repository (its manifest and blob links) from the registry. */
   registryGatewayImageEvents: 'registry-gateway--image-events',
   /** What the importer schedules and imports from: import specs, deleted streams, deleted tags. */

@@ -93,6 +93,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     HTTP_HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: options.quiet ? 'warn' : 'info',
+    // A stack on one machine: its webhook receivers (tests, benches, the README's walk-through) are
+    // local too. Deployments (deploy/, docker-compose) keep the SSRF guard's default of refusing them.
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
     ...options.env,
   };
   const processes = names.flatMap((name) =>

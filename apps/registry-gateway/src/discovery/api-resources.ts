@@ -71,6 +71,9 @@ export const API_RESOURCES: readonly ResourceDeclaration[] = [
   resource(ImageResource, { namespaced: false }),
   resource(WebhookSubscriptionResource, { namespaced: true }),
   subresource(WebhookSubscriptionResource, 'deliveries', 'WebhookDeliveryList'),
+  subresource(WebhookSubscriptionResource, 'rotatesecret', WebhookSubscriptionResource.kind),
+  subresource(WebhookSubscriptionResource, 'ping', 'WebhookDelivery'),
+  subresource(WebhookSubscriptionResource, 'replay', 'WebhookReplay'),
 ];
 
 export const NON_RESOURCE_API_ROUTES: readonly NonResourceRoute[] = [
@@ -79,4 +82,13 @@ export const NON_RESOURCE_API_ROUTES: readonly NonResourceRoute[] = [
     path: '/apis/imagestreams.io/v1/registrynotifications/:endpoint/:secret',
     why: 'receives push webhooks from registries (endpoint and secret in the path); not an object a Kubernetes client could create',
   },
+  ...[
+    ['GET', ':delivery'],
+    ['POST', ':delivery/redeliver'],
+    ['POST', 'redeliver'],
+  ].map(([method, rest]) => ({
+    method,
+    path: `/apis/notifications.imagestreams.io/v1/namespaces/:namespace/webhooksubscriptions/:name/deliveries/${rest}`,
+    why: 'one entry of the delivery log, and redelivery: below a subresource, where Kubernetes discovery has no names',
+  })),
 ];

@@ -116,8 +116,11 @@ describe('Kubernetes discovery', () => {
 
   it('advertises webhook subscriptions and their deliveries', async () => {
     expect((await resourceList('notifications.imagestreams.io/v1')).resources).toEqual([
-      { name: 'webhooksubscriptions', singularName: 'webhooksubscription', namespaced: true, kind: 'WebhookSubscription', verbs: ['create', 'delete', 'get', 'list'] },
+      { name: 'webhooksubscriptions', singularName: 'webhooksubscription', namespaced: true, kind: 'WebhookSubscription', verbs: ['create', 'delete', 'get', 'list', 'patch'] },
       { name: 'webhooksubscriptions/deliveries', singularName: '', namespaced: true, kind: 'WebhookDeliveryList', verbs: ['get'] },
+      { name: 'webhooksubscriptions/rotatesecret', singularName: '', namespaced: true, kind: 'WebhookSubscription', verbs: ['create'] },
+      { name: 'webhooksubscriptions/ping', singularName: '', namespaced: true, kind: 'WebhookDelivery', verbs: ['create'] },
+      { name: 'webhooksubscriptions/replay', singularName: '', namespaced: true, kind: 'WebhookReplay', verbs: ['create'] },
     ]);
   });
 

@@ -70,3 +70,13 @@ export function assertReadableNamespace(namespace: string): void {
 export function assertAddressable(resource: ResourceRef, namespace: string, name: string): void {
   if (name.length > MAX_NAME_LENGTH || namespaceNameProblems(namespace).length > 0) throw new StatusError(Statuses.notFound(resource, name));
 }
+
+/** The body of a PATCH: only JSON merge patches (`application/merge-patch+json`, or plain JSON read the same way). */
+export function mergePatchBody(contentType: string | undefined, body: unknown): Record<string, unknown> {
+  const mediaType = contentType?.split(';', 1)[0].trim().toLowerCase();
+  if (mediaType !== 'application/merge-patch+json' && mediaType !== 'application/json') {
+    throw new StatusError(Statuses.unsupportedMediaType('the patch type is not supported: only application/merge-patch+json is'));
+  }
+  if (!isJsonObject(body)) throw new StatusError(Statuses.badRequest('a merge patch must be a JSON object'));
+  return body;
+}

@@ -5,8 +5,6 @@ import {
   ImageStreamInput,
   ImageStreamRequests,
   ImageStreamResource,
-  Statuses,
-  StatusError,
   type ImageStream,
   type ImageStreamList,
   type Status,
@@ -15,7 +13,7 @@ import { OwnerClient } from '@imagestreams/platform-messaging';
 import { listOptions, type ListOptions } from '../http/list-options';
 import { ApiDoc } from '../openapi/api-docs';
 import { ImageStreamWatcher } from '../watch/image-stream-watcher';
-import { assertAddressable, assertBodyNamespace, assertReadableNamespace, assertWritableNamespace, validBody } from '../http/edge-validation';
+import { assertAddressable, assertBodyNamespace, assertReadableNamespace, assertWritableNamespace, mergePatchBody, validBody } from '../http/edge-validation';
 
 /** The parts of Express's response used here (its types are not a dependency of this project). */
 type ExpressResponse = ServerResponse & { status(code: number): { json(body: unknown): void } };
@@ -102,12 +100,7 @@ export class ImageStreamsController {
     @Body() body: unknown,
   ): Promise<ImageStream> {
     assertAddressable(ImageStreamResource, namespace, name);
-    const mediaType = contentType?.split(';', 1)[0].trim().toLowerCase();
-    if (mediaType !== 'application/merge-patch+json' && mediaType !== 'application/json') {
-      throw new StatusError(Statuses.unsupportedMediaType('the patch type is not supported: only application/merge-patch+json is'));
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StatusError(Statuses.badRequest('a merge patch must be a JSON object'));
-    return this.owners.request(ImageStreamRequests.patch, { namespace, name, patch: body as Record<string, unknown> });
+    return this.owners.request(ImageStreamRequests.patch, { namespace, name, patch: mergePatchBody(contentType, body) });
   }
 
   @Delete('namespaces/:namespace/imagestreams/:name')

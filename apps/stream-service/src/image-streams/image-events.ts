@@ -2,12 +2,14 @@ import {
   createCloudEvent,
   ImageStreamCreated,
   ImageStreamDeleted,
+  ImportFailed,
   ImportSpecChanged,
   TagChanged,
   TagDeleted,
   type EventDefinition,
   type ImageStreamCreatedV1,
   type ImageStreamDeletedV1,
+  type ImportFailedV1,
   type ImportSpecChangedV1,
   type TagChangedV1,
   type TagDeletedV1,
@@ -32,3 +34,4 @@ export const tagDeletedEntry = (data: TagDeletedV1): OutboxEntry => entry(TagDel
 export const imageStreamCreatedEntry = (data: ImageStreamCreatedV1): OutboxEntry => entry(ImageStreamCreated, data);
 export const imageStreamDeletedEntry = (data: ImageStreamDeletedV1): OutboxEntry => entry(ImageStreamDeleted, data);
 export const importSpecChangedEntry = (data: ImportSpecChangedV1): OutboxEntry => entry(ImportSpecChanged, data);
+export const importFailedEntry = (data: ImportFailedV1): OutboxEntry => entry(ImportFailed, data);

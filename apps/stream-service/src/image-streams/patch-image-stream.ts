@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ImageStreamInput, ImageStreamResource, Statuses, StatusError, validatePayload, type ImageStream, type PatchImageStreamCommand } from '@imagestreams/contracts';
-import { applyMergePatch } from '@imagestreams/domain-image';
+import { applyMergePatch } from '@imagestreams/contracts';
 import { STREAM_SETTINGS, type StreamSettings } from '../stream-writes/stream-settings';
 import { StreamWriter } from '../stream-writes/stream-writer';
 import { ANONYMOUS_ACTOR } from './actor';

@@ -12,7 +12,7 @@ import {
 } from '@imagestreams/contracts';
 import { DEFAULT_REFERENCE_POLICY_TYPE, nextImportConditions, type SpecTag, type TagCondition, type TagEvent } from '@imagestreams/domain-image';
 import { ANONYMOUS_ACTOR } from '../image-streams/actor';
-import { imageStreamCreatedEntry } from '../image-streams/image-events';
+import { imageStreamCreatedEntry, importFailedEntry } from '../image-streams/image-events';
 import { ImageStreamQueries } from '../image-streams/image-stream-queries';
 import { ImageStreamRepository, type ImageRecord, type ImageStreamRow } from '../image-streams/image-stream.repository';
 import { REGISTRY_HOSTS } from '../image-streams/registry-hosts';
@@ -114,6 +114,7 @@ export class ApplyImageImport {
         } else if (result.failure && outcome.changed) {
           // The failed tag's spec generation becomes the new one, so the condition names it (§5.1).
           setSpecTag(importedSpecTag(existing, result, nextGeneration));
+          write.entries.push(importFailedEntry({ namespace, imageStream: name, tag: result.tag, actor, from: result.from, reason: result.failure.reason, message: result.failure.message }));
         }
       }
 

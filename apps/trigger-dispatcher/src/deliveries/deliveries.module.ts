@@ -4,8 +4,10 @@ import { DeliveriesRequests } from './deliveries.requests';
 import { DeliveryPlanner } from './delivery-planner';
 import { DeliveryRepository } from './delivery.repository';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker';
+import { EventArchive } from './event-archive';
 import { ImageEventsListener } from './image-events.listener';
-import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+import { SubscriptionEvents } from './subscription-events';
+import { OutboxRelay } from '@imagestreams/platform-messaging';
 
 @Injectable()
 class DeliveryWorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,10 +32,12 @@ export class DeliveriesModule {
       controllers: [ImageEventsListener, DeliveriesRequests],
       providers: [
         DeliveryRepository,
+        SubscriptionEvents,
+        EventArchive,
         {
           provide: DeliveryWorker,
-          useFactory: (deliveries: DeliveryRepository, subscriptions: SubscriptionRepository) => new DeliveryWorker(deliveries, subscriptions, options),
-          inject: [DeliveryRepository, SubscriptionRepository],
+          useFactory: (deliveries: DeliveryRepository, events: SubscriptionEvents, relay: OutboxRelay) => new DeliveryWorker(deliveries, events, relay, options),
+          inject: [DeliveryRepository, SubscriptionEvents, OutboxRelay],
         },
         DeliveryPlanner,
         DeliveryWorkerLifecycle,

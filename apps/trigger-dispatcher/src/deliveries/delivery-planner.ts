@@ -11,6 +11,8 @@ export interface ImageEventData {
   namespace: string;
   imageStream?: string;
   tag?: string;
+  /** Tag events: the stream's resourceVersion after the move, which orders moves of one tag. */
+  resourceVersion?: string;
 }
 
 interface PlannedEvent {
@@ -41,6 +43,7 @@ export class DeliveryPlanner {
 
   private async planBatch(items: PlannedEvent[]): Promise<DeliveryJob[][]> {
     const active = await this.subscriptions.activeIn([...new Set(items.map((item) => item.event.data.namespace))]);
+    const now = Date.now();
     const planned = items.map(({ event, raw }) => {
       const facts = { type: event.type, namespace: event.data.namespace, imageStream: event.data.imageStream, tag: event.data.tag };
       return active
@@ -52,15 +55,27 @@ export class DeliveryPlanner {
             payload: raw,
             attempts: 0,
             subscription_uid: subscription.uid,
+            target: deliveryTarget(subscription.spec.url),
             spec: subscription.spec,
             signing_secret: subscription.signing_secret,
+            previous_signing_secret: subscription.previous_secret_expires_at && subscription.previous_secret_expires_at.getTime() > now ? subscription.previous_signing_secret : null,
           } satisfies DeliveryJob,
           event,
+          orderingKey: orderingKeyOf(event.data),
         }));
     });
-    const inserted = new Set(
+    const all = planned.flat();
+    // Within one batch only the newest move of a tag is sent to a subscription; older ones are recorded as skipped.
+    const newest = new Map<string, bigint>();
+    for (const { job, event, orderingKey } of all) {
+      if (!orderingKey) continue;
+      const key = `${job.subscription_uid}|${orderingKey}`;
+      const seq = BigInt(event.data.resourceVersion as string);
+      if ((newest.get(key) ?? -1n) < seq) newest.set(key, seq);
+    }
+    const sendable = new Set(
       await this.deliveries.insertLeased(
-        planned.flat().map(({ job, event }) => ({
+        all.map(({ job, event, orderingKey }) => ({
           id: job.id,
           subscriptionUid: job.subscription_uid,
           eventId: event.id,
@@ -68,10 +83,33 @@ export class DeliveryPlanner {
           eventSubject: event.subject,
           payload: job.payload,
           leaseMs: this.worker.leaseMs(job.spec.timeoutSeconds),
+          target: job.target,
+          ...(orderingKey
+            ? {
+                orderingKey,
+                orderingSeq: event.data.resourceVersion,
+                superseded: newest.get(`${job.subscription_uid}|${orderingKey}`) !== BigInt(event.data.resourceVersion as string),
+              }
+            : {}),
         })),
       ),
     );
     // A redelivered event inserts nothing: its deliveries already exist and are someone's to send.
-    return planned.map((jobs) => jobs.map(({ job }) => job).filter((job) => inserted.has(job.id)));
+    return planned.map((jobs) => jobs.map(({ job }) => job).filter((job) => sendable.has(job.id)));
+  }
+}
+
+/** Tag moves are ordered per tag; other events (and tag events without a resourceVersion) are not. */
+function orderingKeyOf(data: ImageEventData): string | undefined {
+  if (data.imageStream === undefined || data.tag === undefined || data.resourceVersion === undefined || !/^\d+$/.test(data.resourceVersion)) return undefined;
+  return `${data.namespace}/${data.imageStream}:${data.tag}`;
+}
+
+/** The receiver's origin: what per-target concurrency limits count. */
+export function deliveryTarget(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
   }
 }

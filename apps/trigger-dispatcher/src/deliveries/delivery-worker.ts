@@ -1,19 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { classifyResponse, nextAttemptDelayMs } from '@imagestreams/domain-trigger';
-import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import { contextFromExtension, traceExtension } from '@imagestreams/platform-messaging';
+import { contextFromExtension, OutboxRelay, traceExtension } from '@imagestreams/platform-messaging';
 import { tracer } from '@imagestreams/platform-observability';
 import { MicroBatcher } from '@imagestreams/platform-persistence';
+import type { Dispatcher } from 'undici';
 import { DeliveryRepository, type AttemptRecord, type AttemptResult, type DeliveryJob } from './delivery.repository';
 import { deliveryLatency, deliveryOutcomes } from './delivery-metrics';
 import { eventTraceFields, type EventTraceFields } from './event-trace';
+import { SubscriptionEvents } from './subscription-events';
+import { TargetSlots } from './target-slots';
 import { sendWebhook } from './webhook-sender';
 
 export interface DeliveryWorkerOptions {
   maxConcurrency: number;
+  /** Requests in flight at once to one receiver origin, so a slow receiver never holds up the others. */
+  maxConcurrencyPerTarget: number;
   pollIntervalMs: number;
   leaseGraceMs: number;
+  /** Failed attempts in a row that disable a subscription which does not set its own limit. */
+  disableAfterFailures: number;
+  /** Connects through the webhook address policy. */
+  dispatcher?: Dispatcher;
 }
 
 export const DELIVERY_WORKER_OPTIONS = Symbol('DELIVERY_WORKER_OPTIONS');
@@ -27,19 +35,28 @@ export const DELIVERY_WORKER_OPTIONS = Symbol('DELIVERY_WORKER_OPTIONS');
 export class DeliveryWorker {
   private readonly logger = new Logger('DeliveryWorker');
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly slots: TargetSlots<DeliveryJob>;
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private stopped = true;
-  /** Attempts finishing together are recorded in one statement. */
+  /** Attempts finishing together are recorded in one transaction. */
   private readonly recorder: MicroBatcher<AttemptResult, void>;
 
   constructor(
     private readonly deliveries: DeliveryRepository,
-    private readonly subscriptions: SubscriptionRepository,
+    private readonly subscriptionEvents: SubscriptionEvents,
+    private readonly relay: OutboxRelay,
     private readonly options: DeliveryWorkerOptions,
   ) {
+    this.slots = new TargetSlots(options.maxConcurrency, options.maxConcurrencyPerTarget);
     this.recorder = new MicroBatcher<AttemptResult, void>(async (results) => {
-      await this.deliveries.recordAttempts(results);
+      let disabledAny = false;
+      await this.deliveries.recordAttempts(results, this.options.disableAfterFailures, async (manager, disabled) => {
+        disabledAny = true;
+        for (const subscription of disabled) this.logger.warn(`webhook subscription ${subscription.namespace}/${subscription.name} disabled: ${subscription.disabled_reason}`);
+        await this.subscriptionEvents.disabled(manager, disabled);
+      });
+      if (disabledAny) this.relay.kick();
       return results.map(() => undefined);
     });
   }
@@ -60,19 +77,33 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Sends deliveries this process already holds the lease for. */
+  /** Sends deliveries this process already holds the lease for, as target slots allow. */
   dispatch(jobs: DeliveryJob[]): void {
     if (this.stopped) return;
-    for (const job of jobs) this.run(job);
+    const now = Date.now();
+    for (const job of jobs) this.slots.enqueue({ ...job, leasedAt: now });
+    this.pump();
+  }
+
+  /** One attempt outside the retry machinery (a test ping): recorded, but it neither extends nor ends a failure streak. */
+  async sendOnce(job: DeliveryJob): Promise<AttemptRecord> {
+    const attempt = await this.send(job, eventTraceFields(job.payload));
+    const success = classifyResponse(attempt.statusCode) === 'success';
+    await this.recorder.submit({ deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt, outcome: { state: success ? 'succeeded' : 'dead' }, streak: 'none' });
+    return attempt;
+  }
+
+  private pump(): void {
+    for (const job of this.slots.takeRunnable()) this.run(job);
   }
 
   private async poll(): Promise<void> {
     if (this.polling || this.stopped) return;
     this.polling = true;
     try {
-      const capacity = this.options.maxConcurrency - this.inFlight.size;
+      const capacity = this.options.maxConcurrency - this.slots.runningCount - this.slots.queuedCount;
       if (capacity <= 0) return;
-      for (const job of await this.deliveries.claimDue(capacity, this.leaseMs())) this.run(job);
+      this.dispatch(await this.deliveries.claimDue(capacity, this.leaseMs(), this.slots.saturatedTargets()));
     } catch (error) {
       this.logger.warn(`polling for due deliveries failed: ${(error as Error).message}`);
     } finally {
@@ -83,35 +114,44 @@ export class DeliveryWorker {
   private run(job: DeliveryJob): void {
     const task: Promise<void> = this.attempt(job)
       .catch((error: Error) => this.logger.error(`delivery ${job.id} attempt could not be recorded: ${error.message}`))
-      .finally(() => this.inFlight.delete(task));
+      .finally(() => {
+        this.slots.release(job.target);
+        this.inFlight.delete(task);
+        if (!this.stopped) this.pump();
+      });
     this.inFlight.add(task);
   }
 
   private async attempt(job: DeliveryJob): Promise<void> {
+    // A job that waited in its target's queue for half its lease renews it before sending, so no
+    // other replica's poller takes it over meanwhile; if the lease already ran out, it is not ours.
+    const leaseMs = this.leaseMs(job.spec.timeoutSeconds);
+    if (job.leasedAt !== undefined && Date.now() - job.leasedAt > leaseMs / 2 && !(await this.deliveries.renewLease(job.id, leaseMs))) return;
     const event = eventTraceFields(job.payload);
     const attempt = await this.send(job, event);
+    const base = { deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt };
     const verdict = classifyResponse(attempt.statusCode);
     if (verdict === 'success') {
       const latencySeconds = (Date.now() - event.timeMs) / 1000;
-      await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'succeeded' } });
+      await this.recorder.submit({ ...base, outcome: { state: 'succeeded' }, streak: 'success' });
       deliveryOutcomes.inc({ outcome: 'succeeded' });
       if (Number.isFinite(latencySeconds)) deliveryLatency.observe(Math.max(0, latencySeconds));
       return;
     }
     if (verdict === 'gone') {
       // 410 Gone: the receiver says it will never want these again (Standard Webhooks guidance).
-      await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'dead' } });
-      await this.subscriptions.disable(job.subscription_uid, `receiver answered 410 Gone at ${attempt.attemptedAt.toISOString()}`);
+      const disableReason = `receiver answered 410 Gone at ${attempt.attemptedAt.toISOString()}`;
+      await this.recorder.submit({ ...base, outcome: { state: 'dead' }, streak: 'failure', disableReason });
       deliveryOutcomes.inc({ outcome: 'disabled' });
       return;
     }
     const retryInMs = nextAttemptDelayMs(job.spec.retry, job.attempts + 1);
     if (retryInMs === null) {
       this.logger.warn(`delivery ${job.id} of event ${job.event_id} dead-lettered after ${job.attempts + 1} attempts`);
-      await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'dead' } });
+      await this.recorder.submit({ ...base, outcome: { state: 'dead' }, streak: 'failure' });
       deliveryOutcomes.inc({ outcome: 'dead' });
     } else {
-      await this.recorder.submit({ deliveryId: job.id, attempt, outcome: { state: 'pending', retryInMs } });
+      await this.recorder.submit({ ...base, outcome: { state: 'pending', retryInMs }, streak: 'failure' });
       deliveryOutcomes.inc({ outcome: 'retry' });
     }
   }
@@ -130,7 +170,7 @@ export class DeliveryWorker {
       },
       contextFromExtension(event),
     );
-    const attempt = await sendWebhook(job, undefined, traceExtension(trace.setSpan(ROOT_CONTEXT, span)));
+    const attempt = await sendWebhook(job, { dispatcher: this.options.dispatcher, traceHeaders: traceExtension(trace.setSpan(ROOT_CONTEXT, span)) });
     if (attempt.statusCode !== undefined) span.setAttribute('http.response.status_code', attempt.statusCode);
     if (attempt.statusCode === undefined || attempt.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error ?? `HTTP ${attempt.statusCode}` });
     span.end();

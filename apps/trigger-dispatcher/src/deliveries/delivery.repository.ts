@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { WebhookSubscriptionSpec } from '@imagestreams/contracts';
-import type { DataSource } from 'typeorm';
+import type { DeliveryOutcome, WebhookSubscriptionSpec } from '@imagestreams/contracts';
+import { returnedRows } from '@imagestreams/platform-persistence';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface NewDelivery {
   id: string;
@@ -11,6 +12,13 @@ export interface NewDelivery {
   eventSubject?: string;
   payload: string;
   leaseMs: number;
+  /** Origin of the receiver URL: what per-target concurrency counts. */
+  target: string;
+  /** `<namespace>/<stream>:<tag>` for tag moves: deliveries with one key are sent in `orderingSeq` order. */
+  orderingKey?: string;
+  orderingSeq?: string;
+  /** A newer move of the same key arrived in the same batch: recorded, never sent. */
+  superseded?: boolean;
 }
 
 /** A claimed delivery joined with what sending it needs from its subscription. */
@@ -20,8 +28,13 @@ export interface DeliveryJob {
   payload: string;
   attempts: number;
   subscription_uid: string;
+  target: string;
   spec: WebhookSubscriptionSpec;
   signing_secret: string;
+  /** Still valid after a rotation: deliveries carry a signature with each. */
+  previous_signing_secret: string | null;
+  /** When this process got (or renewed) the lease, to renew it before it runs out while queued. */
+  leasedAt?: number;
 }
 
 export interface DeliveryRow {
@@ -29,7 +42,7 @@ export interface DeliveryRow {
   event_id: string;
   event_type: string;
   event_subject: string | null;
-  state: 'pending' | 'succeeded' | 'dead';
+  state: DeliveryOutcome;
   attempts: number;
   next_attempt_at: Date;
   created_at: Date;
@@ -55,29 +68,256 @@ export interface AttemptRecord {
 
 export interface AttemptResult {
   deliveryId: string;
+  subscriptionUid: string;
   attempt: AttemptRecord;
   outcome: { state: 'succeeded' | 'dead' } | { state: 'pending'; retryInMs: number };
+  /** Whether the attempt extends or ends the subscription's failure streak (pings do neither). */
+  streak: 'success' | 'failure' | 'none';
+  /** The receiver said 410 Gone: the subscription is disabled for this reason. */
+  disableReason?: string;
 }
 
-const JOB_COLUMNS = 'd.id, d.event_id, d.payload, d.attempts, d.subscription_uid, s.spec, s.signing_secret';
+/** A subscription the recorded attempts disabled (410 Gone, or its failure streak reached the limit). */
+export interface DisabledSubscription {
+  uid: string;
+  namespace: string;
+  name: string;
+  disabled_reason: string;
+  consecutive_failures: number;
+}
+
+const JOB_COLUMNS = 'd.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, s.spec, s.signing_secret, s.previous_signing_secret';
+const SIGNING_COLUMNS = `CASE WHEN s.previous_secret_expires_at > clock_timestamp() THEN s.previous_signing_secret END AS previous_signing_secret`;
 
 @Injectable()
 export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts deliveries already leased to this process, so it can send them right away while no
-   * other replica's poller picks them up. An event seen twice inserts nothing the second time.
-   * One statement for any number of rows (atomic on its own); returns the ids that are new.
+   * Records deliveries, the sendable ones already leased to this process so it can send them at
+   * once while no other replica's poller picks them up; an event seen twice inserts nothing.
+   * Returns the ids this process should send now.
+   *
+   * Per-tag ordering (one transaction, the keys advisory-locked in sorted order so replicas planning
+   * moves of one tag take turns): a pending older move of the same key that is not in flight is
+   * superseded (`skipped`); a move older than one already recorded is recorded as skipped; a move
+   * whose older sibling is in flight waits unleased until the poller finds it unblocked.
    */
   async insertLeased(deliveries: NewDelivery[]): Promise<string[]> {
     if (deliveries.length === 0) return [];
-    const inserted: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, payload, leased_until)
-       SELECT id, subscription_uid, event_id, event_type, event_subject, payload, clock_timestamp() + lease_ms * interval '1 millisecond'
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bigint[])
-         AS input (id, subscription_uid, event_id, event_type, event_subject, payload, lease_ms)
-       ON CONFLICT (subscription_uid, event_id) DO NOTHING RETURNING id`,
+    return this.dataSource.transaction(async (manager) => {
+      const keys = [...new Set(deliveries.filter((d) => d.orderingKey).map((d) => `${d.subscriptionUid}|${d.orderingKey}`))].sort();
+      if (keys.length) {
+        await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) keys', [keys]);
+        await manager.query(
+          `UPDATE deliveries d SET state = 'skipped', leased_until = NULL
+           FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS input (subscription_uid, ordering_key, ordering_seq)
+           WHERE d.subscription_uid = input.subscription_uid AND d.ordering_key = input.ordering_key
+             AND d.ordering_seq < input.ordering_seq AND d.state = 'pending'
+             AND (d.leased_until IS NULL OR d.leased_until < clock_timestamp())`,
+          [
+            deliveries.filter((d) => d.orderingKey && !d.superseded).map((d) => d.subscriptionUid),
+            deliveries.filter((d) => d.orderingKey && !d.superseded).map((d) => d.orderingKey),
+            deliveries.filter((d) => d.orderingKey && !d.superseded).map((d) => d.orderingSeq),
+          ],
+        );
+      }
+      const inserted: { id: string; leased: boolean }[] = await manager.query(
+        `WITH input AS (
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::boolean[])
+             AS t (id, subscription_uid, event_id, event_type, event_subject, payload, lease_ms, target, ordering_key, ordering_seq, superseded)
+         ), decided AS (
+           SELECT input.*,
+             input.superseded OR EXISTS (
+               SELECT 1 FROM deliveries n WHERE n.subscription_uid = input.subscription_uid AND n.ordering_key = input.ordering_key
+                 AND n.ordering_seq > input.ordering_seq AND n.state <> 'skipped') AS stale,
+             EXISTS (
+               SELECT 1 FROM deliveries o WHERE o.subscription_uid = input.subscription_uid AND o.ordering_key = input.ordering_key
+                 AND o.ordering_seq < input.ordering_seq AND o.state = 'pending') AS blocked
+           FROM input
+         )
+         INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, payload, target, ordering_key, ordering_seq, state, leased_until)
+         SELECT id, subscription_uid, event_id, event_type, event_subject, payload, target, ordering_key, ordering_seq,
+           CASE WHEN stale THEN 'skipped' ELSE 'pending' END,
+           CASE WHEN stale OR blocked THEN NULL ELSE clock_timestamp() + lease_ms * interval '1 millisecond' END
+         FROM decided
+         ON CONFLICT (subscription_uid, event_id) DO NOTHING
+         RETURNING id, leased_until IS NOT NULL AS leased`,
+        [
+          deliveries.map((d) => d.id),
+          deliveries.map((d) => d.subscriptionUid),
+          deliveries.map((d) => d.eventId),
+          deliveries.map((d) => d.eventType),
+          deliveries.map((d) => d.eventSubject ?? null),
+          deliveries.map((d) => d.payload),
+          deliveries.map((d) => d.leaseMs),
+          deliveries.map((d) => d.target),
+          deliveries.map((d) => d.orderingKey ?? null),
+          deliveries.map((d) => d.orderingSeq ?? null),
+          deliveries.map((d) => d.superseded === true),
+        ],
+      );
+      return inserted.filter((row) => row.leased).map((row) => row.id);
+    });
+  }
+
+  /**
+   * Claims due deliveries whose lease is free or expired (a crashed replica's work comes back
+   * this way), skipping targets this process has no room for, moves whose older sibling is still
+   * pending, and subscriptions that are paused or disabled (their deliveries wait, and resume when
+   * the subscription is edited). SKIP LOCKED lets N replicas poll without waiting for or duplicating each other.
+   */
+  async claimDue(limit: number, leaseMs: number, saturatedTargets: string[] = []): Promise<DeliveryJob[]> {
+    return this.dataSource.query(
+      `WITH due AS (
+         SELECT id FROM deliveries d
+         WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()
+           AND (leased_until IS NULL OR leased_until < clock_timestamp())
+           AND NOT (target = ANY($3::text[]))
+           AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.uid = d.subscription_uid
+             AND s.disabled_reason IS NULL AND NOT coalesce((s.spec->>'paused')::boolean, false))
+           AND (ordering_key IS NULL OR NOT EXISTS (
+             SELECT 1 FROM deliveries o WHERE o.subscription_uid = d.subscription_uid AND o.ordering_key = d.ordering_key
+               AND o.ordering_seq < d.ordering_seq AND o.state = 'pending'))
+         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE deliveries d SET leased_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
+         FROM due WHERE d.id = due.id RETURNING d.*
+       )
+       SELECT ${JOB_COLUMNS.replace('s.previous_signing_secret', SIGNING_COLUMNS)}
+       FROM claimed d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid`,
+      [limit, leaseMs, saturatedTargets],
+    );
+  }
+
+  /** Extends a lease this process still holds; false when it ran out and another process took the delivery. */
+  async renewLease(id: string, leaseMs: number): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE deliveries SET leased_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
+       WHERE id = $1 AND state = 'pending' AND leased_until > clock_timestamp() RETURNING id`,
+      [id, leaseMs],
+    );
+    return returnedRows(rows).length > 0;
+  }
+
+  /**
+   * Attempt rows and the deliveries' next states for any number of attempts, in one transaction
+   * with what they mean for their subscriptions: a success ends the failure streak, a failure
+   * extends it, and a subscription whose receiver said 410 Gone or whose streak reached its limit
+   * is disabled (returned, so the caller can publish that). A retry of a move that a newer move of
+   * the same tag has meanwhile overtaken is skipped instead.
+   */
+  async recordAttempts(results: AttemptResult[], defaultDisableAfterFailures: number, onDisabled: (manager: EntityManager, disabled: DisabledSubscription[]) => Promise<void>): Promise<void> {
+    if (results.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `WITH input AS (
+           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+             AS t (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet, state, retry_ms)
+         ), attempt AS (
+           INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet)
+           SELECT delivery_id, attempted_at, status_code, latency_ms, error, response_snippet FROM input
+         )
+         UPDATE deliveries d SET attempts = d.attempts + 1, leased_until = NULL,
+           state = CASE WHEN input.state = 'pending' AND d.ordering_key IS NOT NULL AND EXISTS (
+               SELECT 1 FROM deliveries n WHERE n.subscription_uid = d.subscription_uid AND n.ordering_key = d.ordering_key
+                 AND n.ordering_seq > d.ordering_seq AND n.state <> 'skipped') THEN 'skipped' ELSE input.state END,
+           next_attempt_at = CASE WHEN input.state = 'pending' THEN clock_timestamp() + input.retry_ms * interval '1 millisecond' ELSE d.next_attempt_at END,
+           delivered_at = CASE WHEN input.state = 'succeeded' THEN clock_timestamp() END
+         FROM input WHERE d.id = input.delivery_id`,
+        [
+          results.map((r) => r.deliveryId),
+          results.map((r) => r.attempt.attemptedAt),
+          results.map((r) => r.attempt.statusCode ?? null),
+          results.map((r) => r.attempt.latencyMs),
+          results.map((r) => r.attempt.error ?? null),
+          results.map((r) => r.attempt.responseSnippet ?? null),
+          results.map((r) => r.outcome.state),
+          results.map((r) => (r.outcome.state === 'pending' ? r.outcome.retryInMs : 0)),
+        ],
+      );
+      const counted = results.filter((r) => r.streak !== 'none');
+      if (counted.length === 0) return;
+      const streaks = returnedRows<{ uid: string; consecutive_failures: number; disabled_reason: string | null; disable_after: number | null }>(
+        await manager.query(
+          `WITH per_subscription AS (
+             SELECT subscription_uid, bool_or(streak = 'success') AS any_success, count(*) FILTER (WHERE streak = 'failure') AS failures
+             FROM unnest($1::uuid[], $2::text[]) AS t (subscription_uid, streak) GROUP BY subscription_uid
+           )
+           UPDATE webhook_subscriptions s
+           SET consecutive_failures = CASE WHEN p.any_success THEN 0 ELSE s.consecutive_failures + p.failures END
+           FROM per_subscription p WHERE s.uid = p.subscription_uid
+           RETURNING s.uid, s.consecutive_failures, s.disabled_reason, (s.spec->'retry'->>'disableAfterFailures')::int AS disable_after`,
+          [counted.map((r) => r.subscriptionUid), counted.map((r) => r.streak)],
+        ),
+      );
+      const goneReasons = new Map(counted.filter((r) => r.disableReason).map((r) => [r.subscriptionUid, r.disableReason as string]));
+      const toDisable = streaks
+        .filter((row) => row.disabled_reason === null)
+        .map((row) => ({
+          uid: row.uid,
+          reason: goneReasons.get(row.uid) ?? (row.consecutive_failures >= (row.disable_after ?? defaultDisableAfterFailures) ? `failed ${row.consecutive_failures} attempts in a row` : undefined),
+        }))
+        .filter((row): row is { uid: string; reason: string } => row.reason !== undefined);
+      if (toDisable.length === 0) return;
+      const rows = returnedRows<DisabledSubscription>(
+        await manager.query(
+          `UPDATE webhook_subscriptions s SET disabled_reason = input.reason, status_changed_at = now(), resource_version = nextval('resource_version_seq')
+           FROM unnest($1::uuid[], $2::text[]) AS input (uid, reason)
+           WHERE s.uid = input.uid AND s.disabled_reason IS NULL
+           RETURNING s.uid, s.namespace, s.name, s.disabled_reason, s.consecutive_failures`,
+          [toDisable.map((row) => row.uid), toDisable.map((row) => row.reason)],
+        ),
+      );
+      if (rows.length) await onDisabled(manager, rows);
+    });
+  }
+
+  async forSubscription(subscriptionUid: string, filter: { eventId?: string; outcome?: DeliveryOutcome; limit?: number } = {}): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {
+    const deliveries: DeliveryRow[] = await this.dataSource.query(
+      `SELECT id, event_id, event_type, event_subject, state, attempts, next_attempt_at, created_at, delivered_at FROM deliveries
+       WHERE subscription_uid = $1 AND ($2::uuid IS NULL OR event_id = $2) AND ($3::text IS NULL OR state = $3)
+       ORDER BY created_at DESC, id LIMIT $4`,
+      [subscriptionUid, filter.eventId ?? null, filter.outcome ?? null, filter.limit ?? 500],
+    );
+    return { deliveries, attempts: await this.attemptsOf(deliveries.map((d) => d.id)) };
+  }
+
+  async one(subscriptionUid: string, id: string): Promise<{ delivery: DeliveryRow; attempts: AttemptRow[] } | undefined> {
+    const [delivery]: DeliveryRow[] = await this.dataSource.query(
+      'SELECT id, event_id, event_type, event_subject, state, attempts, next_attempt_at, created_at, delivered_at FROM deliveries WHERE subscription_uid = $1 AND id = $2',
+      [subscriptionUid, id],
+    );
+    return delivery ? { delivery, attempts: await this.attemptsOf([id]) } : undefined;
+  }
+
+  /**
+   * Queues deliveries again with a fresh retry budget (the log keeps their earlier attempts). A
+   * delivery in flight is left alone. Redelivery is an explicit request, so it is exempt from
+   * per-tag ordering. Returns how many were queued.
+   */
+  async requeue(subscriptionUid: string, selector: { id: string } | { state: 'dead' }): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp(), leased_until = NULL,
+         ordering_key = NULL, ordering_seq = NULL, delivered_at = NULL
+       WHERE subscription_uid = $1 AND ($2::uuid IS NULL OR id = $2) AND ($3::text IS NULL OR state = $3)
+         AND NOT (state = 'pending' AND leased_until > clock_timestamp())
+       RETURNING id`,
+      [subscriptionUid, 'id' in selector ? selector.id : null, 'state' in selector ? selector.state : null],
+    );
+    return returnedRows(rows).length;
+  }
+
+  /** Replayed events: new deliveries for events never planned for the subscription, the others queued again. */
+  async replay(deliveries: NewDelivery[]): Promise<number> {
+    if (deliveries.length === 0) return 0;
+    const rows: unknown = await this.dataSource.query(
+      `INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, payload, target)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
+       ON CONFLICT (subscription_uid, event_id) DO UPDATE SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp(),
+         leased_until = NULL, ordering_key = NULL, ordering_seq = NULL, delivered_at = NULL
+         WHERE NOT (deliveries.state = 'pending' AND deliveries.leased_until > clock_timestamp())
+       RETURNING id`,
       [
         deliveries.map((d) => d.id),
         deliveries.map((d) => d.subscriptionUid),
@@ -85,68 +325,13 @@ export class DeliveryRepository {
         deliveries.map((d) => d.eventType),
         deliveries.map((d) => d.eventSubject ?? null),
         deliveries.map((d) => d.payload),
-        deliveries.map((d) => d.leaseMs),
+        deliveries.map((d) => d.target),
       ],
     );
-    return inserted.map((row) => row.id);
+    return returnedRows(rows).length;
   }
 
-  /**
-   * Claims due deliveries whose lease is free or expired (a crashed replica's work comes back
-   * this way). SKIP LOCKED lets N replicas poll without waiting for or duplicating each other.
-   */
-  async claimDue(limit: number, leaseMs: number): Promise<DeliveryJob[]> {
-    return this.dataSource.query(
-      `WITH due AS (
-         SELECT id FROM deliveries
-         WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()
-           AND (leased_until IS NULL OR leased_until < clock_timestamp())
-         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED
-       ), claimed AS (
-         UPDATE deliveries d SET leased_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
-         FROM due WHERE d.id = due.id RETURNING d.*
-       )
-       SELECT ${JOB_COLUMNS} FROM claimed d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid`,
-      [limit, leaseMs],
-    );
-  }
-
-  /** Attempt rows and the deliveries' next states for any number of attempts, in one statement. */
-  async recordAttempts(results: AttemptResult[]): Promise<void> {
-    if (results.length === 0) return;
-    await this.dataSource.query(
-      `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::bigint[])
-           AS t (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet, state, retry_ms)
-       ), attempt AS (
-         INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet)
-         SELECT delivery_id, attempted_at, status_code, latency_ms, error, response_snippet FROM input
-       )
-       UPDATE deliveries d SET attempts = d.attempts + 1, leased_until = NULL, state = input.state,
-         next_attempt_at = CASE WHEN input.state = 'pending' THEN clock_timestamp() + input.retry_ms * interval '1 millisecond' ELSE d.next_attempt_at END,
-         delivered_at = CASE WHEN input.state = 'succeeded' THEN clock_timestamp() END
-       FROM input WHERE d.id = input.delivery_id`,
-      [
-        results.map((r) => r.deliveryId),
-        results.map((r) => r.attempt.attemptedAt),
-        results.map((r) => r.attempt.statusCode ?? null),
-        results.map((r) => r.attempt.latencyMs),
-        results.map((r) => r.attempt.error ?? null),
-        results.map((r) => r.attempt.responseSnippet ?? null),
-        results.map((r) => r.outcome.state),
-        results.map((r) => (r.outcome.state === 'pending' ? r.outcome.retryInMs : 0)),
-      ],
-    );
-  }
-
-  async forSubscription(subscriptionUid: string, limit = 500): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {
-    const deliveries: DeliveryRow[] = await this.dataSource.query(
-      'SELECT id, event_id, event_type, event_subject, state, attempts, next_attempt_at, created_at, delivered_at FROM deliveries WHERE subscription_uid = $1 ORDER BY created_at DESC LIMIT $2',
-      [subscriptionUid, limit],
-    );
-    const attempts: AttemptRow[] = deliveries.length
-      ? await this.dataSource.query('SELECT * FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY id', [deliveries.map((d) => d.id)])
-      : [];
-    return { deliveries, attempts };
+  private async attemptsOf(ids: string[]): Promise<AttemptRow[]> {
+    return ids.length ? this.dataSource.query('SELECT * FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY id', [ids]) : [];
   }
 }

@@ -6,7 +6,7 @@ import { DeliveryPlanner, type ImageEventData } from './delivery-planner';
 import { DeliveryWorker } from './delivery-worker';
 
 /**
- * Turns each image event into one delivery per matching subscription. Returning (and so the
+ * Turns each image or trigger event into one delivery per matching subscription. Returning (and so the
  * JetStream ack) happens only after the delivery rows are committed; a redelivered event finds its
  * rows already there and adds nothing.
  */
@@ -16,6 +16,11 @@ export class ImageEventsListener {
     private readonly planner: DeliveryPlanner,
     private readonly worker: DeliveryWorker,
   ) {}
+
+  @OnEvent(EventSubjects.allTriggerEvents)
+  onTriggerEvent(@Payload() event: CloudEvent<ImageEventData>, @Ctx() context: JetStreamEventContext): Promise<void> {
+    return this.onImageEvent(event, context);
+  }
 
   @OnEvent(EventSubjects.allImageEvents)
   async onImageEvent(@Payload() event: CloudEvent<ImageEventData>, @Ctx() context: JetStreamEventContext): Promise<void> {

@@ -14,6 +14,8 @@ function job(url: string, overrides: Partial<DeliveryJob['spec']> = {}): Deliver
     attempts: 0,
     subscription_uid: 'sub-1',
     signing_secret: secret,
+    previous_signing_secret: null,
+    target: new URL(url).origin,
     spec: { url, paused: false, timeoutSeconds: 2, retry: { maxAttempts: 3, initialBackoffSeconds: 1, maxBackoffSeconds: 10 }, ...overrides },
   };
 }
@@ -43,7 +45,7 @@ describe('sendWebhook (real HTTP)', () => {
     const url = await receiver.start();
     try {
       const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-      await sendWebhook(job(url, { headers: { traceparent: '00-ffffffffffffffffffffffffffffffff-ffffffffffffffff-01' } }), undefined, { traceparent });
+      await sendWebhook(job(url, { headers: { traceparent: '00-ffffffffffffffffffffffffffffffff-ffffffffffffffff-01' } }), { traceHeaders: { traceparent } });
       const [request] = await receiver.waitForCount(1);
       expect(request.headers['traceparent']).toBe(traceparent);
       expect(request.headers['tracestate']).toBeUndefined();

@@ -1,23 +1,36 @@
 import { CLOUDEVENTS_CONTENT_TYPE } from '@imagestreams/contracts';
 import { Webhook } from 'standardwebhooks';
+import { fetch, type Dispatcher } from 'undici';
 import type { AttemptRecord, DeliveryJob } from './delivery.repository';
 
 const RESPONSE_SNIPPET_BYTES = 1_024;
 const USER_AGENT = 'imagestreams-webhooks/0.1';
 
+export interface SendOptions {
+  /** Connects through the address policy (SSRF guard); the default agent when omitted (tests). */
+  dispatcher?: Dispatcher;
+  now?: () => Date;
+  /** W3C `traceparent`/`tracestate`: they go after the subscription's custom headers, which cannot override them. */
+  traceHeaders?: { traceparent?: string; tracestate?: string };
+}
+
 /**
  * One HTTP attempt of one delivery: the CloudEvent exactly as published, signed the Standard
  * Webhooks way (`webhook-id` = event id, stable across retries, so receivers can deduplicate).
- * Never throws: network errors and timeouts become an attempt without a status code.
- * `traceHeaders` (W3C `traceparent`/`tracestate`) go after the subscription's custom headers, which cannot override them.
+ * During a secret rotation's grace period `webhook-signature` carries one signature per valid
+ * secret, so receivers still holding the old one keep verifying. Redirects are not followed (a
+ * 3xx is a failed attempt), and at most a snippet of the response body is read.
+ * Never throws: network errors, refused addresses and timeouts become an attempt without a status code.
  */
-export async function sendWebhook(job: DeliveryJob, now: () => Date = () => new Date(), traceHeaders: { traceparent?: string; tracestate?: string } = {}): Promise<AttemptRecord> {
-  const attemptedAt = now();
+export async function sendWebhook(job: DeliveryJob, options: SendOptions = {}): Promise<AttemptRecord> {
+  const attemptedAt = (options.now ?? (() => new Date()))();
   const started = performance.now();
-  const signature = new Webhook(job.signing_secret).sign(job.event_id, attemptedAt, job.payload);
+  const signature = [job.signing_secret, ...(job.previous_signing_secret ? [job.previous_signing_secret] : [])]
+    .map((secret) => new Webhook(secret).sign(job.event_id, attemptedAt, job.payload))
+    .join(' ');
   const headers: Record<string, string> = {
     ...job.spec.headers,
-    ...traceHeaders,
+    ...options.traceHeaders,
     'content-type': CLOUDEVENTS_CONTENT_TYPE,
     'user-agent': USER_AGENT,
     'webhook-id': job.event_id,
@@ -30,6 +43,7 @@ export async function sendWebhook(job: DeliveryJob, now: () => Date = () => new 
       headers,
       body: job.payload,
       redirect: 'manual',
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       signal: AbortSignal.timeout(job.spec.timeoutSeconds * 1000),
     });
     const snippet = await readSnippet(response);
@@ -41,7 +55,7 @@ export async function sendWebhook(job: DeliveryJob, now: () => Date = () => new 
   }
 }
 
-async function readSnippet(response: Response): Promise<string | undefined> {
+async function readSnippet(response: Awaited<ReturnType<typeof fetch>>): Promise<string | undefined> {
   if (!response.body) return undefined;
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { WebhookSubscriptionSpec } from '@imagestreams/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface SubscriptionRow {
   uid: string;
@@ -11,9 +11,13 @@ export interface SubscriptionRow {
   labels: Record<string, string>;
   spec: WebhookSubscriptionSpec;
   signing_secret: string;
+  previous_signing_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  consecutive_failures: number;
   disabled_reason: string | null;
   resource_version: string;
   created_at: Date;
+  status_changed_at: Date;
 }
 
 @Injectable()
@@ -30,8 +34,44 @@ export class SubscriptionRepository {
     return rows[0];
   }
 
-  async find(namespace: string, name: string): Promise<SubscriptionRow | undefined> {
-    const rows: SubscriptionRow[] = await this.dataSource.query('SELECT * FROM webhook_subscriptions WHERE namespace = $1 AND name = $2', [namespace, name]);
+  async find(namespace: string, name: string, manager: EntityManager = this.dataSource.manager): Promise<SubscriptionRow | undefined> {
+    const rows: SubscriptionRow[] = await manager.query('SELECT * FROM webhook_subscriptions WHERE namespace = $1 AND name = $2', [namespace, name]);
+    return rows[0];
+  }
+
+  /** The row locked for an update in `manager`'s transaction. */
+  async lock(manager: EntityManager, namespace: string, name: string): Promise<SubscriptionRow | undefined> {
+    const rows: SubscriptionRow[] = await manager.query('SELECT * FROM webhook_subscriptions WHERE namespace = $1 AND name = $2 FOR UPDATE', [namespace, name]);
+    return rows[0];
+  }
+
+  /**
+   * A new spec and labels. Editing a disabled subscription is how a user says the receiver is
+   * fixed, so the update re-enables it and starts a new failure streak.
+   */
+  async update(manager: EntityManager, uid: string, labels: Record<string, string>, spec: WebhookSubscriptionSpec): Promise<SubscriptionRow> {
+    const rows = returnedRows<SubscriptionRow>(
+      await manager.query(
+        `UPDATE webhook_subscriptions SET labels = $2, spec = $3, resource_version = nextval('resource_version_seq'),
+           status_changed_at = CASE WHEN disabled_reason IS NULL THEN status_changed_at ELSE now() END,
+           disabled_reason = NULL, consecutive_failures = 0
+         WHERE uid = $1 RETURNING *`,
+        [uid, labels, spec],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** The new secret signs from now on; the current one keeps signing too until `graceSeconds` have passed. */
+  async rotateSecret(manager: EntityManager, uid: string, newSecret: string, graceSeconds: number): Promise<SubscriptionRow> {
+    const rows = returnedRows<SubscriptionRow>(
+      await manager.query(
+        `UPDATE webhook_subscriptions SET previous_signing_secret = signing_secret, signing_secret = $2,
+           previous_secret_expires_at = now() + $3 * interval '1 second', resource_version = nextval('resource_version_seq')
+         WHERE uid = $1 RETURNING *`,
+        [uid, newSecret, graceSeconds],
+      ),
+    );
     return rows[0];
   }
 
@@ -55,11 +95,8 @@ export class SubscriptionRepository {
     return rows.length > 0;
   }
 
-  async disable(uid: string, reason: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE webhook_subscriptions SET disabled_reason = $2, resource_version = nextval('resource_version_seq') WHERE uid = $1`,
-      [uid, reason],
-    );
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
   }
 
   currentResourceVersion(): Promise<string> {

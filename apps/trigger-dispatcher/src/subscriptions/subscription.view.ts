@@ -18,12 +18,14 @@ export function subscriptionView(row: SubscriptionRow, options: { revealSecret?:
     spec: row.spec,
     status: {
       ...(options.revealSecret ? { signingSecret: row.signing_secret } : {}),
+      ...(row.previous_secret_expires_at && row.previous_secret_expires_at.getTime() > Date.now() ? { previousSecretExpiresAt: row.previous_secret_expires_at.toISOString() } : {}),
+      consecutiveFailures: row.consecutive_failures,
       conditions: [
         {
           type: 'Ready',
           status: ready ? 'True' : 'False',
           ...(ready ? {} : { reason: 'Disabled', message: row.disabled_reason ?? undefined }),
-          lastTransitionTime: row.created_at.toISOString(),
+          lastTransitionTime: row.status_changed_at.toISOString(),
         },
       ],
     },

@@ -2,62 +2,87 @@ import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import {
+  applyMergePatch,
   CreateWebhookSubscriptionCommand,
+  CreateWebhookSubscriptionRequest,
   NamespacedNameRequest,
   NamespaceScopeRequest,
   NOTIFICATIONS_API_VERSION,
+  PatchWebhookSubscriptionCommand,
+  RotateSigningSecretCommand,
   Statuses,
   StatusError,
   successStatus,
   TriggerRequests,
+  validatePayload,
   WebhookSubscriptionResource,
   type List,
   type Status,
+  type StatusCause,
   type WebhookSubscription,
   type WebhookSubscriptionSpec,
+  type WebhookSubscriptionSpecInput,
 } from '@imagestreams/contracts';
 import { DEFAULT_RETRY_POLICY, validateSubscriptionFilter } from '@imagestreams/domain-trigger';
 import { OnRequest } from '@imagestreams/platform-messaging';
+import type { CompiledAddressPolicy } from '@imagestreams/platform-registry-client';
+import { webhookUrlRefusal } from '../deliveries/webhook-address-policy';
 import { generateSigningSecret } from './signing-secret';
 import { SubscriptionRepository } from './subscription.repository';
 import { subscriptionView } from './subscription.view';
-import { WEBHOOK_DEFAULTS, type WebhookDefaults } from './webhook-defaults';
+import { WEBHOOK_ADDRESS_POLICY, WEBHOOK_DEFAULTS, type WebhookDefaults } from './webhook-defaults';
 
 @Controller()
 export class SubscriptionsRequests {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     @Inject(WEBHOOK_DEFAULTS) private readonly defaults: WebhookDefaults,
+    @Inject(WEBHOOK_ADDRESS_POLICY) private readonly addressPolicy: CompiledAddressPolicy,
   ) {}
 
   @OnRequest(TriggerRequests.createWebhookSubscription)
   async create(@Payload() command: CreateWebhookSubscriptionCommand): Promise<WebhookSubscription> {
     const { metadata, spec: input } = command.subscription;
-    const filterProblems = validateSubscriptionFilter(input.filter);
-    if (filterProblems.length) {
-      throw new StatusError(
-        Statuses.invalid(WebhookSubscriptionResource, metadata.name, filterProblems.map((message) => ({ reason: 'FieldValueInvalid', message, field: 'spec.filter' }))),
-      );
-    }
-    const spec: WebhookSubscriptionSpec = {
-      url: input.url,
-      ...(input.events?.length ? { events: input.events } : {}),
-      ...(input.filter ? { filter: input.filter } : {}),
-      paused: input.paused ?? false,
-      ...(input.headers ? { headers: input.headers } : {}),
-      timeoutSeconds: input.timeoutSeconds ?? this.defaults.timeoutSeconds,
-      retry: { ...DEFAULT_RETRY_POLICY, ...input.retry },
-    };
     const row = await this.subscriptions.insert({
       uid: randomUUID(),
       namespace: command.namespace,
       name: metadata.name,
       labels: metadata.labels ?? {},
-      spec,
+      spec: this.validSpec(metadata.name, input),
       signingSecret: generateSigningSecret(),
     });
     if (!row) throw new StatusError(Statuses.alreadyExists(WebhookSubscriptionResource, metadata.name));
     return subscriptionView(row, { revealSecret: true });
+  }
+
+  /**
+   * JSON merge patch of `metadata.labels` and `spec`, validated as a whole like a create. Editing
+   * a disabled subscription re-enables it: the user is saying the receiver is fixed.
+   */
+  @OnRequest(TriggerRequests.patchWebhookSubscription)
+  async patch(@Payload() command: PatchWebhookSubscriptionCommand): Promise<WebhookSubscription> {
+    return this.subscriptions.transaction(async (manager) => {
+      const row = await this.subscriptions.lock(manager, command.namespace, command.name);
+      if (!row) throw new StatusError(Statuses.notFound(WebhookSubscriptionResource, command.name));
+      const current = { apiVersion: NOTIFICATIONS_API_VERSION, kind: 'WebhookSubscription', metadata: { name: row.name, labels: row.labels }, spec: row.spec };
+      const patched = applyMergePatch(current, command.patch) as { metadata?: { name?: unknown } };
+      if (patched.metadata?.name !== row.name) throw new StatusError(Statuses.badRequest('metadata.name cannot be changed'));
+      const result = validatePayload(CreateWebhookSubscriptionRequest, patched);
+      if (!result.ok) throw new StatusError(Statuses.invalid(WebhookSubscriptionResource, row.name, result.causes));
+      const spec = this.validSpec(row.name, result.value.spec);
+      return subscriptionView(await this.subscriptions.update(manager, row.uid, result.value.metadata.labels ?? {}, spec));
+    });
+  }
+
+  /** A new secret, shown in this answer only; the old one keeps signing (a second signature) for the grace period. */
+  @OnRequest(TriggerRequests.rotateSigningSecret)
+  async rotate(@Payload() command: RotateSigningSecretCommand): Promise<WebhookSubscription> {
+    return this.subscriptions.transaction(async (manager) => {
+      const row = await this.subscriptions.lock(manager, command.namespace, command.name);
+      if (!row) throw new StatusError(Statuses.notFound(WebhookSubscriptionResource, command.name));
+      const grace = command.rotation.gracePeriodSeconds ?? this.defaults.secretRotationGraceSeconds;
+      return subscriptionView(await this.subscriptions.rotateSecret(manager, row.uid, generateSigningSecret(), grace), { revealSecret: true });
+    });
   }
 
   @OnRequest(TriggerRequests.getWebhookSubscription)
@@ -77,5 +102,22 @@ export class SubscriptionsRequests {
   async delete(@Payload() query: NamespacedNameRequest): Promise<Status> {
     if (!(await this.subscriptions.delete(query.namespace, query.name))) throw new StatusError(Statuses.notFound(WebhookSubscriptionResource, query.name));
     return successStatus(200, { name: query.name, group: WebhookSubscriptionResource.group, kind: WebhookSubscriptionResource.resource });
+  }
+
+  /** What the DTO cannot check (filter semantics, where the URL points), and the defaults filled in. */
+  private validSpec(name: string, input: WebhookSubscriptionSpecInput): WebhookSubscriptionSpec {
+    const causes: StatusCause[] = validateSubscriptionFilter(input.filter).map((message) => ({ reason: 'FieldValueInvalid', message, field: 'spec.filter' }));
+    const refusal = webhookUrlRefusal(this.addressPolicy, input.url);
+    if (refusal) causes.push({ reason: 'FieldValueForbidden', message: `webhook receivers there are not allowed (${refusal})`, field: 'spec.url' });
+    if (causes.length) throw new StatusError(Statuses.invalid(WebhookSubscriptionResource, name, causes));
+    return {
+      url: input.url,
+      ...(input.events?.length ? { events: input.events } : {}),
+      ...(input.filter ? { filter: input.filter } : {}),
+      paused: input.paused ?? false,
+      ...(input.headers ? { headers: input.headers } : {}),
+      timeoutSeconds: input.timeoutSeconds ?? this.defaults.timeoutSeconds,
+      retry: { ...DEFAULT_RETRY_POLICY, ...input.retry },
+    };
   }
 }

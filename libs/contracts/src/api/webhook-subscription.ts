@@ -6,6 +6,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsISO8601,
   IsNumber,
   IsObject,
   IsOptional,
@@ -51,6 +52,12 @@ export class WebhookFilterInput {
   @IsString()
   @MaxLength(256)
   tagSemver?: string;
+
+  /** Anchored: the whole tag name must match. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  tagRegex?: string;
 }
 
 export class WebhookRetryInput {
@@ -72,6 +79,13 @@ export class WebhookRetryInput {
   @Min(0.1)
   @Max(86_400)
   maxBackoffSeconds?: number;
+
+  /** Failed attempts in a row (any delivery) after which the subscription is disabled. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  disableAfterFailures?: number;
 }
 
 export class WebhookSubscriptionSpecInput {
@@ -142,11 +156,11 @@ export class CreateWebhookSubscriptionRequest {
 export interface WebhookSubscriptionSpec {
   url: string;
   events?: string[];
-  filter?: { imageStreams?: string[]; tags?: string[]; tagSemver?: string };
+  filter?: { imageStreams?: string[]; tags?: string[]; tagSemver?: string; tagRegex?: string };
   paused: boolean;
   headers?: Record<string, string>;
   timeoutSeconds: number;
-  retry: { maxAttempts: number; initialBackoffSeconds: number; maxBackoffSeconds: number };
+  retry: { maxAttempts: number; initialBackoffSeconds: number; maxBackoffSeconds: number; disableAfterFailures?: number };
 }
 
 export interface WebhookSubscription {
@@ -155,13 +169,19 @@ export interface WebhookSubscription {
   metadata: ObjectMeta;
   spec: WebhookSubscriptionSpec;
   status: {
-    /** Present only in the response to create (and later to rotation): it is never shown again. */
+    /** Present only in the response to create and to rotation: it is never shown again. */
     signingSecret?: string;
+    /** After a rotation, until when the previous secret still signs deliveries (both signatures are sent). */
+    previousSecretExpiresAt?: string;
+    /** Failed attempts in a row; a success resets it. */
+    consecutiveFailures: number;
     conditions: { type: string; status: 'True' | 'False'; reason?: string; message?: string; lastTransitionTime: string }[];
   };
 }
 
-export type DeliveryOutcome = 'pending' | 'succeeded' | 'failed' | 'dead';
+/** `skipped`: superseded by a newer move of the same tag before it could be delivered. */
+export const DELIVERY_OUTCOMES = ['pending', 'succeeded', 'dead', 'skipped'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export interface WebhookDeliveryAttempt {
   attemptedAt: string;
@@ -188,4 +208,42 @@ export interface WebhookDeliveryList {
   apiVersion: typeof NOTIFICATIONS_API_VERSION;
   metadata: Record<string, never>;
   items: WebhookDelivery[];
+}
+
+export class RotateSigningSecretRequest {
+  /** How long the previous secret keeps signing deliveries next to the new one (default 24 h). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(7 * 86_400)
+  gracePeriodSeconds?: number;
+}
+
+export class ReplayEventsRequest {
+  /** RFC 3339; events published since then (and still retained) are delivered again. */
+  @IsDefined()
+  @IsISO8601({ strict: true })
+  since: string;
+}
+
+export class RedeliverRequest {
+  /** Redeliver every delivery of the subscription in this outcome (today: `dead`). */
+  @IsDefined()
+  @IsIn(['dead'])
+  outcome: 'dead';
+}
+
+export interface ReplayResult {
+  kind: 'WebhookReplay';
+  apiVersion: typeof NOTIFICATIONS_API_VERSION;
+  since: string;
+  /** Retained events read, and how many of them match the subscription and were queued. */
+  eventsRead: number;
+  deliveriesQueued: number;
+}
+
+export interface RedeliverResult {
+  kind: 'WebhookRedelivery';
+  apiVersion: typeof NOTIFICATIONS_API_VERSION;
+  deliveriesQueued: number;
 }

@@ -1,17 +1,85 @@
 import { Type } from 'class-transformer';
-import { IsDefined, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
 import type { List } from '../api/object-meta';
 import { NamespacedCommand, NamespacedNameRequest, NamespaceScopeRequest } from '../api/resource-requests';
 import type { Status } from '../api/status';
-import { CreateWebhookSubscriptionRequest, type WebhookDeliveryList, type WebhookSubscription } from '../api/webhook-subscription';
+import {
+  CreateWebhookSubscriptionRequest,
+  DELIVERY_OUTCOMES,
+  RedeliverRequest,
+  ReplayEventsRequest,
+  RotateSigningSecretRequest,
+  type DeliveryOutcome,
+  type RedeliverResult,
+  type ReplayResult,
+  type WebhookDelivery,
+  type WebhookDeliveryList,
+  type WebhookSubscription,
+} from '../api/webhook-subscription';
 
 export class CreateWebhookSubscriptionCommand extends NamespacedCommand {
   @IsDefined()
   @ValidateNested()
   @Type(() => CreateWebhookSubscriptionRequest)
   subscription: CreateWebhookSubscriptionRequest;
+}
+
+/** A JSON merge patch of `metadata.labels` and `spec`; the owner validates the merged result. */
+export class PatchWebhookSubscriptionCommand extends NamespacedNameRequest {
+  @IsDefined()
+  @IsObject()
+  patch: Record<string, unknown>;
+}
+
+export class RotateSigningSecretCommand extends NamespacedNameRequest {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => RotateSigningSecretRequest)
+  rotation: RotateSigningSecretRequest;
+}
+
+export class ReplayEventsCommand extends NamespacedNameRequest {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ReplayEventsRequest)
+  replay: ReplayEventsRequest;
+}
+
+/** The delivery log of one subscription, newest first, optionally narrowed. */
+export class ListWebhookDeliveriesRequest extends NamespacedNameRequest {
+  @IsOptional()
+  @IsUUID()
+  eventId?: string;
+
+  @IsOptional()
+  @IsIn(DELIVERY_OUTCOMES)
+  outcome?: DeliveryOutcome;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  limit?: number;
+}
+
+export class WebhookDeliveryRequest extends NamespacedNameRequest {
+  @IsDefined()
+  @IsUUID()
+  deliveryId: string;
+}
+
+/** Either one delivery (`deliveryId`) or all of the subscription's in an outcome (`selector`). */
+export class RedeliverCommand extends NamespacedNameRequest {
+  @IsOptional()
+  @IsUUID()
+  deliveryId?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RedeliverRequest)
+  selector?: RedeliverRequest;
 }
 
 export const TriggerRequests = {
@@ -25,5 +93,11 @@ export const TriggerRequests = {
     NamespaceScopeRequest,
   ),
   deleteWebhookSubscription: defineRequest<NamespacedNameRequest, Status>(RequestSubjects.webhookSubscriptionDelete, NamespacedNameRequest),
-  listWebhookDeliveries: defineRequest<NamespacedNameRequest, WebhookDeliveryList>(RequestSubjects.webhookDeliveryList, NamespacedNameRequest),
+  patchWebhookSubscription: defineRequest<PatchWebhookSubscriptionCommand, WebhookSubscription>(RequestSubjects.webhookSubscriptionPatch, PatchWebhookSubscriptionCommand),
+  rotateSigningSecret: defineRequest<RotateSigningSecretCommand, WebhookSubscription>(RequestSubjects.webhookSubscriptionRotateSecret, RotateSigningSecretCommand),
+  pingWebhookSubscription: defineRequest<NamespacedNameRequest, WebhookDelivery>(RequestSubjects.webhookSubscriptionPing, NamespacedNameRequest),
+  replayEvents: defineRequest<ReplayEventsCommand, ReplayResult>(RequestSubjects.webhookSubscriptionReplay, ReplayEventsCommand),
+  listWebhookDeliveries: defineRequest<ListWebhookDeliveriesRequest, WebhookDeliveryList>(RequestSubjects.webhookDeliveryList, ListWebhookDeliveriesRequest),
+  getWebhookDelivery: defineRequest<WebhookDeliveryRequest, WebhookDelivery>(RequestSubjects.webhookDeliveryGet, WebhookDeliveryRequest),
+  redeliver: defineRequest<RedeliverCommand, RedeliverResult | WebhookDelivery>(RequestSubjects.webhookDeliveryRedeliver, RedeliverCommand),
 };

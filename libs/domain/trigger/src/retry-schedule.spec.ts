@@ -6,7 +6,15 @@ const ALMOST_ONE = 1 - Number.EPSILON / 2;
 
 describe('DEFAULT_RETRY_POLICY', () => {
   it('is the documented default', () => {
-    expect(DEFAULT_RETRY_POLICY).toEqual({ maxAttempts: 10, initialBackoffSeconds: 5, maxBackoffSeconds: 3600 });
+    expect(DEFAULT_RETRY_POLICY).toEqual({ maxAttempts: 10, initialBackoffSeconds: 300, maxBackoffSeconds: 36_000 });
+  });
+
+  it('spreads its ten attempts over about a day (15-31 h depending on jitter)', () => {
+    const total = (random: number) =>
+      Array.from({ length: DEFAULT_RETRY_POLICY.maxAttempts - 1 }, (_, index) => nextAttemptDelayMs(DEFAULT_RETRY_POLICY, index + 1, always(random)) as number).reduce((a, b) => a + b, 0);
+    expect(total(1) / 3_600_000).toBeCloseTo(30.58, 1);
+    expect(total(0) / 3_600_000).toBeCloseTo(15.29, 1);
+    expect(nextAttemptDelayMs(DEFAULT_RETRY_POLICY, DEFAULT_RETRY_POLICY.maxAttempts)).toBeNull();
   });
 
   it('cannot be changed by accident', () => {
@@ -17,15 +25,15 @@ describe('DEFAULT_RETRY_POLICY', () => {
 describe('nextAttemptDelayMs', () => {
   describe('exponential backoff with the default policy (random = 1 → full delay)', () => {
     it.each<[attemptsSoFar: number, expectedMs: number]>([
-      [1, 5_000],
-      [2, 10_000],
-      [3, 20_000],
-      [4, 40_000],
-      [5, 80_000],
-      [6, 160_000],
-      [7, 320_000],
-      [8, 640_000],
-      [9, 1_280_000],
+      [1, 300_000],
+      [2, 600_000],
+      [3, 1_200_000],
+      [4, 2_400_000],
+      [5, 4_800_000],
+      [6, 9_600_000],
+      [7, 19_200_000],
+      [8, 36_000_000],
+      [9, 36_000_000],
     ])('after %i attempt(s): %i ms', (attemptsSoFar, expectedMs) => {
       expect(nextAttemptDelayMs(DEFAULT_RETRY_POLICY, attemptsSoFar, always(1))).toBe(expectedMs);
     });
@@ -129,7 +137,7 @@ describe('nextAttemptDelayMs', () => {
       ['no attempt yet: send now', 0, 0],
       ['negative counts as none', -2, 0],
       ['NaN counts as none', Number.NaN, 0],
-      ['fractions round down', 2.9, 10_000],
+      ['fractions round down', 2.9, 600_000],
       ['Infinity counts as none', Number.POSITIVE_INFINITY, 0],
     ])('%s', (_name, attemptsSoFar, expectedMs) => {
       expect(nextAttemptDelayMs(DEFAULT_RETRY_POLICY, attemptsSoFar, always(1))).toBe(expectedMs);

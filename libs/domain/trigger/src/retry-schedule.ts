@@ -6,10 +6,15 @@ export interface RetryPolicy {
   maxBackoffSeconds: number;
 }
 
+/**
+ * Ten attempts over about a day, like the peers' (Svix, GitHub) schedules: waits of 5, 10, 20 ... min
+ * capped at 10 h add up to 30.6 h at full length, 15–31 h (about 23 h on average) with jitter, so a
+ * receiver that is down for a night still gets everything.
+ */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxAttempts: 10,
-  initialBackoffSeconds: 5,
-  maxBackoffSeconds: 3600,
+  initialBackoffSeconds: 300,
+  maxBackoffSeconds: 36_000,
 });
 
 export type DeliveryOutcome = 'success' | 'gone' | 'retry';

@@ -232,3 +232,36 @@ describe('validateSubscriptionFilter', () => {
     expect(validateSubscriptionFilter(filter as SubscriptionFilter)).toEqual(expected);
   });
 });
+
+describe('tagRegex filter', () => {
+  const sub = (tagRegex: string) => ({ namespace: 'ns', filter: { tagRegex } });
+  const event = (tag?: string) => ({ type: 'io.imagestreams.tag.changed.v1', namespace: 'ns', imageStream: 'app', tag });
+
+  it.each([
+    ['v\\d+', 'v12', true],
+    ['v\\d+', 'v12-rc', false],
+    ['v\\d+', 'xv12', false],
+    ['release-.*|latest', 'latest', true],
+    ['release-.*|latest', 'release-2024', true],
+    ['release-.*|latest', 'stable', false],
+  ])('%s on tag %s matches: %s (anchored to the whole name)', (pattern, tag, expected) => {
+    expect(matchesSubscription(sub(pattern), event(tag))).toBe(expected);
+  });
+
+  it('never matches an event without a tag', () => {
+    expect(matchesSubscription(sub('.*'), event(undefined))).toBe(false);
+  });
+
+  it.each([
+    ['', 'non-empty'],
+    ['(a+)+', 'exponential'],
+    ['[unclosed', 'invalid regular expression'],
+    ['a'.repeat(257), 'at most 256'],
+  ])('rejects %j (%s)', (pattern, message) => {
+    expect(validateSubscriptionFilter({ tagRegex: pattern }).join('\n')).toContain(message);
+  });
+
+  it('accepts a safe pattern', () => {
+    expect(validateSubscriptionFilter({ tagRegex: '^v?\\d+\\.\\d+$' })).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import isSafeRegex from 'safe-regex2';
 import { parse as parseSemver, satisfies, validRange } from 'semver';
 
 /** The optional `spec.filter` of a WebhookSubscription; every present field must match. */
@@ -9,6 +10,8 @@ export interface SubscriptionFilter {
   tags?: string[];
   /** A semver range the tag name (optionally `v`-prefixed) must satisfy. */
   tagSemver?: string;
+  /** A regular expression the whole tag name must match (anchored: `v\\d+` does not match `v1-rc`). */
+  tagRegex?: string;
 }
 
 /** What a subscription can be matched on, taken from an event envelope and its data. */
@@ -49,6 +52,7 @@ export function matchesSubscription(sub: SubscriptionMatchInput, event: EventFac
   if (!matchesGlobList(filter.imageStreams, event.imageStream)) return false;
   if (!matchesGlobList(filter.tags, event.tag)) return false;
   if (filter.tagSemver !== undefined && !tagSatisfiesRange(event.tag, filter.tagSemver)) return false;
+  if (filter.tagRegex !== undefined && (event.tag === undefined || !regexOrNever(filter.tagRegex)(event.tag))) return false;
   return true;
 }
 
@@ -71,8 +75,25 @@ export function validateSubscriptionFilter(filter: SubscriptionFilter | undefine
       problems.push(`filter.tagSemver: "${range}" is not a valid semver range`);
     }
   }
+  const regex: unknown = filter.tagRegex;
+  if (regex !== undefined) {
+    if (typeof regex !== 'string' || regex === '') problems.push('filter.tagRegex: must be a non-empty regular expression (omit it to match any tag)');
+    else if (regex.length > MAX_REGEX_LENGTH) problems.push(`filter.tagRegex: at most ${MAX_REGEX_LENGTH} characters`);
+    else {
+      try {
+        new RegExp(regex, 'u');
+        // Every event is matched against every subscription: a catastrophically backtracking
+        // pattern would stall delivery for everyone, so nested quantifiers are refused up front.
+        if (!isSafeRegex(regex)) problems.push(`filter.tagRegex: "${regex}" could take exponential time (nested quantifiers); simplify it`);
+      } catch (error) {
+        problems.push(`filter.tagRegex: invalid regular expression: ${(error as Error).message}`);
+      }
+    }
+  }
   return problems;
 }
+
+const MAX_REGEX_LENGTH = 256;
 
 function matchesEventTypes(events: string[] | undefined, type: string): boolean {
   if (!events || events.length === 0) return true;
@@ -151,5 +172,23 @@ function compileGlob(glob: string): GlobMatcher {
   const matcher = picomatch(glob, { dot: true });
   if (globCache.size >= GLOB_CACHE_LIMIT) globCache.clear();
   globCache.set(glob, matcher);
+  return matcher;
+}
+
+const regexCache = new Map<string, GlobMatcher>();
+
+// Like globs: compiled once, fail closed if a stored pattern no longer compiles.
+function regexOrNever(pattern: string): GlobMatcher {
+  const cached = regexCache.get(pattern);
+  if (cached) return cached;
+  let matcher: GlobMatcher;
+  try {
+    const regex = new RegExp(`^(?:${pattern})$`, 'u');
+    matcher = (value) => regex.test(value);
+  } catch {
+    matcher = neverMatches;
+  }
+  if (regexCache.size >= GLOB_CACHE_LIMIT) regexCache.clear();
+  regexCache.set(pattern, matcher);
   return matcher;
 }

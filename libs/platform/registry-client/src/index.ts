@@ -1,4 +1,4 @@
-export { type AddressCategory, type AddressPolicy, classifyAddress, CompiledAddressPolicy } from './address-policy';
+export { type AddressCategory, type AddressPolicy, classifyAddress, CompiledAddressPolicy, createPolicyConnector } from './address-policy';
 export * from './errors';
 export * from './media-types';
 export { DOCKER_HUB_HOST, type RegistryTarget } from './names';

@@ -1,5 +1,3 @@
-import { isJsonObject } from './json-equal';
-
 // A maintained npm package would be preferred, but none is installed and this lib must stay dependency-free.
 
 /**
@@ -49,4 +47,8 @@ function copyJson(value: unknown): unknown {
     return copy;
   }
   return value;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
