@@ -18,6 +18,9 @@ import { NamespacesController } from './namespaces/namespaces.controller';
 import type { RegistryGatewayConfig } from './registry-gateway.config';
 import { RegistryModule } from './registry/registry.module';
 import { WebhookSubscriptionsController } from './webhook-subscriptions/webhook-subscriptions.controller';
+import { TemplatesController } from './templates/templates.controller';
+import { BuildsController } from './workloads/builds.controller';
+import { WORKLOAD_CONTROLLERS } from './workloads/workloads.controller';
 
 export const SERVICE_NAME = 'registry-gateway';
 
@@ -56,6 +59,9 @@ export class AppModule {
         ImageStreamTagsController,
         ImageStreamMappingsController,
         WebhookSubscriptionsController,
+        TemplatesController,
+        ...WORKLOAD_CONTROLLERS,
+        BuildsController,
         ImagesController,
         ImageStreamImagesController,
         ImageStreamImportsController,

@@ -5,6 +5,8 @@ import { webhookAddressPolicy, webhookDispatcher } from './deliveries/webhook-ad
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { CreateTriggerSchema1764201700000 } from './migrations/1764201700000-create-trigger-schema';
 import { DeliveryControl1764400000000 } from './migrations/1764400000000-delivery-control';
+import { Workloads1764500000000 } from './migrations/1764500000000-workloads';
+import { WorkloadsModule } from './workloads/workloads.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { WEBHOOK_ADDRESS_POLICY, WEBHOOK_DEFAULTS } from './subscriptions/webhook-defaults';
 import type { TriggerDispatcherConfig } from './trigger-dispatcher.config';
@@ -19,9 +21,10 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'trigger', migrations: [CreateTriggerSchema1764201700000, DeliveryControl1764400000000] } }),
+        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'trigger', migrations: [CreateTriggerSchema1764201700000, DeliveryControl1764400000000, Workloads1764500000000] } }),
         OutboxModule.forService(),
         SubscriptionsModule,
+        WorkloadsModule,
         DeliveriesModule.register({
           maxConcurrency: config.WEBHOOK_MAX_CONCURRENCY,
           pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,

@@ -32,3 +32,7 @@ export * from './api/secret';
 export * from './requests/import-requests';
 export * from './events/image/import-failed.v1';
 export * from './events/trigger/webhook-subscription-disabled.v1';
+export * from './api/workloads';
+export * from './events/trigger/trigger-fired.v1';
+export * from './api/template';
+export * from './requests/template-requests';

@@ -18,6 +18,7 @@ export const EventSubjects = {
   /** Every image-context event, all versions: what the IMAGE_EVENTS stream captures. */
   allImageEvents: 'imagestreams.evt.image.>',
   webhookSubscriptionDisabled: 'imagestreams.evt.trigger.webhooksubscription.disabled.v1',
+  triggerFired: 'imagestreams.evt.trigger.trigger.fired.v1',
   /** Every trigger-context event, all versions: what the TRIGGER_EVENTS stream captures. */
   allTriggerEvents: 'imagestreams.evt.trigger.>',
 } as const;
@@ -67,6 +68,21 @@ export const RequestSubjects = {
   webhookDeliveryList: 'imagestreams.req.trigger.webhookdelivery.list.v1',
   webhookDeliveryGet: 'imagestreams.req.trigger.webhookdelivery.get.v1',
   webhookDeliveryRedeliver: 'imagestreams.req.trigger.webhookdelivery.redeliver.v1',
+  workloadCreate: 'imagestreams.req.trigger.workload.create.v1',
+  workloadGet: 'imagestreams.req.trigger.workload.get.v1',
+  workloadList: 'imagestreams.req.trigger.workload.list.v1',
+  workloadReplace: 'imagestreams.req.trigger.workload.replace.v1',
+  workloadDelete: 'imagestreams.req.trigger.workload.delete.v1',
+  buildGet: 'imagestreams.req.trigger.build.get.v1',
+  buildList: 'imagestreams.req.trigger.build.list.v1',
+  buildPatch: 'imagestreams.req.trigger.build.patch.v1',
+  templateCreate: 'imagestreams.req.template.template.create.v1',
+  templateGet: 'imagestreams.req.template.template.get.v1',
+  templateList: 'imagestreams.req.template.template.list.v1',
+  templateUpdate: 'imagestreams.req.template.template.update.v1',
+  templateDelete: 'imagestreams.req.template.template.delete.v1',
+  /** Processes the template in the request and answers the result; stores nothing. */
+  processedTemplateCreate: 'imagestreams.req.template.processedtemplate.create.v1',
 } as const;
 
 /**

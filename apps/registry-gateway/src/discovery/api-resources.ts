@@ -1,4 +1,5 @@
 import {
+  BuildResource,
   ImageResource,
   ImageStreamImageResource,
   ImageStreamImportResource,
@@ -6,8 +7,11 @@ import {
   ImageStreamResource,
   ImageStreamTagResource,
   NamespaceResource,
+  ProcessedTemplateResource,
   SecretResource,
+  TemplateResource,
   WebhookSubscriptionResource,
+  WORKLOAD_KINDS,
   type ResourceRef,
 } from '@imagestreams/contracts';
 
@@ -57,6 +61,9 @@ function subresource(ref: ResourceRef, name: string, kind: string): ResourceDecl
   return { groupVersion: groupVersionOf(ref), name: `${ref.resource}/${name}`, singularName: '', namespaced: true, kind };
 }
 
+/** As `oc`/`kubectl` know them. */
+const WORKLOAD_SHORT_NAMES: Record<string, string[]> = { BuildConfig: ['bc'], DeploymentConfig: ['dc'], Deployment: ['deploy'], StatefulSet: ['sts'], DaemonSet: ['ds'], CronJob: ['cj'] };
+
 /** Short names are OpenShift's (`oc get is`, `istag`, `isimage`) and Kubernetes' (`ns`). */
 export const API_RESOURCES: readonly ResourceDeclaration[] = [
   resource(NamespaceResource, { namespaced: false, shortNames: ['ns'] }),
@@ -74,6 +81,12 @@ export const API_RESOURCES: readonly ResourceDeclaration[] = [
   subresource(WebhookSubscriptionResource, 'rotatesecret', WebhookSubscriptionResource.kind),
   subresource(WebhookSubscriptionResource, 'ping', 'WebhookDelivery'),
   subresource(WebhookSubscriptionResource, 'replay', 'WebhookReplay'),
+  ...WORKLOAD_KINDS.map((kind) => resource(kind, { namespaced: true, ...(WORKLOAD_SHORT_NAMES[kind.kind] ? { shortNames: WORKLOAD_SHORT_NAMES[kind.kind] } : {}) })),
+  resource(BuildResource, { namespaced: true }),
+  // OpenShift gives templates no short name. processedtemplates only creates (and answers a Template);
+  // its singular name stays empty, as on a subresource, so `template` keeps naming templates.
+  resource(TemplateResource, { namespaced: true }),
+  { groupVersion: groupVersionOf(ProcessedTemplateResource), name: ProcessedTemplateResource.resource, singularName: '', namespaced: true, kind: ProcessedTemplateResource.kind },
 ];
 
 export const NON_RESOURCE_API_ROUTES: readonly NonResourceRoute[] = [

@@ -69,6 +69,16 @@ describe('Kubernetes discovery', () => {
           versions: [{ groupVersion: 'notifications.imagestreams.io/v1', version: 'v1' }],
           preferredVersion: { groupVersion: 'notifications.imagestreams.io/v1', version: 'v1' },
         },
+        ...['build.openshift.io', 'apps.openshift.io', 'apps', 'batch'].map((name) => ({
+          name,
+          versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
+          preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
+        })),
+        {
+          name: 'template.openshift.io',
+          versions: [{ groupVersion: 'template.openshift.io/v1', version: 'v1' }],
+          preferredVersion: { groupVersion: 'template.openshift.io/v1', version: 'v1' },
+        },
       ],
     });
   });
@@ -114,6 +124,13 @@ describe('Kubernetes discovery', () => {
     expect(byName['imagestreamtags/rollback']).toMatchObject({ singularName: '', kind: 'ImageStreamTag', verbs: ['create'] });
   });
 
+  it('advertises templates (no short name, as in OpenShift) and processedtemplates (create only, answering a Template)', async () => {
+    expect((await resourceList('template.openshift.io/v1')).resources).toEqual([
+      { name: 'templates', singularName: 'template', namespaced: true, kind: 'Template', verbs: ['create', 'delete', 'get', 'list', 'update'] },
+      { name: 'processedtemplates', singularName: '', namespaced: true, kind: 'Template', verbs: ['create'] },
+    ]);
+  });
+
   it('advertises webhook subscriptions and their deliveries', async () => {
     expect((await resourceList('notifications.imagestreams.io/v1')).resources).toEqual([
       { name: 'webhooksubscriptions', singularName: 'webhooksubscription', namespaced: true, kind: 'WebhookSubscription', verbs: ['create', 'delete', 'get', 'list', 'patch'] },
@@ -124,7 +141,19 @@ describe('Kubernetes discovery', () => {
     ]);
   });
 
-  it.each(['/apis/imagestreams.io/v1', '/apis/apps/v1', '/apis/image.openshift.io/v2', '/apis/apps', '/api/v2'])('GET %s is a plain 404', async (path) => {
+  it('advertises the kinds with image triggers and builds', async () => {
+    expect((await resourceList('apps/v1')).resources.map((r: { name: string; shortNames?: string[] }) => [r.name, r.shortNames])).toEqual([
+      ['deployments', ['deploy']],
+      ['statefulsets', ['sts']],
+      ['daemonsets', ['ds']],
+    ]);
+    expect((await resourceList('build.openshift.io/v1')).resources.map((r: { name: string; verbs: string[] }) => [r.name, r.verbs])).toEqual([
+      ['buildconfigs', ['create', 'delete', 'get', 'list', 'update']],
+      ['builds', ['get', 'list', 'patch']],
+    ]);
+  });
+
+  it.each(['/apis/imagestreams.io/v1', '/apis/extensions/v1beta1', '/apis/image.openshift.io/v2', '/apis/extensions', '/api/v2'])('GET %s is a plain 404', async (path) => {
     const response = await request(gateway.http).get(path);
 
     expect(response.status).toBe(404);

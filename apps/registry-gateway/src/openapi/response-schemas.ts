@@ -37,6 +37,7 @@ function listOf(kind: string, apiVersion: string, item: string): SchemaObject {
 
 const IMAGE = 'image.openshift.io/v1';
 const NOTIFICATIONS = 'notifications.imagestreams.io/v1';
+const TEMPLATE = 'template.openshift.io/v1';
 
 const STATUS_REASONS = [
   'BadRequest',
@@ -213,6 +214,38 @@ export const RESPONSE_SCHEMAS = {
   }),
   WebhookRedelivery: object({ ...typeMeta('WebhookRedelivery', NOTIFICATIONS), deliveriesQueued: int() }),
   WebhookReplay: object({ ...typeMeta('WebhookReplay', NOTIFICATIONS), since: time(), eventsRead: int(), deliveriesQueued: int() }),
+  StoredObject: object({
+    apiVersion: str(),
+    kind: str('BuildConfig, DeploymentConfig, Build, Deployment, StatefulSet, DaemonSet or CronJob'),
+    metadata: ref('ObjectMeta'),
+    spec: object({}),
+    status: object({}),
+  }),
+  StoredObjectList: object({ apiVersion: str(), kind: str(), metadata: ref('ListMeta'), items: array(ref('StoredObject')) }),
+  TemplateParameter: object(
+    {
+      name: str('letters, digits and _'),
+      displayName: str(),
+      description: str(),
+      value: str('the default, or the value used; when set the generator is skipped'),
+      generate: oneOf('expression'),
+      from: str('the expression, e.g. user[A-Z0-9]{3}'),
+      required: bool('the value must be non-empty once processed'),
+    },
+    ['name'],
+  ),
+  Template: object(
+    {
+      ...typeMeta('Template', TEMPLATE),
+      metadata: ref('ObjectMeta'),
+      message: str('shown after instantiation; parameters are substituted'),
+      objects: nullable(array(freeform('any object with a kind'), 'the objects; processed: with parameters substituted and the template labels merged')),
+      parameters: array(ref('TemplateParameter')),
+      labels: stringMap('added to every object'),
+    },
+    ['kind', 'apiVersion', 'metadata', 'objects'],
+  ),
+  TemplateList: listOf('TemplateList', TEMPLATE, 'Template'),
   RegistryNotificationReceived: object({ tagsScheduled: int('scheduled tags whose next check was moved to now') }),
 
   WatchEvent: object(

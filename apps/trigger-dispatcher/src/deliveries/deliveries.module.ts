@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, type DynamicModule, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
+import { WorkloadsModule } from '../workloads/workloads.module';
 import { DeliveriesRequests } from './deliveries.requests';
 import { DeliveryPlanner } from './delivery-planner';
 import { DeliveryRepository } from './delivery.repository';
@@ -28,7 +29,7 @@ export class DeliveriesModule {
   static register(options: DeliveryWorkerOptions): DynamicModule {
     return {
       module: DeliveriesModule,
-      imports: [SubscriptionsModule],
+      imports: [SubscriptionsModule, WorkloadsModule],
       controllers: [ImageEventsListener, DeliveriesRequests],
       providers: [
         DeliveryRepository,

@@ -4,6 +4,7 @@ import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
 import type { List } from '../api/object-meta';
 import { NamespacedCommand, NamespacedNameRequest, NamespaceScopeRequest } from '../api/resource-requests';
+import { BuildListRequest, PatchBuildCommand, WorkloadListRequest, WorkloadRequest, WriteWorkloadCommand, type StoredObject } from '../api/workloads';
 import type { Status } from '../api/status';
 import {
   CreateWebhookSubscriptionRequest,
@@ -100,4 +101,12 @@ export const TriggerRequests = {
   listWebhookDeliveries: defineRequest<ListWebhookDeliveriesRequest, WebhookDeliveryList>(RequestSubjects.webhookDeliveryList, ListWebhookDeliveriesRequest),
   getWebhookDelivery: defineRequest<WebhookDeliveryRequest, WebhookDelivery>(RequestSubjects.webhookDeliveryGet, WebhookDeliveryRequest),
   redeliver: defineRequest<RedeliverCommand, RedeliverResult | WebhookDelivery>(RequestSubjects.webhookDeliveryRedeliver, RedeliverCommand),
+  createWorkload: defineRequest<WriteWorkloadCommand, StoredObject>(RequestSubjects.workloadCreate, WriteWorkloadCommand),
+  getWorkload: defineRequest<WorkloadRequest, StoredObject>(RequestSubjects.workloadGet, WorkloadRequest),
+  listWorkloads: defineRequest<WorkloadListRequest, List<StoredObject>>(RequestSubjects.workloadList, WorkloadListRequest),
+  replaceWorkload: defineRequest<WriteWorkloadCommand, StoredObject>(RequestSubjects.workloadReplace, WriteWorkloadCommand),
+  deleteWorkload: defineRequest<WorkloadRequest, Status>(RequestSubjects.workloadDelete, WorkloadRequest),
+  getBuild: defineRequest<NamespacedNameRequest, StoredObject>(RequestSubjects.buildGet, NamespacedNameRequest),
+  listBuilds: defineRequest<BuildListRequest, List<StoredObject>>(RequestSubjects.buildList, BuildListRequest),
+  patchBuild: defineRequest<PatchBuildCommand, StoredObject>(RequestSubjects.buildPatch, PatchBuildCommand),
 };

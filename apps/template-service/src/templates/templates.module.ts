@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ProcessedTemplatesRequests } from './processed-templates.requests';
+import { TemplateRepository } from './template.repository';
+import { TemplatesRequests } from './templates.requests';
+
+@Module({
+  controllers: [TemplatesRequests, ProcessedTemplatesRequests],
+  providers: [TemplateRepository],
+})
+export class TemplatesModule {}

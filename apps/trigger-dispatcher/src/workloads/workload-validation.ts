@@ -1,0 +1,47 @@
+import { apiVersionOf, type StatusCause, type WorkloadKind } from '@imagestreams/contracts';
+import { parseTriggersAnnotation, TRIGGER_ANNOTATION_KEY, validateTriggersAgainstObject, type KubernetesObject } from '@imagestreams/domain-trigger';
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const ANNOTATION_FIELD = `metadata.annotations[${TRIGGER_ANNOTATION_KEY}]`;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What makes a stored object acceptable: its kind and apiVersion match the path, a valid name,
+ * object-shaped spec and metadata maps, triggers that parse — a malformed triggers annotation is
+ * refused here with the reason, never stored and silently ignored as OpenShift does.
+ */
+export function workloadProblems(kind: WorkloadKind, object: Record<string, unknown>): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const invalid = (field: string, message: string) => causes.push({ reason: 'FieldValueInvalid', field, message });
+  if (object['kind'] !== undefined && object['kind'] !== kind.kind) invalid('kind', `must be ${kind.kind}`);
+  if (object['apiVersion'] !== undefined && object['apiVersion'] !== apiVersionOf(kind)) invalid('apiVersion', `must be ${apiVersionOf(kind)}`);
+  const metadata = object['metadata'];
+  if (!isObject(metadata)) {
+    causes.push({ reason: 'FieldValueRequired', field: 'metadata', message: 'Required value' });
+    return causes;
+  }
+  const name = metadata['name'];
+  if (typeof name !== 'string' || name === '') causes.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name is required' });
+  else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) invalid('metadata.name', 'a lowercase RFC 1123 subdomain (at most 253 characters) is required');
+  for (const map of ['labels', 'annotations'] as const) {
+    const value = metadata[map];
+    if (value !== undefined && (!isObject(value) || Object.values(value).some((entry) => typeof entry !== 'string'))) invalid(`metadata.${map}`, 'must be a map of strings');
+  }
+  if (object['spec'] !== undefined && !isObject(object['spec'])) invalid('spec', 'must be an object');
+  const spec = isObject(object['spec']) ? object['spec'] : {};
+  if (spec['triggers'] !== undefined && !Array.isArray(spec['triggers'])) invalid('spec.triggers', 'must be a list');
+  if (causes.length) return causes;
+
+  const annotation = (metadata['annotations'] as Record<string, string> | undefined)?.[TRIGGER_ANNOTATION_KEY];
+  if (annotation !== undefined) {
+    if (kind.kind === 'BuildConfig' || kind.kind === 'DeploymentConfig') {
+      invalid(ANNOTATION_FIELD, `${kind.kind}s declare image triggers in spec.triggers, not in this annotation`);
+    } else {
+      const parsed = parseTriggersAnnotation(annotation);
+      if ('errors' in parsed) parsed.errors.forEach((message) => invalid(ANNOTATION_FIELD, message));
+      else validateTriggersAgainstObject({ ...(object as unknown as KubernetesObject), kind: kind.kind }, parsed.triggers).forEach((message) => invalid(ANNOTATION_FIELD, message));
+    }
+  }
+  return causes;
+}
