@@ -19,7 +19,9 @@ import type { RegistryGatewayConfig } from './registry-gateway.config';
 import { RegistryModule } from './registry/registry.module';
 import { WebhookSubscriptionsController } from './webhook-subscriptions/webhook-subscriptions.controller';
 import { TemplatesController } from './templates/templates.controller';
+import { BuildWebhooksController } from './workloads/build-webhooks.controller';
 import { BuildsController } from './workloads/builds.controller';
+import { TagMoveDryRunsController } from './workloads/tag-move-dry-runs.controller';
 import { WORKLOAD_CONTROLLERS } from './workloads/workloads.controller';
 
 export const SERVICE_NAME = 'registry-gateway';
@@ -62,6 +64,8 @@ export class AppModule {
         TemplatesController,
         ...WORKLOAD_CONTROLLERS,
         BuildsController,
+        BuildWebhooksController,
+        TagMoveDryRunsController,
         ImagesController,
         ImageStreamImagesController,
         ImageStreamImportsController,

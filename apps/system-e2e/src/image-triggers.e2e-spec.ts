@@ -1,5 +1,5 @@
 import { eventually, WebhookReceiver } from '@imagestreams/testing';
-import { api, createSubscription, createTestNamespace, mapping, randomDigest } from './support/api';
+import { api, createSubscription, createTestNamespace, gatewayUrl, mapping, randomDigest } from './support/api';
 
 interface Stored {
   metadata: { name: string; resourceVersion: string; generation?: number };
@@ -149,5 +149,76 @@ describe('image triggers', () => {
     const stale = await api('PUT', `/apis/apps/v1/namespaces/${namespace}/deployments/web`, { ...deployment(good), metadata: { ...deployment(good).metadata, resourceVersion: '1' } });
     expect(stale.status).toBe(409);
     expect((await api('POST', `/apis/apps/v1/namespaces/missing-ns-${Date.now()}/deployments`, deployment(good))).status).toBe(404);
+  });
+
+  it('builds from GitHub and generic webhooks with the right secret and branch, and refuses everything else alike', async () => {
+    const namespace = await createTestNamespace('hooks');
+    const bc = {
+      apiVersion: 'build.openshift.io/v1',
+      kind: 'BuildConfig',
+      metadata: { name: 'app' },
+      spec: {
+        source: { git: { uri: 'https://example.com/app.git', ref: 'main' } },
+        strategy: { type: 'Source', sourceStrategy: { from: { kind: 'DockerImage', name: 'ruby:3.3' } } },
+        triggers: [
+          { type: 'GitHub', github: { secret: 'gh-secret-1' } },
+          { type: 'Generic', generic: { secret: 'generic-secret-1', allowEnv: true } },
+        ],
+      },
+    };
+    expect((await api('POST', `/apis/build.openshift.io/v1/namespaces/${namespace}/buildconfigs`, bc)).status).toBe(201);
+    const hook = (secret: string, type: string) => `/apis/build.openshift.io/v1/namespaces/${namespace}/buildconfigs/app/webhooks/${secret}/${type}`;
+    const github = async (secret: string, event: string, body: unknown) => {
+      const response = await fetch(`${gatewayUrl()}${hook(secret, 'github')}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': event }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+    const push = { ref: 'refs/heads/main', after: 'abc123', head_commit: { id: 'abc123', message: 'fix', author: { name: 'A', email: 'a@example.com' }, committer: { name: 'A', email: 'a@example.com' } } };
+
+    const built = await github('gh-secret-1', 'push', push);
+    expect(built.status).toBe(200);
+    expect(built.body).toMatchObject({ kind: 'Build', metadata: { name: 'app-1' }, status: { phase: 'New' }, spec: { revision: { git: { commit: 'abc123' } } } });
+    expect(built.body['spec'].triggeredBy[0].message).toBe('GitHub WebHook');
+
+    const otherBranch = await github('gh-secret-1', 'push', { ...push, ref: 'refs/heads/feature' });
+    expect(otherBranch.status).toBe(200);
+    expect(otherBranch.body['kind']).toBe('Status');
+    expect((await github('gh-secret-1', 'ping', {})).body['kind']).toBe('Status');
+    const wrong = await github('wrong-secret', 'push', push);
+    expect(wrong.status).toBe(401);
+    const missing = await api('POST', `/apis/build.openshift.io/v1/namespaces/${namespace}/buildconfigs/nope/webhooks/gh-secret-1/github`, push);
+    expect(missing.status).toBe(401);
+    expect((missing.body as { message: string }).message).toBe((wrong.body as { message: string }).message.replace('"app"', '"nope"'));
+    expect((await api('POST', hook('gh-secret-1', 'svn'), {})).status).toBe(404);
+
+    const generic = await api<Record<string, any>>('POST', hook('generic-secret-1', 'generic'), { git: { ref: 'main', commit: 'def456' }, env: [{ name: 'EXAMPLE', value: 'sample-app' }] }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(generic.status).toBe(200);
+    expect(generic.body['metadata'].name).toBe('app-2');
+    expect(generic.body['spec'].strategy.sourceStrategy.env).toContainEqual({ name: 'EXAMPLE', value: 'sample-app' });
+    const yaml = await fetch(`${gatewayUrl()}${hook('generic-secret-1', 'generic')}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'not: json' });
+    expect(yaml.status).toBe(200);
+    expect(((await api<{ items: unknown[] }>('GET', `/apis/build.openshift.io/v1/namespaces/${namespace}/builds`)).body.items)).toHaveLength(3);
+  });
+
+  it('answers what a tag move would fire without firing it', async () => {
+    const namespace = await createTestNamespace('dryrun');
+    await createSubscription(namespace, 'all-tags', { url: 'http://127.0.0.1:9/never', events: ['tag.changed'] });
+    await createSubscription(namespace, 'only-prod', { url: 'http://127.0.0.1:9/never', events: ['tag.changed'], filter: { tags: ['prod'] } });
+    expect((await api('POST', `/apis/apps.openshift.io/v1/namespaces/${namespace}/deploymentconfigs`, deploymentConfig('frontend'))).status).toBe(201);
+    expect((await api('POST', `/apis/apps.openshift.io/v1/namespaces/${namespace}/deploymentconfigs`, deploymentConfig('manual', false))).status).toBe(201);
+    await mapImage(namespace, 'app', 'v0', randomDigest());
+
+    const digest = randomDigest();
+    const answer = await api<Record<string, any>>('POST', `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/tagmovedryruns`, { imageStream: 'app', tag: 'latest', digest }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(answer.status).toBe(200);
+    expect(answer.body['pullSpec']).toMatch(new RegExp(`/${namespace}/app@${digest}$`));
+    expect(answer.body['webhooks']).toEqual([{ name: 'all-tags' }]);
+    expect(answer.body['deployments']).toEqual([{ kind: 'DeploymentConfig', namespace, name: 'frontend', rollout: true, latestVersion: 1 }]);
+    // `manual` (automatic: false) does not even watch the tag, so it is in neither list.
+    expect(JSON.stringify(answer.body)).not.toContain('"manual"');
+    // Nothing fired.
+    const dc = await api<Stored>('GET', `/apis/apps.openshift.io/v1/namespaces/${namespace}/deploymentconfigs/frontend`);
+    expect(dc.body.status?.['latestVersion'] ?? 0).toBe(0);
+    expect((await api('POST', `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/tagmovedryruns`, { imageStream: 'app', tag: 'latest', digest: 'sha256:nothex' })).status).toBe(422);
+    expect((await api('POST', `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/tagmovedryruns`, { imageStream: 'app', tag: 'latest' })).status).toBe(400);
   });
 });

@@ -36,3 +36,4 @@ export * from './api/workloads';
 export * from './events/trigger/trigger-fired.v1';
 export * from './api/template';
 export * from './requests/template-requests';
+export * from './events/trigger/build-requested.v1';

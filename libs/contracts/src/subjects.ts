@@ -19,6 +19,7 @@ export const EventSubjects = {
   allImageEvents: 'imagestreams.evt.image.>',
   webhookSubscriptionDisabled: 'imagestreams.evt.trigger.webhooksubscription.disabled.v1',
   triggerFired: 'imagestreams.evt.trigger.trigger.fired.v1',
+  buildRequested: 'imagestreams.evt.trigger.build.requested.v1',
   /** Every trigger-context event, all versions: what the TRIGGER_EVENTS stream captures. */
   allTriggerEvents: 'imagestreams.evt.trigger.>',
 } as const;
@@ -76,6 +77,8 @@ export const RequestSubjects = {
   buildGet: 'imagestreams.req.trigger.build.get.v1',
   buildList: 'imagestreams.req.trigger.build.list.v1',
   buildPatch: 'imagestreams.req.trigger.build.patch.v1',
+  buildWebhookReceive: 'imagestreams.req.trigger.buildwebhook.receive.v1',
+  tagMoveDryRun: 'imagestreams.req.trigger.tagmovedryrun.create.v1',
   templateCreate: 'imagestreams.req.template.template.create.v1',
   templateGet: 'imagestreams.req.template.template.get.v1',
   templateList: 'imagestreams.req.template.template.list.v1',

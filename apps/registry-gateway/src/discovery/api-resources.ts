@@ -10,6 +10,7 @@ import {
   ProcessedTemplateResource,
   SecretResource,
   TemplateResource,
+  TagMoveDryRunResource,
   WebhookSubscriptionResource,
   WORKLOAD_KINDS,
   type ResourceRef,
@@ -81,6 +82,8 @@ export const API_RESOURCES: readonly ResourceDeclaration[] = [
   subresource(WebhookSubscriptionResource, 'rotatesecret', WebhookSubscriptionResource.kind),
   subresource(WebhookSubscriptionResource, 'ping', 'WebhookDelivery'),
   subresource(WebhookSubscriptionResource, 'replay', 'WebhookReplay'),
+  // Create-only, answered and never stored (like processedtemplates): no singular name.
+  { ...resource(TagMoveDryRunResource, { namespaced: true }), singularName: '' },
   ...WORKLOAD_KINDS.map((kind) => resource(kind, { namespaced: true, ...(WORKLOAD_SHORT_NAMES[kind.kind] ? { shortNames: WORKLOAD_SHORT_NAMES[kind.kind] } : {}) })),
   resource(BuildResource, { namespaced: true }),
   // OpenShift gives templates no short name. processedtemplates only creates (and answers a Template);
@@ -94,6 +97,11 @@ export const NON_RESOURCE_API_ROUTES: readonly NonResourceRoute[] = [
     method: 'POST',
     path: '/apis/imagestreams.io/v1/registrynotifications/:endpoint/:secret',
     why: 'receives push webhooks from registries (endpoint and secret in the path); not an object a Kubernetes client could create',
+  },
+  {
+    method: 'POST',
+    path: '/apis/build.openshift.io/v1/namespaces/:namespace/buildconfigs/:name/webhooks/:secret/:type',
+    why: 'inbound Git-host and CI webhooks with the secret in the path, as OpenShift serves them; not an object a Kubernetes client creates',
   },
   ...[
     ['GET', ':delivery'],

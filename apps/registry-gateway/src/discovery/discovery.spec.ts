@@ -138,6 +138,7 @@ describe('Kubernetes discovery', () => {
       { name: 'webhooksubscriptions/rotatesecret', singularName: '', namespaced: true, kind: 'WebhookSubscription', verbs: ['create'] },
       { name: 'webhooksubscriptions/ping', singularName: '', namespaced: true, kind: 'WebhookDelivery', verbs: ['create'] },
       { name: 'webhooksubscriptions/replay', singularName: '', namespaced: true, kind: 'WebhookReplay', verbs: ['create'] },
+      { name: 'tagmovedryruns', singularName: '', namespaced: true, kind: 'TagMoveDryRun', verbs: ['create'] },
     ]);
   });
 

@@ -214,6 +214,15 @@ export const RESPONSE_SCHEMAS = {
   }),
   WebhookRedelivery: object({ ...typeMeta('WebhookRedelivery', NOTIFICATIONS), deliveriesQueued: int() }),
   WebhookReplay: object({ ...typeMeta('WebhookReplay', NOTIFICATIONS), since: time(), eventsRead: int(), deliveriesQueued: int() }),
+  TagMoveDryRun: object({
+    ...typeMeta('TagMoveDryRun', NOTIFICATIONS),
+    pullSpec: str('what the tag would resolve to'),
+    webhooks: array(object({ name: str() })),
+    builds: array(object({ kind: str(), namespace: str(), name: str() })),
+    deployments: array(object({ kind: str(), namespace: str(), name: str(), rollout: bool(), latestVersion: int() })),
+    updatedObjects: array(object({ kind: str(), namespace: str(), name: str(), fieldPaths: array(str()) })),
+    notFiring: array(object({ kind: str(), namespace: str(), name: str(), reason: str() })),
+  }),
   StoredObject: object({
     apiVersion: str(),
     kind: str('BuildConfig, DeploymentConfig, Build, Deployment, StatefulSet, DaemonSet or CronJob'),

@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import {
-  apiVersionOf,
   createCloudEvent,
   ImageStreamRequests,
   StatusError,
@@ -23,6 +21,7 @@ import {
 import { appendToOutbox, OutboxRelay, OwnerClient } from '@imagestreams/platform-messaging';
 import type { EntityManager } from 'typeorm';
 import { TRIGGER_DISPATCHER_SOURCE } from '../deliveries/subscription-events';
+import { BuildRecords } from './build-records';
 import { WorkloadRepository, type WorkloadRow } from './workload.repository';
 
 /** Pull specs of watched tags, `<namespace>/<stream>:<tag>` → resolved pull spec (absent = does not resolve). */
@@ -32,7 +31,7 @@ const tagKey = (tag: WatchedImageStreamTag) => `${tag.namespace}/${tag.stream}:$
 
 /**
  * Keeps image triggers live: when a watched tag resolves to a new pull spec, BuildConfigs get a
- * Build record (phase New, for an external builder), DeploymentConfigs roll out (new containers'
+ * Build record (phase New, for an external builder; see BuildRecords), DeploymentConfigs roll out (new containers'
  * image, `status.latestVersion` + 1), annotated workloads get the image at their `fieldPath`; each
  * firing is a `trigger.fired` event in the same transaction. Comparing pull specs (not digests),
  * as OpenShift does, makes re-evaluation idempotent: a redelivered event or a re-import of the
@@ -46,6 +45,7 @@ export class TriggerFiring {
     private readonly workloads: WorkloadRepository,
     private readonly owners: OwnerClient,
     private readonly relay: OutboxRelay,
+    private readonly builds: BuildRecords,
   ) {}
 
   /** A tag moved: every object watching it is evaluated, the moved tag resolving to `pullSpec`. */
@@ -102,14 +102,8 @@ export class TriggerFiring {
     } else if (row.kind === 'BuildConfig') {
       const result = buildConfigImageChanges(row.body as unknown as BuildConfig, resolver, new Date());
       if (!result.fire) return 0;
-      const status = (row.body.status ?? {}) as { lastVersion?: number };
-      const version = (status.lastVersion ?? 0) + 1;
-      const buildName = `${row.name}-${version}`;
-      const bc = await this.stamp(manager, { ...row.body, status: { ...status, lastVersion: version, imageChangeTriggers: result.imageChangeTriggers } });
-      await this.workloads.replace(manager, row.uid, bc, undefined);
-      const build = await this.stamp(manager, newBuild(row, buildName, version, result.request));
-      await this.workloads.insertBuild(manager, { uid: build.metadata.uid as string, namespace: row.namespace, name: buildName, buildConfig: row.name, body: build });
-      events.push({ ...base, image: result.request.triggeredByImage?.name ?? image, object, action: 'build', build: buildName });
+      const build = await this.builds.create(manager, row, result.request, actor, { imageChangeTriggers: result.imageChangeTriggers });
+      events.push({ ...base, image: result.request.triggeredByImage?.name ?? image, object, action: 'build', build: build.metadata.name });
     } else {
       const result = evaluateAnnotationTriggers(row.body as unknown as KubernetesObject, resolver);
       if ('errors' in result) {
@@ -138,40 +132,4 @@ export class TriggerFiring {
   private async stamp(manager: EntityManager, body: StoredObject): Promise<StoredObject> {
     return { ...body, metadata: { ...body.metadata, resourceVersion: await this.workloads.nextResourceVersion(manager) } };
   }
-}
-
-/** The Build record an external builder picks up: the BuildConfig's spec as it was, the trigger's causes, phase New. */
-function newBuild(bc: WorkloadRow, name: string, version: number, request: { triggeredBy: unknown[]; triggeredByImage?: { name: string } }): StoredObject {
-  const spec = (bc.body.spec ?? {}) as Record<string, unknown>;
-  const buildKind = { group: 'build.openshift.io', version: 'v1' };
-  return {
-    apiVersion: apiVersionOf({ ...buildKind, resource: 'builds', kind: 'Build' }),
-    kind: 'Build',
-    metadata: {
-      name,
-      namespace: bc.namespace,
-      uid: randomUUID(),
-      creationTimestamp: new Date().toISOString(),
-      labels: { buildconfig: bc.name, 'openshift.io/build-config.name': bc.name },
-      annotations: { 'openshift.io/build-config.name': bc.name, 'openshift.io/build.number': String(version) },
-    },
-    spec: {
-      ...(spec['source'] === undefined ? {} : { source: spec['source'] }),
-      ...(spec['strategy'] === undefined ? {} : { strategy: withBuilderImage(spec['strategy'], request.triggeredByImage?.name) }),
-      ...(spec['output'] === undefined ? {} : { output: spec['output'] }),
-      triggeredBy: request.triggeredBy,
-    },
-    status: { phase: 'New', config: { kind: 'BuildConfig', namespace: bc.namespace, name: bc.name } },
-  };
-}
-
-/** The build runs with the image that triggered it, as OpenShift's build controller resolves it. */
-function withBuilderImage(strategy: unknown, image: string | undefined): unknown {
-  if (!image || typeof strategy !== 'object' || strategy === null) return strategy;
-  const copy = { ...(strategy as Record<string, unknown>) };
-  for (const key of ['sourceStrategy', 'dockerStrategy', 'customStrategy']) {
-    const inner = copy[key] as { from?: unknown } | undefined;
-    if (inner && typeof inner === 'object' && inner.from) copy[key] = { ...inner, from: { kind: 'DockerImage', name: image } };
-  }
-  return copy;
 }

@@ -1,4 +1,4 @@
-import { IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { NamespacedNameRequest, WithActor } from './resource-requests';
 import type { ResourceRef } from './status';
 
@@ -20,6 +20,8 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   { group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet' },
   { group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob' },
 ];
+
+export const BuildConfigKind = WORKLOAD_KINDS[0];
 
 export const WORKLOAD_KIND_NAMES = WORKLOAD_KINDS.map((kind) => kind.kind);
 
@@ -93,4 +95,76 @@ export class PatchBuildCommand extends NamespacedNameRequest {
   @IsDefined()
   @IsObject()
   patch: Record<string, unknown>;
+}
+
+/** An inbound BuildConfig webhook as the gateway received it (the owner applies OpenShift's rules). */
+export class BuildWebhookCommand extends NamespacedNameRequest {
+  @IsDefined()
+  @IsString()
+  @MaxLength(1024)
+  secret: string;
+
+  @IsDefined()
+  @IsString()
+  @MaxLength(64)
+  type: string;
+
+  @IsDefined()
+  @IsString()
+  @MaxLength(16)
+  method: string;
+
+  /** Lower-case names; only the ones the rules read (content type, event headers). */
+  @IsDefined()
+  @IsObject()
+  headers: Record<string, string>;
+
+  /** The body as sent (JSON re-serialized by the gateway), or absent. */
+  @IsOptional()
+  @IsString()
+  body?: string;
+}
+
+export const TagMoveDryRunResource: ResourceRef = { group: 'notifications.imagestreams.io', resource: 'tagmovedryruns', kind: 'TagMoveDryRun' };
+
+/** "If this tag moved to that image, what would fire?" — answered without firing anything. */
+export class TagMoveDryRunRequest {
+  @IsDefined()
+  @IsString()
+  @MaxLength(255)
+  imageStream: string;
+
+  @IsDefined()
+  @IsString()
+  @MaxLength(128)
+  tag: string;
+
+  /** The image's digest: the pull spec becomes `<status.dockerImageRepository>@<digest>`. */
+  @IsOptional()
+  @Matches(/^sha256:[a-f0-9]{64}$/, { message: 'digest must be sha256:<64 lowercase hex>' })
+  digest?: string;
+
+  /** Or the exact pull spec the tag would resolve to (e.g. an external image with referencePolicy Source). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  pullSpec?: string;
+}
+
+export class TagMoveDryRunCommand extends TagMoveDryRunRequest {
+  @IsDefined()
+  @IsString()
+  @MaxLength(253)
+  namespace: string;
+}
+
+export interface TagMoveDryRun {
+  kind: 'TagMoveDryRun';
+  apiVersion: 'notifications.imagestreams.io/v1';
+  pullSpec: string;
+  webhooks: { name: string }[];
+  builds: { kind: string; namespace: string; name: string }[];
+  deployments: { kind: string; namespace: string; name: string; rollout: boolean; latestVersion: number }[];
+  updatedObjects: { kind: string; namespace: string; name: string; fieldPaths: string[] }[];
+  notFiring: { kind: string; namespace: string; name: string; reason: string }[];
 }

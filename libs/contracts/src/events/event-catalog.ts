@@ -5,6 +5,7 @@ import { ImportFailed } from './image/import-failed.v1';
 import { ImportSpecChanged } from './image/import-spec-changed.v1';
 import { TagDeleted } from './image/tag-deleted.v1';
 import { TagChanged } from './image/tag-changed.v1';
+import { BuildRequested } from './trigger/build-requested.v1';
 import { TriggerFired } from './trigger/trigger-fired.v1';
 import { WebhookSubscriptionDisabled } from './trigger/webhook-subscription-disabled.v1';
 
@@ -18,6 +19,7 @@ export const EVENT_CATALOG: readonly EventDefinition[] = [
   ImportFailed,
   WebhookSubscriptionDisabled,
   TriggerFired,
+  BuildRequested,
 ];
 
 export function eventDefinitionForSubject(subject: string): EventDefinition | undefined {

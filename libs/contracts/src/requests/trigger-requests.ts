@@ -4,7 +4,7 @@ import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
 import type { List } from '../api/object-meta';
 import { NamespacedCommand, NamespacedNameRequest, NamespaceScopeRequest } from '../api/resource-requests';
-import { BuildListRequest, PatchBuildCommand, WorkloadListRequest, WorkloadRequest, WriteWorkloadCommand, type StoredObject } from '../api/workloads';
+import { BuildListRequest, BuildWebhookCommand, PatchBuildCommand, TagMoveDryRunCommand, type TagMoveDryRun, WorkloadListRequest, WorkloadRequest, WriteWorkloadCommand, type StoredObject } from '../api/workloads';
 import type { Status } from '../api/status';
 import {
   CreateWebhookSubscriptionRequest,
@@ -109,4 +109,7 @@ export const TriggerRequests = {
   getBuild: defineRequest<NamespacedNameRequest, StoredObject>(RequestSubjects.buildGet, NamespacedNameRequest),
   listBuilds: defineRequest<BuildListRequest, List<StoredObject>>(RequestSubjects.buildList, BuildListRequest),
   patchBuild: defineRequest<PatchBuildCommand, StoredObject>(RequestSubjects.buildPatch, PatchBuildCommand),
+  /** Answers the Build it created, or a Status (200 with a message when nothing was built). */
+  dryRunTagMove: defineRequest<TagMoveDryRunCommand, TagMoveDryRun>(RequestSubjects.tagMoveDryRun, TagMoveDryRunCommand),
+  receiveBuildWebhook: defineRequest<BuildWebhookCommand, StoredObject | Status>(RequestSubjects.buildWebhookReceive, BuildWebhookCommand),
 };
