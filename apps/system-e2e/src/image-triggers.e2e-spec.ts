@@ -70,7 +70,8 @@ describe('image triggers', () => {
     // A second real move rolls out again.
     await mapImage(namespace, 'app', 'latest', randomDigest());
     await eventually(async () => ((await api<Stored>('GET', `/apis/apps.openshift.io/v1/namespaces/${namespace}/deploymentconfigs/frontend`)).body.status?.['latestVersion'] === 2 ? true : undefined), 'a second rollout');
-    expect(hooks.received.map((r) => JSON.parse(r.body).data.object.name)).toEqual(['frontend', 'frontend']);
+    const both = await hooks.waitForCount(2);
+    expect(both.map((r) => JSON.parse(r.body).data).sort((a, b) => Number(a.latestVersion) - Number(b.latestVersion))).toMatchObject([{ object: { name: 'frontend' }, latestVersion: '1' }, { object: { name: 'frontend' }, latestVersion: '2' }]);
   });
 
   it('fires at once for a tag that already resolves (the initial trigger)', async () => {

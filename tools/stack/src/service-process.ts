@@ -27,6 +27,8 @@ export interface ServiceProcessOptions {
   quiet?: boolean;
   /** Where output lines go; overrides the default `[name] ` prefixed echo to our stdout. */
   sink?: LogSink;
+  /** Run the JavaScript `npm run build:compiled` wrote (as the container image does) instead of the sources through ts-node. */
+  compiled?: boolean;
   /** How long start() waits for /readyz (default 60 s: five ts-node services on two cores are CPU bound). */
   readyTimeoutMs?: number;
   repoRoot?: string;
@@ -106,9 +108,12 @@ export class ServiceProcess {
     const root = this.options.repoRoot ?? REPO_ROOT;
     this.tail.clear();
 
+    const entry = serviceDefinition(this.name).entry;
     const child = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', serviceDefinition(this.name).entry],
+      this.options.compiled
+        ? ['-r', path.join(root, 'tools', 'register-compiled-paths.js'), path.join(root, 'dist', 'compiled', entry.replace(/\.ts$/, '.js'))]
+        : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry],
       {
         ...spawnOptions(),
         cwd: root,

@@ -28,6 +28,11 @@ export interface StackOptions {
   replicas?: number | Partial<Record<ServiceName, number>>;
   /** Per-service readiness deadline (default 60 s). */
   readyTimeoutMs?: number;
+  /**
+   * Run the services from `dist/compiled` (`npm run build:compiled`), as the container image does;
+   * default: `STACK_RUNTIME=compiled` in the environment, else the sources through ts-node.
+   */
+  compiled?: boolean;
   /** Aborting gives up a start-up in progress (e.g. Ctrl-C); whatever started is stopped again. */
   signal?: AbortSignal;
 }
@@ -86,6 +91,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     extraPorts.set(name, extra);
   }
 
+  // As a tool (not a service) the stack may read the environment directly.
+  const compiled = options.compiled ?? process.env['STACK_RUNTIME'] === 'compiled';
   const infra = await startInfrastructure(options, dataDir, log);
   const env = {
     DATABASE_URL: infra.databaseUrl,
@@ -101,7 +108,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const processes = names.flatMap((name) =>
     [ports.get(name) ?? 0, ...(extraPorts.get(name) ?? [])].map(
       (port, index) =>
-        new ServiceProcess({ name, port, env, quiet: options.quiet, readyTimeoutMs: options.readyTimeoutMs, replica: replicaCount(name) > 1 ? index + 1 : undefined }),
+        new ServiceProcess({ name, port, env, quiet: options.quiet, readyTimeoutMs: options.readyTimeoutMs, compiled, replica: replicaCount(name) > 1 ? index + 1 : undefined }),
     ),
   );
 
