@@ -73,8 +73,7 @@ export class DeliveryPlanner {
       const seq = BigInt(event.data.resourceVersion as string);
       if ((newest.get(key) ?? -1n) < seq) newest.set(key, seq);
     }
-    const sendable = new Set(
-      await this.deliveries.insertLeased(
+    const leases = await this.deliveries.insertLeased(
         all.map(({ job, event, orderingKey }) => ({
           id: job.id,
           subscriptionUid: job.subscription_uid,
@@ -92,10 +91,9 @@ export class DeliveryPlanner {
               }
             : {}),
         })),
-      ),
     );
     // A redelivered event inserts nothing: its deliveries already exist and are someone's to send.
-    return planned.map((jobs) => jobs.map(({ job }) => job).filter((job) => sendable.has(job.id)));
+    return planned.map((jobs) => jobs.flatMap(({ job }) => (leases.has(job.id) ? [{ ...job, lease: leases.get(job.id) }] : [])));
   }
 }
 

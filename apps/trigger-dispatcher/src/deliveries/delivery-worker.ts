@@ -101,9 +101,15 @@ export class DeliveryWorker {
     if (this.polling || this.stopped) return;
     this.polling = true;
     try {
-      const capacity = this.options.maxConcurrency - this.slots.runningCount - this.slots.queuedCount;
-      if (capacity <= 0) return;
-      this.dispatch(await this.deliveries.claimDue(capacity, this.leaseMs(), this.slots.saturatedTargets()));
+      // A full claim means more is due (a backlog after an outage or a restart): go on at once
+      // instead of one batch per poll interval, as long as there is room.
+      for (;;) {
+        const capacity = this.options.maxConcurrency - this.slots.runningCount - this.slots.queuedCount;
+        if (capacity <= 0 || this.stopped) return;
+        const claimed = await this.deliveries.claimDue(capacity, this.options.leaseGraceMs, this.slots.saturatedTargets());
+        this.dispatch(claimed);
+        if (claimed.length < capacity) return;
+      }
     } catch (error) {
       this.logger.warn(`polling for due deliveries failed: ${(error as Error).message}`);
     } finally {
@@ -126,7 +132,9 @@ export class DeliveryWorker {
     // A job that waited in its target's queue for half its lease renews it before sending, so no
     // other replica's poller takes it over meanwhile; if the lease already ran out, it is not ours.
     const leaseMs = this.leaseMs(job.spec.timeoutSeconds);
-    if (job.leasedAt !== undefined && Date.now() - job.leasedAt > leaseMs / 2 && !(await this.deliveries.renewLease(job.id, leaseMs))) return;
+    if (job.leasedAt !== undefined && job.lease !== undefined && Date.now() - job.leasedAt > leaseMs / 2) {
+      if (!(await this.deliveries.renewLease(job.id, job.lease, leaseMs))) return;
+    }
     const event = eventTraceFields(job.payload);
     const attempt = await this.send(job, event);
     const base = { deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt };

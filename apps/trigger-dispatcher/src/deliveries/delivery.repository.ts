@@ -35,6 +35,11 @@ export interface DeliveryJob {
   previous_signing_secret: string | null;
   /** When this process got (or renewed) the lease, to renew it before it runs out while queued. */
   leasedAt?: number;
+  /**
+   * The lease as Postgres wrote it, as text (microseconds intact): renewing succeeds only while the
+   * row still holds exactly this lease, i.e. no other process has taken the delivery over.
+   */
+  lease?: string;
 }
 
 export interface DeliveryRow {
@@ -86,7 +91,8 @@ export interface DisabledSubscription {
   consecutive_failures: number;
 }
 
-const JOB_COLUMNS = 'd.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, s.spec, s.signing_secret, s.previous_signing_secret';
+const DEADLOCK_DETECTED = '40P01';
+const JOB_COLUMNS = 'd.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, s.spec, s.signing_secret, s.previous_signing_secret';
 const SIGNING_COLUMNS = `CASE WHEN s.previous_secret_expires_at > clock_timestamp() THEN s.previous_signing_secret END AS previous_signing_secret`;
 
 @Injectable()
@@ -96,15 +102,15 @@ export class DeliveryRepository {
   /**
    * Records deliveries, the sendable ones already leased to this process so it can send them at
    * once while no other replica's poller picks them up; an event seen twice inserts nothing.
-   * Returns the ids this process should send now.
+   * Returns the deliveries this process should send now, with their lease.
    *
    * Per-tag ordering (one transaction, the keys advisory-locked in sorted order so replicas planning
    * moves of one tag take turns): a pending older move of the same key that is not in flight is
    * superseded (`skipped`); a move older than one already recorded is recorded as skipped; a move
    * whose older sibling is in flight waits unleased until the poller finds it unblocked.
    */
-  async insertLeased(deliveries: NewDelivery[]): Promise<string[]> {
-    if (deliveries.length === 0) return [];
+  async insertLeased(deliveries: NewDelivery[]): Promise<Map<string, string>> {
+    if (deliveries.length === 0) return new Map();
     return this.dataSource.transaction(async (manager) => {
       const keys = [...new Set(deliveries.filter((d) => d.orderingKey).map((d) => `${d.subscriptionUid}|${d.orderingKey}`))].sort();
       if (keys.length) {
@@ -122,7 +128,7 @@ export class DeliveryRepository {
           ],
         );
       }
-      const inserted: { id: string; leased: boolean }[] = await manager.query(
+      const inserted: { id: string; lease: string | null }[] = await manager.query(
         `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::boolean[])
              AS t (id, subscription_uid, event_id, event_type, event_subject, payload, lease_ms, target, ordering_key, ordering_seq, superseded)
@@ -142,7 +148,7 @@ export class DeliveryRepository {
            CASE WHEN stale OR blocked THEN NULL ELSE clock_timestamp() + lease_ms * interval '1 millisecond' END
          FROM decided
          ON CONFLICT (subscription_uid, event_id) DO NOTHING
-         RETURNING id, leased_until IS NOT NULL AS leased`,
+         RETURNING id, leased_until::text AS lease`,
         [
           deliveries.map((d) => d.id),
           deliveries.map((d) => d.subscriptionUid),
@@ -157,7 +163,7 @@ export class DeliveryRepository {
           deliveries.map((d) => d.superseded === true),
         ],
       );
-      return inserted.filter((row) => row.leased).map((row) => row.id);
+      return new Map(inserted.filter((row) => row.lease !== null).map((row) => [row.id, row.lease as string]));
     });
   }
 
@@ -167,7 +173,7 @@ export class DeliveryRepository {
    * pending, and subscriptions that are paused or disabled (their deliveries wait, and resume when
    * the subscription is edited). SKIP LOCKED lets N replicas poll without waiting for or duplicating each other.
    */
-  async claimDue(limit: number, leaseMs: number, saturatedTargets: string[] = []): Promise<DeliveryJob[]> {
+  async claimDue(limit: number, leaseGraceMs: number, saturatedTargets: string[] = []): Promise<DeliveryJob[]> {
     return this.dataSource.query(
       `WITH due AS (
          SELECT id FROM deliveries d
@@ -181,23 +187,31 @@ export class DeliveryRepository {
                AND o.ordering_seq < d.ordering_seq AND o.state = 'pending'))
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED
        ), claimed AS (
-         UPDATE deliveries d SET leased_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
-         FROM due WHERE d.id = due.id RETURNING d.*
+         -- Each lease outlives its own subscription's request timeout (plus grace), as at insert time.
+         UPDATE deliveries d
+         SET leased_until = clock_timestamp() + (coalesce((s.spec->>'timeoutSeconds')::int, 60) * 1000 + $2::bigint) * interval '1 millisecond'
+         FROM due, webhook_subscriptions s WHERE d.id = due.id AND s.uid = d.subscription_uid RETURNING d.*
        )
        SELECT ${JOB_COLUMNS.replace('s.previous_signing_secret', SIGNING_COLUMNS)}
        FROM claimed d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid`,
-      [limit, leaseMs, saturatedTargets],
+      [limit, leaseGraceMs, saturatedTargets],
     );
   }
 
-  /** Extends a lease this process still holds; false when it ran out and another process took the delivery. */
-  async renewLease(id: string, leaseMs: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE deliveries SET leased_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
-       WHERE id = $1 AND state = 'pending' AND leased_until > clock_timestamp() RETURNING id`,
-      [id, leaseMs],
+  /**
+   * Extends a lease this process still holds, i.e. one still exactly as this process wrote it; the
+   * new lease when it did, `undefined` when it ran out and another process may have taken the delivery.
+   */
+  async renewLease(id: string, lease: string, leaseMs: number): Promise<string | undefined> {
+    const rows = returnedRows<{ lease: string }>(
+      await this.dataSource.query(
+        `UPDATE deliveries SET leased_until = clock_timestamp() + $3::bigint * interval '1 millisecond'
+         WHERE id = $1 AND state = 'pending' AND leased_until = $2::timestamptz AND leased_until > clock_timestamp()
+         RETURNING leased_until::text AS lease`,
+        [id, lease, leaseMs],
+      ),
     );
-    return returnedRows(rows).length > 0;
+    return rows[0]?.lease;
   }
 
   /**
@@ -209,6 +223,18 @@ export class DeliveryRepository {
    */
   async recordAttempts(results: AttemptResult[], defaultDisableAfterFailures: number, onDisabled: (manager: EntityManager, disabled: DisabledSubscription[]) => Promise<void>): Promise<void> {
     if (results.length === 0) return;
+    // Ordered locking leaves other writers of subscription rows (PATCH, disable) that can still
+    // collide; Postgres then aborts one side, and that side simply records again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recordAttemptsOnce(results, defaultDisableAfterFailures, onDisabled);
+      } catch (error) {
+        if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async recordAttemptsOnce(results: AttemptResult[], defaultDisableAfterFailures: number, onDisabled: (manager: EntityManager, disabled: DisabledSubscription[]) => Promise<void>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `WITH input AS (
@@ -243,10 +269,16 @@ export class DeliveryRepository {
           `WITH per_subscription AS (
              SELECT subscription_uid, bool_or(streak = 'success') AS any_success, count(*) FILTER (WHERE streak = 'failure') AS failures
              FROM unnest($1::uuid[], $2::text[]) AS t (subscription_uid, streak) GROUP BY subscription_uid
+           ), locked AS (
+             -- Only rows whose count changes (a success on a clean streak changes nothing), locked in
+             -- uid order: concurrent batches (replicas, or this process's own) never wait in a cycle.
+             SELECT s.uid FROM webhook_subscriptions s JOIN per_subscription p ON p.subscription_uid = s.uid
+             WHERE NOT (p.any_success AND s.consecutive_failures = 0)
+             ORDER BY s.uid FOR UPDATE OF s
            )
            UPDATE webhook_subscriptions s
            SET consecutive_failures = CASE WHEN p.any_success THEN 0 ELSE s.consecutive_failures + p.failures END
-           FROM per_subscription p WHERE s.uid = p.subscription_uid
+           FROM per_subscription p, locked l WHERE s.uid = p.subscription_uid AND l.uid = s.uid
            RETURNING s.uid, s.consecutive_failures, s.disabled_reason, (s.spec->'retry'->>'disableAfterFailures')::int AS disable_after`,
           [counted.map((r) => r.subscriptionUid), counted.map((r) => r.streak)],
         ),

@@ -1,0 +1,274 @@
+/**
+ * Sustained webhook throughput: tag moves at a steady rate (each of a distinct tag), every one
+ * matched by 10 subscriptions, for a fixed time.
+ *
+ *   npm run bench:webhook-throughput                       # 200 moves/s × 10 subscriptions for 60 s
+ *   BENCH_SECONDS=20 BENCH_RATE=200 BENCH_SUBSCRIPTIONS=10 npm run bench:webhook-throughput
+ *   GATEWAY_URL=http://127.0.0.1:8080 npm run bench:webhook-throughput   # a running stack (no CPU/RSS then)
+ *
+ * Each subscription has its own receiver (a bare node:http server on its own port, so its own
+ * origin for the per-target concurrency limit), all in one worker thread that stamps arrivals
+ * away from the load generator's event loop. Moves are sent open-loop (move i at start + i/rate,
+ * however earlier ones fare) after an unmeasured warm-up (BENCH_WARMUP_SECONDS, default 5) at the
+ * same rate.
+ *
+ * Printed: commit→delivery latency p50/p95/p99/max, where commit = the event's CloudEvent `time`
+ * (stamped inside the transaction that moved the tag) and delivery = the receiver reading the
+ * request, both on this machine's clock; the achieved move rate (acknowledged moves / time until
+ * the last 201); deliveries/s (while moves were being sent, and overall until the last arrival);
+ * duplicates (requests beyond one per subscription and event); and the trigger-dispatcher's CPU
+ * (utime + stime from /proc/<pid>/stat, as % of one core) and RSS (/proc/<pid>/status VmRSS),
+ * sampled every second: max and average. Other services' average CPU is shown for context: on a
+ * two-core machine they, Postgres and this process compete with the dispatcher. Target: p99 < 100 ms.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ServiceProcess, Stack } from '@imagestreams/stack';
+import { runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
+import { latencies } from './support/latencies';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
+const RATE = Number(process.env['BENCH_RATE'] ?? 200);
+const SUBSCRIPTIONS = Number(process.env['BENCH_SUBSCRIPTIONS'] ?? 10);
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 5);
+/** Tags are spread over streams so one stream's row never grows to thousands of tags. */
+const STREAMS = Number(process.env['BENCH_STREAMS'] ?? 200);
+/** After the last move, how long the remaining webhooks may take before the bench reports what it got. */
+const DRAIN_TIMEOUT_MS = 120_000;
+const WARMUP_DRAIN_TIMEOUT_MS = 30_000;
+const TARGET_P99_MS = 100;
+
+interface Arrival {
+  receiver: number;
+  id: string;
+  tag: string;
+  eventTime: number;
+  receivedAt: number;
+}
+
+const RECEIVER_SOURCE = `
+  const { parentPort, workerData } = require('node:worker_threads');
+  const { createServer } = require('node:http');
+  let batch = [];
+  setInterval(() => { if (batch.length) { parentPort.postMessage({ arrivals: batch }); batch = []; } }, 50);
+  const ports = new Array(workerData.count);
+  let listening = 0;
+  for (let i = 0; i < workerData.count; i++) {
+    const server = createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        const receivedAt = Date.now();
+        res.writeHead(204).end();
+        const body = Buffer.concat(chunks).toString();
+        // The CloudEvent's time, without parsing the whole body on the receiving path.
+        const time = /"time":"([^"]+)"/.exec(body);
+        const tag = /"tag":"([^"]+)"/.exec(body);
+        batch.push({ receiver: i, id: req.headers['webhook-id'], tag: tag ? tag[1] : '', eventTime: time ? Date.parse(time[1]) : NaN, receivedAt });
+      });
+    });
+    server.keepAliveTimeout = 60000;
+    server.listen(0, '127.0.0.1', () => {
+      ports[i] = server.address().port;
+      if (++listening === workerData.count) parentPort.postMessage({ ports });
+    });
+  }
+`;
+
+async function startReceivers(count: number): Promise<{ urls: string[]; arrivals: Arrival[]; close(): Promise<unknown> }> {
+  const arrivals: Arrival[] = [];
+  const worker = new Worker(RECEIVER_SOURCE, { eval: true, workerData: { count } });
+  const ports = await new Promise<number[]>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (message: { ports: number[] } | { arrivals: Arrival[] }) => {
+      if ('ports' in message) resolve(message.ports);
+      else for (const arrival of message.arrivals) arrivals.push(arrival);
+    });
+  });
+  return { urls: ports.map((port) => `http://127.0.0.1:${port}/hook`), arrivals, close: () => worker.terminate() };
+}
+
+async function post(gateway: string, pathname: string, body: unknown): Promise<void> {
+  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== 201) throw new Error(`POST ${pathname} answered ${response.status}: ${await response.text()}`);
+}
+
+// ------------------------------------------------------------------------------------ /proc sampling
+
+/** USER_HZ: /proc/<pid>/stat counts CPU time in these (100 on Linux everywhere that matters). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime in ms and VmRSS in MiB, or undefined when the process is gone or /proc is unreadable. */
+function readProc(pid: number): { cpuMs: number; rssMiB: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may contain spaces: count fields after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const rssKiB = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, rssMiB: rssKiB / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+interface ProcessSeries {
+  label: string;
+  cpuPercent: number[];
+  rssMiB: number[];
+}
+
+/** Samples each process once a second: CPU % of one core over the last second, and RSS. */
+function sampleProcesses(services: readonly ServiceProcess[]): { stop(): ProcessSeries[] } {
+  const series = services.map((service) => ({ label: service.label, pid: service.pid, cpuPercent: [] as number[], rssMiB: [] as number[], last: undefined as { cpuMs: number; at: number } | undefined }));
+  const sample = () => {
+    const at = Date.now();
+    for (const entry of series) {
+      const now = entry.pid === undefined ? undefined : readProc(entry.pid);
+      if (!now) continue;
+      if (entry.last) entry.cpuPercent.push(((now.cpuMs - entry.last.cpuMs) / (at - entry.last.at)) * 100);
+      entry.rssMiB.push(now.rssMiB);
+      entry.last = { cpuMs: now.cpuMs, at };
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 1_000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return series.map(({ label, cpuPercent, rssMiB }) => ({ label, cpuPercent, rssMiB }));
+    },
+  };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const average = (values: number[]) => (values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : NaN);
+const maximum = (values: number[]) => (values.length ? Math.max(...values) : NaN);
+
+// ------------------------------------------------------------------------------------ the run
+
+/** Open-loop moves at RATE for `seconds`; resolves when every move was acknowledged. */
+async function sendMoves(gateway: string, namespace: string, prefix: string, seconds: number): Promise<{ count: number; startedAt: number; lastAckAt: number; sendingMs: number; failures: number }> {
+  const count = Math.round(RATE * seconds);
+  const startedAt = Date.now();
+  let lastAckAt = startedAt;
+  let failures = 0;
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = startedAt + (i * 1000) / RATE;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const mapping = { metadata: { name: `app-${i % STREAMS}` }, image: { metadata: { name: `sha256:${randomBytes(32).toString('hex')}` } }, tag: `${prefix}${i}` };
+    inFlight.push(
+      post(gateway, `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreammappings`, mapping).then(
+        () => {
+          lastAckAt = Date.now();
+        },
+        (error: Error & { cause?: { code?: string; message?: string } }) => {
+          failures += 1;
+          if (failures <= 3) process.stderr.write(`move ${i} failed: ${error.message}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}\n`);
+        },
+      ),
+    );
+  }
+  const sendingMs = Date.now() - startedAt;
+  await Promise.all(inFlight);
+  return { count: count - failures, startedAt, lastAckAt, sendingMs, failures };
+}
+
+/** Waits until every (subscription, event) of moves whose tag starts with `prefix` arrived; false after the deadline. */
+async function waitForArrivals(arrivals: Arrival[], prefix: string, expected: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (distinct(arrivals, prefix).size >= expected) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
+/** First arrival of each (subscription, event) among the moves whose tag starts with `prefix`. */
+function distinct(arrivals: Arrival[], prefix: string): Map<string, Arrival> {
+  const first = new Map<string, Arrival>();
+  for (const arrival of arrivals) {
+    if (!arrival.tag.startsWith(prefix)) continue;
+    const key = `${arrival.receiver}|${arrival.id}`;
+    if (!first.has(key)) first.set(key, arrival);
+  }
+  return first;
+}
+
+async function main(): Promise<void> {
+  await withBenchStack(async (gateway, natsUrl, stack?: Stack) => {
+    const receivers = await startReceivers(SUBSCRIPTIONS);
+    try {
+      const namespace = `throughput-${randomBytes(3).toString('hex')}`;
+      await post(gateway, '/api/v1/namespaces', { metadata: { name: namespace } });
+      for (const [index, url] of receivers.urls.entries()) {
+        await post(gateway, `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/webhooksubscriptions`, {
+          metadata: { name: `sub-${index}` },
+          spec: { url, events: ['tag.changed'] },
+        });
+      }
+
+      // Warm-up: the same load, not measured; then let its tail drain.
+      let warmup: { moves: number; failedMoves: number; delivered: number; allDelivered: boolean } | undefined;
+      if (WARMUP_SECONDS > 0) {
+        const sent = await sendMoves(gateway, namespace, 'w', WARMUP_SECONDS);
+        const allDelivered = await waitForArrivals(receivers.arrivals, 'w', sent.count * SUBSCRIPTIONS, WARMUP_DRAIN_TIMEOUT_MS);
+        await waitForEventsDrained(natsUrl, WARMUP_DRAIN_TIMEOUT_MS);
+        warmup = { moves: sent.count, failedMoves: sent.failures, delivered: distinct(receivers.arrivals, 'w').size, allDelivered };
+      }
+
+      const sampler = stack ? sampleProcesses(stack.services) : undefined;
+      const sent = await sendMoves(gateway, namespace, 't', SECONDS);
+      const expected = sent.count * SUBSCRIPTIONS;
+      const allDelivered = await waitForArrivals(receivers.arrivals, 't', expected, DRAIN_TIMEOUT_MS);
+      const series = sampler?.stop() ?? [];
+
+      // Only the measured moves (the warm-up's tail may still be arriving).
+      const arrivals = receivers.arrivals.filter((arrival) => arrival.tag.startsWith('t'));
+      const first = distinct(arrivals, 't');
+      const lastArrival = maximum(arrivals.map((arrival) => arrival.receivedAt));
+      const sendingEnd = sent.startedAt + sent.sendingMs;
+      const duringSending = arrivals.filter((arrival) => arrival.receivedAt <= sendingEnd).length;
+      const dispatcher = series.filter((entry) => entry.label.startsWith('trigger-dispatcher'));
+      const others = series.filter((entry) => !entry.label.startsWith('trigger-dispatcher'));
+      const commitToDelivery = latencies([...first.values()].map((arrival) => arrival.receivedAt - arrival.eventTime));
+
+      const summary = {
+        bench: 'webhook-throughput',
+        machine: { cpus: cpus().length, node: process.version, loadAverage1m: round1(loadavg()[0]) },
+        offered: { movesPerSecond: RATE, seconds: SECONDS, subscriptions: SUBSCRIPTIONS, receivers: `${SUBSCRIPTIONS} (one origin each)`, webhooksPerSecond: RATE * SUBSCRIPTIONS },
+        warmup,
+        moves: { acknowledged: sent.count, failed: sent.failures, achievedMovesPerSecond: round1((sent.count / (sent.lastAckAt - sent.startedAt)) * 1000) },
+        deliveries: {
+          expected,
+          delivered: first.size,
+          allDelivered,
+          duplicates: arrivals.length - first.size,
+          perSecondWhileSending: round1((duringSending / sent.sendingMs) * 1000),
+          perSecondOverall: round1((arrivals.length / (lastArrival - sent.startedAt)) * 1000),
+          lastArrivalAfterLastMoveMs: Math.round(lastArrival - sent.lastAckAt),
+        },
+        commitToDeliveryMs: { ...commitToDelivery, measuredFrom: "the event's CloudEvent time (stamped in the committing transaction) to the receiver reading the request" },
+        targetP99Ms: TARGET_P99_MS,
+        meetsTarget: commitToDelivery.p99 < TARGET_P99_MS,
+        dispatcher: dispatcher.map((entry) => ({
+          process: entry.label,
+          cpuPercentOfOneCore: { avg: round1(average(entry.cpuPercent)), max: round1(maximum(entry.cpuPercent)) },
+          rssMiB: { avg: round1(average(entry.rssMiB)), max: round1(maximum(entry.rssMiB)) },
+          samples: entry.rssMiB.length,
+        })),
+        otherServicesCpuPercentAvg: Object.fromEntries(others.map((entry) => [entry.label, round1(average(entry.cpuPercent))])),
+      };
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } finally {
+      await receivers.close();
+    }
+  });
+}
+
+runBench(main);
