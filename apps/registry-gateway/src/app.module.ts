@@ -17,8 +17,10 @@ import { CreateRegistrySchema1764300000000 } from './migrations/1764300000000-cr
 import { NamespacesController } from './namespaces/namespaces.controller';
 import type { RegistryGatewayConfig } from './registry-gateway.config';
 import { RegistryModule } from './registry/registry.module';
+import { SamplesConfigController } from './samples/samples-config.controller';
 import { WebhookSubscriptionsController } from './webhook-subscriptions/webhook-subscriptions.controller';
 import { TemplatesController } from './templates/templates.controller';
+import { TemplateInstancesController } from './templates/template-instances.controller';
 import { BuildWebhooksController } from './workloads/build-webhooks.controller';
 import { BuildsController } from './workloads/builds.controller';
 import { TagMoveDryRunsController } from './workloads/tag-move-dry-runs.controller';
@@ -62,6 +64,8 @@ export class AppModule {
         ImageStreamMappingsController,
         WebhookSubscriptionsController,
         TemplatesController,
+        SamplesConfigController,
+        TemplateInstancesController,
         ...WORKLOAD_CONTROLLERS,
         BuildsController,
         BuildWebhooksController,

@@ -3,8 +3,13 @@ import { platformModules } from '@imagestreams/platform-bootstrap';
 import { OutboxModule } from '@imagestreams/platform-messaging';
 import { CreateTemplateSchema1764201900000 } from './migrations/1764201900000-create-template-schema';
 import { CreateTemplates1764500000000 } from './migrations/1764500000000-create-templates';
+import { CreateTemplateInstances1764650000000 } from './migrations/1764650000000-create-template-instances';
+import { CreateSamplesConfig1764700000000 } from './migrations/1764700000000-create-samples-config';
+import { SamplesModule } from './samples/samples.module';
+import { architectureOfProcess } from './samples/samples-settings';
 import type { TemplateServiceConfig } from './template-service.config';
 import { TemplatesModule } from './templates/templates.module';
+import { TemplateInstancesModule } from './template-instances/template-instances.module';
 
 export const SERVICE_NAME = 'template-service';
 
@@ -15,9 +20,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'template', migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000] } }),
+        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'template', migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, CreateTemplateInstances1764650000000, CreateSamplesConfig1764700000000] } }),
         OutboxModule.forService(),
         TemplatesModule,
+        TemplateInstancesModule,
+        SamplesModule.register({
+          enabled: config.SAMPLES_ENABLED,
+          namespace: config.SAMPLES_NAMESPACE,
+          intervalMs: config.SAMPLES_RECONCILE_INTERVAL_SECONDS * 1000,
+          defaultArchitecture: architectureOfProcess(),
+        }),
       ],
     };
   }

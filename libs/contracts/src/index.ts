@@ -36,4 +36,8 @@ export * from './api/workloads';
 export * from './events/trigger/trigger-fired.v1';
 export * from './api/template';
 export * from './requests/template-requests';
+export * from './api/samples-config';
+export * from './requests/samples-requests';
+export * from './api/template-instance';
+export * from './requests/template-instance-requests';
 export * from './events/trigger/build-requested.v1';

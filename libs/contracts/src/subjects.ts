@@ -86,6 +86,17 @@ export const RequestSubjects = {
   templateDelete: 'imagestreams.req.template.template.delete.v1',
   /** Processes the template in the request and answers the result; stores nothing. */
   processedTemplateCreate: 'imagestreams.req.template.processedtemplate.create.v1',
+  /** The samples operator's Config (`samples.operator.openshift.io/v1`, the singleton `cluster`). */
+  samplesConfigGet: 'imagestreams.req.template.samplesconfig.get.v1',
+  samplesConfigList: 'imagestreams.req.template.samplesconfig.list.v1',
+  samplesConfigUpdate: 'imagestreams.req.template.samplesconfig.update.v1',
+  samplesConfigPatch: 'imagestreams.req.template.samplesconfig.patch.v1',
+  templateInstanceCreate: 'imagestreams.req.template.templateinstance.create.v1',
+  templateInstanceGet: 'imagestreams.req.template.templateinstance.get.v1',
+  templateInstanceList: 'imagestreams.req.template.templateinstance.list.v1',
+  templateInstanceDelete: 'imagestreams.req.template.templateinstance.delete.v1',
+  templateInstanceObjectList: 'imagestreams.req.template.templateinstanceobject.list.v1',
+  templateInstanceObjectGet: 'imagestreams.req.template.templateinstanceobject.get.v1',
 } as const;
 
 /**

@@ -8,8 +8,10 @@ import {
   ImageStreamTagResource,
   NamespaceResource,
   ProcessedTemplateResource,
+  SamplesConfigResource,
   SecretResource,
   TemplateResource,
+  TemplateInstanceResource,
   TagMoveDryRunResource,
   WebhookSubscriptionResource,
   WORKLOAD_KINDS,
@@ -90,6 +92,10 @@ export const API_RESOURCES: readonly ResourceDeclaration[] = [
   // its singular name stays empty, as on a subresource, so `template` keeps naming templates.
   resource(TemplateResource, { namespaced: true }),
   { groupVersion: groupVersionOf(ProcessedTemplateResource), name: ProcessedTemplateResource.resource, singularName: '', namespaced: true, kind: ProcessedTemplateResource.kind },
+  resource(TemplateInstanceResource, { namespaced: true }),
+  subresource(TemplateInstanceResource, 'objects', 'TemplateInstanceObjectList'),
+  // The samples operator's Config: cluster scoped, one object (`cluster`); OpenShift gives it no short name.
+  resource(SamplesConfigResource, { namespaced: false }),
 ];
 
 export const NON_RESOURCE_API_ROUTES: readonly NonResourceRoute[] = [
@@ -102,6 +108,11 @@ export const NON_RESOURCE_API_ROUTES: readonly NonResourceRoute[] = [
     method: 'POST',
     path: '/apis/build.openshift.io/v1/namespaces/:namespace/buildconfigs/:name/webhooks/:secret/:type',
     why: 'inbound Git-host and CI webhooks with the secret in the path, as OpenShift serves them; not an object a Kubernetes client creates',
+  },
+  {
+    method: 'GET',
+    path: '/apis/template.openshift.io/v1/namespaces/:namespace/templateinstances/:name/objects/:kind/:objectName',
+    why: 'one object a TemplateInstance created, by kind and name: below a subresource, where Kubernetes discovery has no names',
   },
   ...[
     ['GET', ':delivery'],

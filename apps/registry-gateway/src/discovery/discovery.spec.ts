@@ -79,6 +79,11 @@ describe('Kubernetes discovery', () => {
           versions: [{ groupVersion: 'template.openshift.io/v1', version: 'v1' }],
           preferredVersion: { groupVersion: 'template.openshift.io/v1', version: 'v1' },
         },
+        {
+          name: 'samples.operator.openshift.io',
+          versions: [{ groupVersion: 'samples.operator.openshift.io/v1', version: 'v1' }],
+          preferredVersion: { groupVersion: 'samples.operator.openshift.io/v1', version: 'v1' },
+        },
       ],
     });
   });
@@ -124,10 +129,18 @@ describe('Kubernetes discovery', () => {
     expect(byName['imagestreamtags/rollback']).toMatchObject({ singularName: '', kind: 'ImageStreamTag', verbs: ['create'] });
   });
 
-  it('advertises templates (no short name, as in OpenShift) and processedtemplates (create only, answering a Template)', async () => {
+  it('advertises templates (no short name, as in OpenShift) and processedtemplates (create only, answering a Template), templateinstances and their objects', async () => {
     expect((await resourceList('template.openshift.io/v1')).resources).toEqual([
       { name: 'templates', singularName: 'template', namespaced: true, kind: 'Template', verbs: ['create', 'delete', 'get', 'list', 'update'] },
       { name: 'processedtemplates', singularName: '', namespaced: true, kind: 'Template', verbs: ['create'] },
+      { name: 'templateinstances', singularName: 'templateinstance', namespaced: true, kind: 'TemplateInstance', verbs: ['create', 'delete', 'get', 'list'] },
+      { name: 'templateinstances/objects', singularName: '', namespaced: true, kind: 'TemplateInstanceObjectList', verbs: ['get'] },
+    ]);
+  });
+
+  it("advertises the samples operator's Config (cluster scoped, get/list/update/patch)", async () => {
+    expect((await resourceList('samples.operator.openshift.io/v1')).resources).toEqual([
+      { name: 'configs', singularName: 'config', namespaced: false, kind: 'Config', verbs: ['get', 'list', 'patch', 'update'] },
     ]);
   });
 

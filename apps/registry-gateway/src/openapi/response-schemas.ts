@@ -38,6 +38,7 @@ function listOf(kind: string, apiVersion: string, item: string): SchemaObject {
 const IMAGE = 'image.openshift.io/v1';
 const NOTIFICATIONS = 'notifications.imagestreams.io/v1';
 const TEMPLATE = 'template.openshift.io/v1';
+const SAMPLES = 'samples.operator.openshift.io/v1';
 
 const STATUS_REASONS = [
   'BadRequest',
@@ -255,6 +256,80 @@ export const RESPONSE_SCHEMAS = {
     ['kind', 'apiVersion', 'metadata', 'objects'],
   ),
   TemplateList: listOf('TemplateList', TEMPLATE, 'Template'),
+  TemplateInstance: object(
+    {
+      ...typeMeta('TemplateInstance', TEMPLATE),
+      metadata: ref('ObjectMeta'),
+      spec: object({
+        template: ref('Template'),
+        parameters: stringMap('imagestreams: parameter values by name (OpenShift reads them from spec.secret, which is not supported here)'),
+        requester: object({ username: str(), uid: str(), groups: array(str()) }, [], 'who asked; the actor (system:anonymous) when not sent'),
+      }),
+      status: object({
+        conditions: array(
+          object({
+            type: oneOf('Ready', 'InstantiateFailure'),
+            status: oneOf('True', 'False'),
+            lastTransitionTime: time(),
+            reason: str('Created, Failed, or Instantiating while the objects are being created'),
+            message: str('InstantiateFailure: one line per failed object'),
+          }),
+        ),
+        objects: array(object({ ref: object({ kind: str(), namespace: str(), name: str(), uid: str(), apiVersion: str() }) }), 'every object created, in template order'),
+      }),
+    },
+    ['kind', 'apiVersion', 'metadata', 'spec'],
+  ),
+  TemplateInstanceList: listOf('TemplateInstanceList', TEMPLATE, 'TemplateInstance'),
+  TemplateInstanceObject: object(
+    {
+      apiVersion: str(),
+      kind: str(),
+      namespace: str(),
+      name: str(),
+      uid: str(),
+      owner: oneOf('stream-service', 'trigger-dispatcher', 'template-service'),
+      path: str('where the gateway serves it'),
+      object: freeform('the whole object, for the ones template-service stores (Secrets, Services, Routes, ...); a Secret keeps its data (stringData folded into base64 data)'),
+    },
+    ['apiVersion', 'kind', 'namespace', 'name', 'uid', 'owner', 'path'],
+  ),
+  TemplateInstanceObjectList: object({ ...typeMeta('TemplateInstanceObjectList', TEMPLATE), metadata: object({}), items: array(ref('TemplateInstanceObject')) }),
+  SamplesCondition: object(
+    {
+      type: oneOf('ConfigurationValid', 'SamplesExist', 'ImportImageErrorsExist', 'RemovePending'),
+      status: oneOf('True', 'False', 'Unknown'),
+      lastUpdateTime: time(),
+      lastTransitionTime: time('when status last changed'),
+      reason: str('e.g. FailedImageImports, InvalidConfiguration, APIServer<reason>Error'),
+      message: str('ImportImageErrorsExist names the failing image streams'),
+    },
+    ['type', 'status'],
+  ),
+  SamplesConfig: object(
+    {
+      ...typeMeta('Config', SAMPLES),
+      metadata: ref('ObjectMeta'),
+      spec: object({
+        managementState: oneOf('Managed', 'Unmanaged', 'Force', 'Removed'),
+        samplesRegistry: str('registry host[:port][/path] replacing the registry of every sample image stream pull spec'),
+        architectures: array(oneOf('x86_64', 'amd64', 'arm64', 'ppc64le', 's390x'), 'only the first counts; cannot change once samples exist'),
+        skippedImagestreams: array(str(), 'never created or updated; labelled managed "false" if present'),
+        skippedTemplates: array(str()),
+      }),
+      status: object({
+        managementState: str('the state last applied'),
+        conditions: array(ref('SamplesCondition')),
+        samplesRegistry: str(),
+        architectures: array(str()),
+        skippedImagestreams: array(str()),
+        skippedTemplates: array(str()),
+        version: str('the samples catalog version last applied'),
+      }),
+    },
+    ['kind', 'apiVersion', 'metadata', 'spec', 'status'],
+  ),
+  SamplesConfigList: listOf('ConfigList', SAMPLES, 'SamplesConfig'),
   RegistryNotificationReceived: object({ tagsScheduled: int('scheduled tags whose next check was moved to now') }),
 
   WatchEvent: object(

@@ -72,7 +72,7 @@ function flag(raw: unknown, name: string): boolean | undefined {
  * template-service, which it does not have yet, and answering them with a plain list would
  * mislead the client.
  */
-function templateListOptions(query: Record<string, unknown>): { limit?: number; continue?: string } {
+export function templateListOptions(query: Record<string, unknown>): { limit?: number; continue?: string } {
   const options = listOptions(query);
   if (options.watch) throw new StatusError(Statuses.badRequest('watch is not supported on templates'));
   if (options.labelSelector) throw new StatusError(Statuses.badRequest('labelSelector is not supported on templates yet'));

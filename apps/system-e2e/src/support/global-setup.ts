@@ -40,6 +40,8 @@ export default async function globalSetup(): Promise<void> {
       IMPORT_SCHEDULER_TICK_MS: '200',
       IMPORT_TIMEOUT_MS: '5000',
       IMPORT_NOTIFICATION_ENDPOINTS: 'e2e=e2e-notification-secret',
+      // The samples operator (on by default) re-checks the samples every few seconds, so restoring edits is quick to see.
+      SAMPLES_RECONCILE_INTERVAL_SECONDS: '3',
       // Spans are recorded only when exported: an exporter aimed at a closed port turns tracing on.
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
     },

@@ -65,13 +65,13 @@ export class DeliveryPlanner {
         }));
     });
     const all = planned.flat();
-    // Within one batch only the newest move of a tag is sent to a subscription; older ones are recorded as skipped.
-    const newest = new Map<string, bigint>();
+    // Within one batch only the oldest move of a tag goes out now; the newer ones queue behind it.
+    const oldest = new Map<string, bigint>();
     for (const { job, event, orderingKey } of all) {
       if (!orderingKey) continue;
       const key = `${job.subscription_uid}|${orderingKey}`;
       const seq = BigInt(event.data.resourceVersion as string);
-      if ((newest.get(key) ?? -1n) < seq) newest.set(key, seq);
+      if ((oldest.get(key) ?? seq) >= seq) oldest.set(key, seq);
     }
     const leases = await this.deliveries.insertLeased(
         all.map(({ job, event, orderingKey }) => ({
@@ -87,13 +87,13 @@ export class DeliveryPlanner {
             ? {
                 orderingKey,
                 orderingSeq: event.data.resourceVersion,
-                superseded: newest.get(`${job.subscription_uid}|${orderingKey}`) !== BigInt(event.data.resourceVersion as string),
+                queuedBehind: oldest.get(`${job.subscription_uid}|${orderingKey}`) !== BigInt(event.data.resourceVersion as string),
               }
             : {}),
         })),
     );
     // A redelivered event inserts nothing: its deliveries already exist and are someone's to send.
-    return planned.map((jobs) => jobs.flatMap(({ job }) => (leases.has(job.id) ? [{ ...job, lease: leases.get(job.id) }] : [])));
+    return planned.map((jobs) => jobs.flatMap(({ job, orderingKey }) => (leases.has(job.id) ? [{ ...job, lease: leases.get(job.id), ordered: orderingKey !== undefined }] : [])));
   }
 }
 

@@ -57,6 +57,8 @@ export class DeliveryWorker {
         await this.subscriptionEvents.disabled(manager, disabled);
       });
       if (disabledAny) this.relay.kick();
+      // The next move of a tag waits for this one to settle: look for it now, not at the next poll.
+      if (results.some((result) => result.ordered)) setImmediate(() => void this.poll());
       return results.map(() => undefined);
     });
   }
@@ -137,7 +139,7 @@ export class DeliveryWorker {
     }
     const event = eventTraceFields(job.payload);
     const attempt = await this.send(job, event);
-    const base = { deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt };
+    const base = { deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt, ordered: job.ordered === true };
     const verdict = classifyResponse(attempt.statusCode);
     if (verdict === 'success') {
       const latencySeconds = (Date.now() - event.timeMs) / 1000;

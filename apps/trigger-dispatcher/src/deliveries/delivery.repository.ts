@@ -17,8 +17,8 @@ export interface NewDelivery {
   /** `<namespace>/<stream>:<tag>` for tag moves: deliveries with one key are sent in `orderingSeq` order. */
   orderingKey?: string;
   orderingSeq?: string;
-  /** A newer move of the same key arrived in the same batch: recorded, never sent. */
-  superseded?: boolean;
+  /** An older move of the same key is in the same batch: this one waits for it (recorded unleased). */
+  queuedBehind?: boolean;
 }
 
 /** A claimed delivery joined with what sending it needs from its subscription. */
@@ -40,6 +40,8 @@ export interface DeliveryJob {
    * row still holds exactly this lease, i.e. no other process has taken the delivery over.
    */
   lease?: string;
+  /** A tag move (ordered per tag): when it settles, the next move of that tag may be waiting. */
+  ordered?: boolean;
 }
 
 export interface DeliveryRow {
@@ -80,6 +82,8 @@ export interface AttemptResult {
   streak: 'success' | 'failure' | 'none';
   /** The receiver said 410 Gone: the subscription is disabled for this reason. */
   disableReason?: string;
+  /** A tag move: settling it may unblock the tag's next move. */
+  ordered?: boolean;
 }
 
 /** A subscription the recorded attempts disabled (410 Gone, or its failure streak reached the limit). */
@@ -92,7 +96,7 @@ export interface DisabledSubscription {
 }
 
 const DEADLOCK_DETECTED = '40P01';
-const JOB_COLUMNS = 'd.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, s.spec, s.signing_secret, s.previous_signing_secret';
+const JOB_COLUMNS = 'd.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, d.ordering_key IS NOT NULL AS ordered, s.spec, s.signing_secret, s.previous_signing_secret';
 const SIGNING_COLUMNS = `CASE WHEN s.previous_secret_expires_at > clock_timestamp() THEN s.previous_signing_secret END AS previous_signing_secret`;
 
 @Injectable()
@@ -105,9 +109,11 @@ export class DeliveryRepository {
    * Returns the deliveries this process should send now, with their lease.
    *
    * Per-tag ordering (one transaction, the keys advisory-locked in sorted order so replicas planning
-   * moves of one tag take turns): a pending older move of the same key that is not in flight is
-   * superseded (`skipped`); a move older than one already recorded is recorded as skipped; a move
-   * whose older sibling is in flight waits unleased until the poller finds it unblocked.
+   * moves of one tag take turns). Moves of a tag go out one after another, oldest first: a move with
+   * an older sibling still pending waits unleased until the poller finds it unblocked. Skipped
+   * (`skipped`, never sent) are only a move older than one already recorded, and an older move that
+   * already failed and waits for a retry: a newer move supersedes it instead of queueing behind a
+   * receiver's outage.
    */
   async insertLeased(deliveries: NewDelivery[]): Promise<Map<string, string>> {
     if (deliveries.length === 0) return new Map();
@@ -119,27 +125,27 @@ export class DeliveryRepository {
           `UPDATE deliveries d SET state = 'skipped', leased_until = NULL
            FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS input (subscription_uid, ordering_key, ordering_seq)
            WHERE d.subscription_uid = input.subscription_uid AND d.ordering_key = input.ordering_key
-             AND d.ordering_seq < input.ordering_seq AND d.state = 'pending'
+             AND d.ordering_seq < input.ordering_seq AND d.state = 'pending' AND d.attempts > 0
              AND (d.leased_until IS NULL OR d.leased_until < clock_timestamp())`,
           [
-            deliveries.filter((d) => d.orderingKey && !d.superseded).map((d) => d.subscriptionUid),
-            deliveries.filter((d) => d.orderingKey && !d.superseded).map((d) => d.orderingKey),
-            deliveries.filter((d) => d.orderingKey && !d.superseded).map((d) => d.orderingSeq),
+            deliveries.filter((d) => d.orderingKey).map((d) => d.subscriptionUid),
+            deliveries.filter((d) => d.orderingKey).map((d) => d.orderingKey),
+            deliveries.filter((d) => d.orderingKey).map((d) => d.orderingSeq),
           ],
         );
       }
       const inserted: { id: string; lease: string | null }[] = await manager.query(
         `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::boolean[])
-             AS t (id, subscription_uid, event_id, event_type, event_subject, payload, lease_ms, target, ordering_key, ordering_seq, superseded)
+             AS t (id, subscription_uid, event_id, event_type, event_subject, payload, lease_ms, target, ordering_key, ordering_seq, queued_behind)
          ), decided AS (
            SELECT input.*,
-             input.superseded OR EXISTS (
+             EXISTS (
                SELECT 1 FROM deliveries n WHERE n.subscription_uid = input.subscription_uid AND n.ordering_key = input.ordering_key
                  AND n.ordering_seq > input.ordering_seq AND n.state <> 'skipped') AS stale,
              EXISTS (
                SELECT 1 FROM deliveries o WHERE o.subscription_uid = input.subscription_uid AND o.ordering_key = input.ordering_key
-                 AND o.ordering_seq < input.ordering_seq AND o.state = 'pending') AS blocked
+                 AND o.ordering_seq < input.ordering_seq AND o.state = 'pending') OR input.queued_behind AS blocked
            FROM input
          )
          INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, payload, target, ordering_key, ordering_seq, state, leased_until)
@@ -160,7 +166,7 @@ export class DeliveryRepository {
           deliveries.map((d) => d.target),
           deliveries.map((d) => d.orderingKey ?? null),
           deliveries.map((d) => d.orderingSeq ?? null),
-          deliveries.map((d) => d.superseded === true),
+          deliveries.map((d) => d.queuedBehind === true),
         ],
       );
       return new Map(inserted.filter((row) => row.lease !== null).map((row) => [row.id, row.lease as string]));

@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { TemplateInstance, TemplateObjectOwner } from '@imagestreams/contracts';
+import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ListPosition } from '../templates/template.repository';
+
+export interface TemplateInstanceRow {
+  uid: string;
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  /** `{metadata, spec}` as stored (see instance-body.ts). */
+  body: string;
+  spec_digest: string;
+  status: TemplateInstance['status'];
+  resource_version: string;
+  created_at: Date;
+}
+
+export interface InstanceObjectRow {
+  instance_uid: string;
+  position: number;
+  owner: TemplateObjectOwner;
+  api_version: string;
+  api_group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Null while an object owned elsewhere is planned but not (known to be) created. */
+  uid: string | null;
+  /** The whole object, for the ones template-service stores. */
+  body: string | null;
+}
+
+/** The identity of one object of an instance, as the object rows record it. */
+export interface ObjectKey {
+  position: number;
+  owner: TemplateObjectOwner;
+  apiVersion: string;
+  apiGroup: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface NewInstance {
+  uid: string;
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  body: string;
+  specDigest: string;
+  status: TemplateInstance['status'];
+}
+
+const recordset = (objects: readonly ObjectKey[]) =>
+  JSON.stringify(objects.map((object) => ({ position: object.position, owner: object.owner, api_version: object.apiVersion, api_group: object.apiGroup, kind: object.kind, namespace: object.namespace, name: object.name })));
+
+@Injectable()
+export class TemplateInstanceRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The instance and a row per object owned elsewhere (planned: no uid yet), in one statement;
+   * undefined when the namespace already has an instance of that name.
+   */
+  async insertPlanned(instance: NewInstance, remote: readonly ObjectKey[]): Promise<TemplateInstanceRow | undefined> {
+    const rows: TemplateInstanceRow[] = await this.dataSource.query(
+      `WITH instance AS (
+         INSERT INTO template_instances (uid, namespace, name, labels, body, spec_digest, status, resource_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, nextval('resource_version_seq'))
+         ON CONFLICT (namespace, name) DO NOTHING RETURNING *
+       ), planned AS (
+         INSERT INTO template_instance_objects (instance_uid, position, owner, api_version, api_group, kind, namespace, name)
+         SELECT instance.uid, o.position, o.owner, o.api_version, o.api_group, o.kind, o.namespace, o.name
+         FROM instance, jsonb_to_recordset($8::jsonb) AS o(position int, owner text, api_version text, api_group text, kind text, namespace text, name text)
+         RETURNING 1
+       )
+       SELECT * FROM instance`,
+      [instance.uid, instance.namespace, instance.name, JSON.stringify(instance.labels), instance.body, instance.specDigest, JSON.stringify(instance.status), recordset(remote)],
+    );
+    return rows[0];
+  }
+
+  async find(namespace: string, name: string, manager: EntityManager | DataSource = this.dataSource): Promise<TemplateInstanceRow | undefined> {
+    const rows: TemplateInstanceRow[] = await manager.query('SELECT * FROM template_instances WHERE namespace = $1 AND name = $2', [namespace, name]);
+    return rows[0];
+  }
+
+  /** The instance locked in `manager`'s transaction (instantiation and deletion of one instance take turns). */
+  async lock(manager: EntityManager, where: { uid: string } | { namespace: string; name: string }): Promise<TemplateInstanceRow | undefined> {
+    const rows: TemplateInstanceRow[] =
+      'uid' in where
+        ? await manager.query('SELECT * FROM template_instances WHERE uid = $1 FOR UPDATE', [where.uid])
+        : await manager.query('SELECT * FROM template_instances WHERE namespace = $1 AND name = $2 FOR UPDATE', [where.namespace, where.name]);
+    return rows[0];
+  }
+
+  /**
+   * Stores objects of an instance in one statement; answers the positions stored. One whose
+   * (namespace, group, kind, name) another instance already stores is skipped, not an error, so
+   * the transaction stays usable and the caller can say which object exists.
+   */
+  async insertStored(manager: EntityManager, instanceUid: string, objects: readonly (ObjectKey & { uid: string; body: string })[]): Promise<Set<number>> {
+    if (!objects.length) return new Set();
+    const rows: { position: number }[] = returnedRows(
+      await manager.query(
+        `INSERT INTO template_instance_objects (instance_uid, position, owner, api_version, api_group, kind, namespace, name, uid, body)
+         SELECT $1, o.position, 'template-service', o.api_version, o.api_group, o.kind, o.namespace, o.name, o.uid::uuid, o.body
+         FROM jsonb_to_recordset($2::jsonb) AS o(position int, api_version text, api_group text, kind text, namespace text, name text, uid text, body text)
+         ON CONFLICT (namespace, api_group, kind, name) WHERE owner = 'template-service' DO NOTHING
+         RETURNING position`,
+        [
+          instanceUid,
+          JSON.stringify(objects.map((object) => ({ position: object.position, api_version: object.apiVersion, api_group: object.apiGroup, kind: object.kind, namespace: object.namespace, name: object.name, uid: object.uid, body: object.body }))),
+        ],
+      ),
+    );
+    return new Set(rows.map((row) => row.position));
+  }
+
+  /** Records the uids owners gave the objects they created. */
+  async markCreated(manager: EntityManager, instanceUid: string, created: ReadonlyMap<number, string>): Promise<void> {
+    if (!created.size) return;
+    await manager.query(
+      `UPDATE template_instance_objects t SET uid = o.uid::uuid
+       FROM jsonb_to_recordset($2::jsonb) AS o(position int, uid text)
+       WHERE t.instance_uid = $1 AND t.position = o.position`,
+      [instanceUid, JSON.stringify([...created].map(([position, uid]) => ({ position, uid })))],
+    );
+  }
+
+  /** Drops the rows of objects that do not exist (not created, or deleted by a rollback). */
+  async forget(manager: EntityManager, instanceUid: string, positions: readonly number[]): Promise<void> {
+    if (!positions.length) return;
+    await manager.query('DELETE FROM template_instance_objects WHERE instance_uid = $1 AND position = ANY($2::int[])', [instanceUid, positions]);
+  }
+
+  async updateStatus(manager: EntityManager, uid: string, status: TemplateInstance['status']): Promise<TemplateInstanceRow> {
+    const rows = returnedRows<TemplateInstanceRow>(
+      await manager.query(`UPDATE template_instances SET status = $2, resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING *`, [uid, JSON.stringify(status)]),
+    );
+    return rows[0];
+  }
+
+  /** Every object row of an instance, in template order (planned ones included). */
+  async objects(instanceUid: string, manager: EntityManager | DataSource = this.dataSource): Promise<InstanceObjectRow[]> {
+    return manager.query('SELECT * FROM template_instance_objects WHERE instance_uid = $1 ORDER BY position', [instanceUid]);
+  }
+
+  /** An object the instance created, by kind and name (the first in template order when kinds of two groups share a name). */
+  async object(instanceUid: string, kind: string, name: string): Promise<InstanceObjectRow | undefined> {
+    const rows: InstanceObjectRow[] = await this.dataSource.query(
+      'SELECT * FROM template_instance_objects WHERE instance_uid = $1 AND kind = $2 AND name = $3 AND uid IS NOT NULL ORDER BY position LIMIT 1',
+      [instanceUid, kind, name],
+    );
+    return rows[0];
+  }
+
+  /** In (namespace, name) order, after `after`; `limit` + 1 rows so the caller knows whether more remain. */
+  async list(options: { namespace?: string; after?: ListPosition; limit?: number }): Promise<TemplateInstanceRow[]> {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    if (options.namespace !== undefined) {
+      parameters.push(options.namespace);
+      conditions.push(`namespace = $${parameters.length}`);
+    }
+    if (options.after) {
+      parameters.push(options.after.namespace, options.after.name);
+      conditions.push(`(namespace, name) > ($${parameters.length - 1}, $${parameters.length})`);
+    }
+    let sql = `SELECT * FROM template_instances${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY namespace, name`;
+    if (options.limit !== undefined) {
+      parameters.push(options.limit + 1);
+      sql += ` LIMIT $${parameters.length}`;
+    }
+    return this.dataSource.query(sql, parameters);
+  }
+
+  /** The instance and (cascading) its object rows. */
+  async delete(manager: EntityManager, uid: string): Promise<void> {
+    await manager.query('DELETE FROM template_instances WHERE uid = $1', [uid]);
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  currentResourceVersion(): Promise<string> {
+    return currentResourceVersion(this.dataSource);
+  }
+}
