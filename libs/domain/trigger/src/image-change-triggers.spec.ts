@@ -321,3 +321,18 @@ describe('watchedImageStreamTags', () => {
     expect(watchedImageStreamTags(buildConfig([baseTrigger]))).toEqual([{ namespace: 'team-a', stream: 'base', tag: 'latest' }]);
   });
 });
+
+describe('a BuildConfig trigger written as {type: ImageChange} alone (OpenShift defaults imageChange to {})', () => {
+  const bc = {
+    apiVersion: 'build.openshift.io/v1',
+    kind: 'BuildConfig',
+    metadata: { name: 'app', namespace: 'ns' },
+    spec: { strategy: { sourceStrategy: { from: { kind: 'ImageStreamTag', name: 'ruby:3.3', namespace: 'openshift' } } }, triggers: [{ type: 'ImageChange' }] },
+  } as unknown as Parameters<typeof buildConfigImageChanges>[0];
+
+  it('watches and fires on the strategy builder image', () => {
+    expect(watchedImageStreamTags(bc)).toEqual([{ namespace: 'openshift', stream: 'ruby', tag: '3.3' }]);
+    const result = buildConfigImageChanges(bc, (ref) => (ref.namespace === 'openshift' && ref.name === 'ruby:3.3' ? 'registry/openshift/ruby@sha256:1' : undefined));
+    expect(result.fire).toBe(true);
+  });
+});

@@ -265,7 +265,9 @@ function effectiveBuildTriggers(buildConfig: BuildConfig): EffectiveBuildTrigger
   const namespace = buildConfig.metadata?.namespace ?? '';
   const result: EffectiveBuildTrigger[] = [];
   for (const policy of buildConfig.spec?.triggers ?? []) {
-    const imageChange = policy.imageChange;
+    // OpenShift defaults `{type: ImageChange}` without `imageChange` to `imageChange: {}` (the
+    // strategy's builder image); its own sample templates are written that way.
+    const imageChange = policy.imageChange ?? (policy.type === 'ImageChange' ? {} : undefined);
     if (!imageChange) continue;
     const fromStrategy = imageChange.from === undefined || imageChange.from === null;
     const from = fromStrategy ? builderImageReference(buildConfig) : imageChange.from;
