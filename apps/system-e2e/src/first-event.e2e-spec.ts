@@ -119,3 +119,32 @@ describe('subscription filters', () => {
     expect(receiver.received.map((request) => JSON.parse(request.body).data.tag)).toEqual(['v1.0.0', 'v1.0.1']);
   });
 });
+
+describe('semver and regex filters, and event types', () => {
+  const semver = new WebhookReceiver();
+  const regex = new WebhookReceiver();
+  let namespace: string;
+
+  beforeAll(async () => {
+    namespace = await createTestNamespace('filters-2');
+    await createSubscription(namespace, 'minor-1', { url: await semver.start(), events: ['tag.changed'], filter: { tagSemver: '^1.2.0' } });
+    await createSubscription(namespace, 'nightlies', { url: await regex.start(), events: ['tag.deleted'], filter: { tagRegex: 'nightly-\\d{8}' } });
+  });
+  afterAll(async () => Promise.all([semver.stop(), regex.stop()]));
+
+  it('delivers only tags in the semver range, and only the event types and tag pattern asked for', async () => {
+    const move = (tag: string) => api('POST', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreammappings`, mapping('app', tag, randomDigest()));
+    for (const tag of ['1.1.9', 'v1.2.3', '2.0.0', 'latest', '1.2.4-rc.1', 'nightly-20261127', 'nightly-x', 'v1.9.0']) await move(tag);
+    await api('DELETE', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreamtags/app:nightly-x`);
+    await api('DELETE', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreamtags/app:nightly-20261127`);
+    const inRange = await semver.waitForCount(2);
+    const [deleted] = await regex.waitForCount(1);
+    // A later matching move of each kind proves the others were planned (and filtered), not late.
+    await move('1.2.5');
+    await semver.waitForCount(3);
+    expect(semver.received.map((r) => JSON.parse(r.body).data.tag)).toEqual(['v1.2.3', 'v1.9.0', '1.2.5']);
+    expect(inRange.every((r) => JSON.parse(r.body).type === 'io.imagestreams.tag.changed.v1')).toBe(true);
+    expect(JSON.parse(deleted.body)).toMatchObject({ type: 'io.imagestreams.tag.deleted.v1', data: { tag: 'nightly-20261127' } });
+    expect(regex.received).toHaveLength(1);
+  });
+});
