@@ -4,6 +4,7 @@ import type { TemplateInstance, TemplateObjectOwner } from '@imagestreams/contra
 import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ListPosition } from '../templates/template.repository';
+import { listPage } from '../templates/keyset-page';
 
 export interface TemplateInstanceRow {
   uid: string;
@@ -159,23 +160,8 @@ export class TemplateInstanceRepository {
   }
 
   /** In (namespace, name) order, after `after`; `limit` + 1 rows so the caller knows whether more remain. */
-  async list(options: { namespace?: string; after?: ListPosition; limit?: number }): Promise<TemplateInstanceRow[]> {
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    if (options.namespace !== undefined) {
-      parameters.push(options.namespace);
-      conditions.push(`namespace = $${parameters.length}`);
-    }
-    if (options.after) {
-      parameters.push(options.after.namespace, options.after.name);
-      conditions.push(`(namespace, name) > ($${parameters.length - 1}, $${parameters.length})`);
-    }
-    let sql = `SELECT * FROM template_instances${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY namespace, name`;
-    if (options.limit !== undefined) {
-      parameters.push(options.limit + 1);
-      sql += ` LIMIT $${parameters.length}`;
-    }
-    return this.dataSource.query(sql, parameters);
+  list(options: { namespace?: string; after?: ListPosition; limit?: number }): Promise<TemplateInstanceRow[]> {
+    return listPage<TemplateInstanceRow>(this.dataSource, 'template_instances', options);
   }
 
   /** The instance and (cascading) its object rows. */

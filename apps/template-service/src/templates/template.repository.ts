@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
+import { listPage } from './keyset-page';
 
 export interface TemplateRow {
   uid: string;
@@ -63,23 +64,8 @@ export class TemplateRepository {
   }
 
   /** In (namespace, name) order, after `after`; `limit` + 1 rows so the caller knows whether more remain. */
-  async list(options: { namespace?: string; after?: ListPosition; limit?: number }): Promise<TemplateRow[]> {
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    if (options.namespace !== undefined) {
-      parameters.push(options.namespace);
-      conditions.push(`namespace = $${parameters.length}`);
-    }
-    if (options.after) {
-      parameters.push(options.after.namespace, options.after.name);
-      conditions.push(`(namespace, name) > ($${parameters.length - 1}, $${parameters.length})`);
-    }
-    let sql = `SELECT * FROM templates${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY namespace, name`;
-    if (options.limit !== undefined) {
-      parameters.push(options.limit + 1);
-      sql += ` LIMIT $${parameters.length}`;
-    }
-    return this.dataSource.query(sql, parameters);
+  list(options: { namespace?: string; after?: ListPosition; limit?: number }): Promise<TemplateRow[]> {
+    return listPage<TemplateRow>(this.dataSource, 'templates', options);
   }
 
   async delete(namespace: string, name: string): Promise<TemplateRow | undefined> {
