@@ -24,13 +24,8 @@ export class NamespaceScopeRequest {
   namespace?: string;
 }
 
-/** Kubernetes list options: `labelSelector`, and `limit` + `continue` pagination. */
-export class ListRequest extends NamespaceScopeRequest {
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
-  labelSelector?: string;
-
+/** `limit` + `continue` pagination over one namespace, or all when `namespace` is omitted. */
+export class PagedListRequest extends NamespaceScopeRequest {
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -41,6 +36,14 @@ export class ListRequest extends NamespaceScopeRequest {
   @IsString()
   @MaxLength(2048)
   continue?: string;
+}
+
+/** Kubernetes list options: `labelSelector`, and `limit` + `continue` pagination. */
+export class ListRequest extends PagedListRequest {
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  labelSelector?: string;
 }
 
 /** Carries who asked, so events can name the actor; authentication comes later. */

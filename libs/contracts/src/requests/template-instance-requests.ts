@@ -1,7 +1,7 @@
-import { IsDefined, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDefined, IsObject, IsString, MaxLength } from 'class-validator';
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
-import { NamespacedCommand, NamespacedNameRequest, NamespaceScopeRequest } from '../api/resource-requests';
+import { NamespacedCommand, NamespacedNameRequest, PagedListRequest } from '../api/resource-requests';
 import type { Status } from '../api/status';
 import type { TemplateInstanceCreated, TemplateInstance, TemplateInstanceList, TemplateInstanceObject, TemplateInstanceObjectList } from '../api/template-instance';
 
@@ -17,18 +17,7 @@ export class CreateTemplateInstanceCommand extends NamespacedCommand {
 }
 
 /** Instances of one namespace, or of all when `namespace` is omitted; `limit` + `continue` pages. */
-export class ListTemplateInstancesRequest extends NamespaceScopeRequest {
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
-  continue?: string;
-}
+export class ListTemplateInstancesRequest extends PagedListRequest {}
 
 /** One object template-service stores for an instance, by its kind and name. */
 export class TemplateInstanceObjectRequest extends NamespacedNameRequest {

