@@ -34,7 +34,9 @@ export default [
             { sourceTag: 'scope:trigger', onlyDependOnLibsWithTags: ['scope:trigger', 'scope:shared'] },
             { sourceTag: 'scope:import', onlyDependOnLibsWithTags: ['scope:import', 'scope:shared'] },
             { sourceTag: 'scope:template', onlyDependOnLibsWithTags: ['scope:template', 'scope:shared'] },
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+            { sourceTag: 'scope:access', onlyDependOnLibsWithTags: ['scope:access', 'scope:shared'] },
+            // The gateway is where every request is authenticated and authorized.
+            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:access', 'scope:shared'] },
           ],
         },
       ],

@@ -4,7 +4,7 @@
  *
  *   npm run bench:events                       # starts its own stack (private NATS, fresh database)
  *   BENCH_COUNT=2000 BENCH_RATE=200 npm run bench:events
- *   GATEWAY_URL=http://127.0.0.1:8080 npm run bench:events   # against a running stack
+ *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_TOKEN=<access token> npm run bench:events   # against a running stack
  *
  * Latency = time the webhook arrived − the event's `time` (stamped when the tag change was written,
  * inside the committing transaction). Both clocks are this machine's. Prints one JSON document.
@@ -18,7 +18,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { withBenchStack, runBench } from './support/bench-stack';
+import { gatewayAuthHeaders, withBenchStack, runBench } from './support/bench-stack';
 import { latencies } from './support/latencies';
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 2000);
@@ -82,7 +82,7 @@ async function startReceiver(): Promise<{ url: string; arrivals: Arrival[]; wait
 }
 
 async function post(gateway: string, pathname: string, body: unknown): Promise<void> {
-  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { ...gatewayAuthHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (response.status !== 201) throw new Error(`POST ${pathname} answered ${response.status}: ${await response.text()}`);
 }
 

@@ -3,7 +3,7 @@
  *
  *   npm run bench:image-streams                       # starts its own stack (private NATS, fresh database)
  *   BENCH_CLIENTS=64 BENCH_SECONDS=30 npm run bench:image-streams
- *   GATEWAY_URL=http://127.0.0.1:8080 npm run bench:image-streams   # against a running stack
+ *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_TOKEN=<access token> npm run bench:image-streams   # against a running stack
  *
  * 1. Tag moves. BENCH_CLIENTS (32) closed-loop clients each POST an ImageStreamMapping with a fresh
  *    random digest, wait for the answer (body read included), and immediately send the next one.
@@ -27,7 +27,7 @@ import 'reflect-metadata';
 import { randomBytes, randomInt } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
+import { gatewayAuthHeaders, runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
@@ -56,7 +56,7 @@ class Errors {
 }
 
 async function postOrThrow(gateway: string, pathname: string, body: unknown): Promise<void> {
-  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { ...gatewayAuthHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`POST ${pathname} answered ${response.status}: ${text}`);
 }
@@ -78,7 +78,7 @@ async function timedPost(url: string, body: unknown, errors: Errors): Promise<nu
   const payload = JSON.stringify(body);
   const started = performance.now();
   try {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    const response = await fetch(url, { method: 'POST', headers: { ...gatewayAuthHeaders(), 'content-type': 'application/json' }, body: payload });
     const text = await response.text();
     const elapsed = performance.now() - started;
     if (response.status === 201) return elapsed;
@@ -147,7 +147,7 @@ interface StreamBody {
 
 async function timedGet(url: string): Promise<{ ms: number; status: number; bytes: Buffer }> {
   const started = performance.now();
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: gatewayAuthHeaders() });
   const bytes = Buffer.from(await response.arrayBuffer());
   return { ms: performance.now() - started, status: response.status, bytes };
 }

@@ -69,13 +69,13 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { openServiceDataSource } from '@imagestreams/platform-persistence';
 import type { RegistryClientOptions } from '@imagestreams/platform-registry-client';
+import { SecretKeyRing } from '@imagestreams/platform-secrets';
 import { DOCKER_REGISTRY_BINARY, pushBlob, pushManifest, sha256, startDockerRegistry, type DockerRegistry } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import type { ImportSettings } from '../apps/importer/src/imports/import-settings';
 import { importsOptions } from '../apps/importer/src/imports/imports-options';
 import { ImporterConfig } from '../apps/importer/src/importer.config';
 import { IMPORTER_MIGRATIONS, RecordingOwnerClient, SchedulerReplicaModule } from '../apps/importer/src/schedules/scheduler-replica.fixture';
-import { SecretSealer } from '../apps/importer/src/secrets/secret-sealer';
 import { runBench } from './support/bench-stack';
 
 const TAGS = Number(process.env['BENCH_TAGS'] ?? 10_000);
@@ -277,7 +277,7 @@ interface Replica {
 
 async function startReplicas(count: number, schema: string): Promise<Replica[]> {
   const { settings, client } = importerSettings();
-  const sealer = SecretSealer.fromConfig(randomBytes(32).toString('base64'), '').sealer;
+  const sealer = SecretKeyRing.fromConfig(randomBytes(32).toString('base64'), '', '');
   const replicas: Replica[] = [];
   for (let i = 0; i < count; i++) {
     const owner = new RecordingOwnerClient();

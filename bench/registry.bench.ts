@@ -5,13 +5,16 @@
  *
  *   npm run bench:registry                    # starts its own stack (private NATS, fresh database)
  *   BENCH_REPEATS=5 BENCH_BIG_LAYER_MIB=2048 npm run bench:registry
- *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_PID=<pid> npm run bench:registry   # against a running stack
+ *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_TOKEN=<access token> GATEWAY_PID=<pid> npm run bench:registry   # against a running stack
  *
  * The comparison registry is started by the bench itself: `docker-registry serve` (DOCKER_REGISTRY,
  * default /usr/bin/docker-registry) on a free 127.0.0.1 port with a temporary config (filesystem
  * storage in a temp dir, deletes enabled, log level error, access log off), and stopped afterwards.
  * Both registries speak plain HTTP; every skopeo call (SKOPEO, default /usr/bin/skopeo) is
- * `skopeo --insecure-policy copy --quiet --retry-times 0 --src-tls-verify=false --dest-tls-verify=false`.
+ * `skopeo --insecure-policy copy --quiet --retry-times 0 --src-tls-verify=false --dest-tls-verify=false`,
+ * plus `--src-creds`/`--dest-creds admin:<token>` for ours (the private stack's bootstrap admin, or
+ * GATEWAY_TOKEN with GATEWAY_URL), so its side includes the registry token round trip a real client
+ * makes; docker-registry runs without auth.
  *
  * Images are OCI image layouts written to a temp dir and pushed from `oci:<dir>:latest`: each
  * layer is a gzip'ed ustar archive (header written by hand) holding one file of random bytes,
@@ -60,7 +63,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { freePort, waitForHttpOk, type Stack } from '@imagestreams/stack';
-import { runBench, withBenchStack } from './support/bench-stack';
+import { gatewayToken, runBench, withBenchStack } from './support/bench-stack';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
 const LAYER_MIB = Number(process.env['BENCH_LAYER_MIB'] ?? 64);
@@ -230,8 +233,10 @@ async function checkPulled(dir: string, image: LayoutImage): Promise<void> {
 
 // ------------------------------------------------------------------------------------ skopeo
 
-async function skopeoCopy(source: string, destination: string, timeoutMs = 600_000): Promise<void> {
-  const args = ['--insecure-policy', 'copy', '--quiet', '--retry-times', '0', '--src-tls-verify=false', '--dest-tls-verify=false', source, destination];
+/** `from`/`to`: the registry of a `docker://` source/destination, whose credentials (if any) are sent. */
+async function skopeoCopy(source: string, destination: string, registries: { from?: Registry; to?: Registry } = {}, timeoutMs = 600_000): Promise<void> {
+  const credentials = [...(registries.from?.creds ? ['--src-creds', registries.from.creds] : []), ...(registries.to?.creds ? ['--dest-creds', registries.to.creds] : [])];
+  const args = ['--insecure-policy', 'copy', '--quiet', '--retry-times', '0', '--src-tls-verify=false', '--dest-tls-verify=false', ...credentials, source, destination];
   try {
     await execFileAsync(SKOPEO, args, { timeout: timeoutMs, maxBuffer: 16 * MIB, encoding: 'utf8' });
   } catch (error) {
@@ -262,6 +267,8 @@ interface Registry {
   /** `host:port` as written in `docker://` references. */
   host: string;
   pid?: number;
+  /** `user:password` for skopeo's `--creds` flags; undefined for a registry without auth. */
+  creds?: string;
 }
 
 interface DockerRegistry extends Registry {
@@ -378,7 +385,7 @@ async function runWorkload(workload: Workload, run: number, registries: Registry
       const references = images.map((_, i) => `docker://${registry.host}/${namespace}/img-${i}:${TAG}`);
       const pullDir = path.join(workDir, `pull-${workload.key}-${run}-${registry.key}`);
       try {
-        const pushSeconds = await timed(() => forEachLimited(images, workload.concurrency, (image, i) => skopeoCopy(image.reference, references[i])));
+        const pushSeconds = await timed(() => forEachLimited(images, workload.concurrency, (image, i) => skopeoCopy(image.reference, references[i], { to: registry })));
         push[registry.key].push(pushSeconds);
       } catch (error) {
         push.errors.push(`${registry.key} run ${run}: ${(error as Error).message}`);
@@ -387,7 +394,7 @@ async function runWorkload(workload: Workload, run: number, registries: Registry
       }
       try {
         await mkdir(pullDir, { recursive: true });
-        const pullSeconds = await timed(() => forEachLimited(references, workload.concurrency, (reference, i) => skopeoCopy(reference, `dir:${path.join(pullDir, String(i))}`)));
+        const pullSeconds = await timed(() => forEachLimited(references, workload.concurrency, (reference, i) => skopeoCopy(reference, `dir:${path.join(pullDir, String(i))}`, { from: registry })));
         for (let i = 0; i < images.length; i++) await checkPulled(path.join(pullDir, String(i)), images[i]);
         pull[registry.key].push(pullSeconds);
       } catch (error) {
@@ -509,7 +516,7 @@ async function rssPhase(registries: Registry[], workDir: string, prefix: string,
       const sampler = sampleRss(registry.pid);
       let pushSeconds: number | undefined;
       try {
-        pushSeconds = await timed(() => skopeoCopy(image.reference, `docker://${registry.host}/${prefix}-big/img:${TAG}`, 1_800_000));
+        pushSeconds = await timed(() => skopeoCopy(image.reference, `docker://${registry.host}/${prefix}-big/img:${TAG}`, { to: registry }, 1_800_000));
       } catch (error) {
         errors.push(`${registry.key}: ${(error as Error).message}`);
       }
@@ -545,7 +552,8 @@ async function main(): Promise<void> {
     try {
       const prefix = `rb-${randomBytes(3).toString('hex')}`;
       const gatewayPid = stack?.service('registry-gateway').pid ?? (process.env['GATEWAY_PID'] ? Number(process.env['GATEWAY_PID']) : undefined);
-      const ours: Registry = { key: 'ours', host: new URL(gateway).host, pid: gatewayPid };
+      const token = gatewayToken();
+      const ours: Registry = { key: 'ours', host: new URL(gateway).host, pid: gatewayPid, creds: token === undefined ? undefined : `admin:${token}` };
       try {
         dockerRegistry = await startDockerRegistry(workDir);
       } catch (error) {

@@ -6,7 +6,7 @@
  *
  *   npm run bench:template-instantiate                      # starts its own stack (private NATS, fresh database)
  *   BENCH_ITERATIONS=200 npm run bench:template-instantiate
- *   GATEWAY_URL=http://127.0.0.1:8080 npm run bench:template-instantiate   # against a running stack
+ *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_TOKEN=<access token> npm run bench:template-instantiate   # against a running stack
  *
  * The template is `rails-postgresql-example` from the OpenShift library fixtures
  * (shared/fixtures/openshift-library/templates next to the repository; BENCH_FIXTURES_DIR
@@ -29,7 +29,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runBench, withBenchStack } from './support/bench-stack';
+import { gatewayAuthHeaders, runBench, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
 
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 50);
@@ -57,7 +57,7 @@ async function request(gateway: string, method: string, pathname: string, body?:
   const started = performance.now();
   const response = await fetch(`${gateway}${pathname}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...gatewayAuthHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

@@ -3,7 +3,7 @@
  *
  *   npm run bench:webhook-fanout                      # starts its own stack (private NATS, fresh database)
  *   BENCH_SUBSCRIPTIONS=1000 BENCH_RUNS=3 BENCH_RECEIVERS=1,8 npm run bench:webhook-fanout
- *   GATEWAY_URL=http://127.0.0.1:8080 npm run bench:webhook-fanout   # against a running stack
+ *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_TOKEN=<access token> npm run bench:webhook-fanout   # against a running stack
  *
  * Measured per run: the time from the mapping POST's 201 response (the change is committed by
  * then) until the last of the 1,000 webhooks arrived; also until the first one arrived, and from the
@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Stack } from '@imagestreams/stack';
-import { runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
+import { gatewayAuthHeaders, runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 
 const SUBSCRIPTIONS = Number(process.env['BENCH_SUBSCRIPTIONS'] ?? 1000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -115,7 +115,7 @@ async function startReceivers(count: number): Promise<Receivers> {
 }
 
 async function post(gateway: string, pathname: string, body: unknown): Promise<void> {
-  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { ...gatewayAuthHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (response.status !== 201) throw new Error(`POST ${pathname} answered ${response.status}: ${await response.text()}`);
 }
 

@@ -4,7 +4,7 @@
  *
  *   npm run bench:webhook-throughput                       # 200 moves/s × 10 subscriptions for 60 s
  *   BENCH_SECONDS=20 BENCH_RATE=200 BENCH_SUBSCRIPTIONS=10 npm run bench:webhook-throughput
- *   GATEWAY_URL=http://127.0.0.1:8080 npm run bench:webhook-throughput   # a running stack (no CPU/RSS then)
+ *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_TOKEN=<access token> npm run bench:webhook-throughput   # a running stack (no CPU/RSS then)
  *
  * Each subscription has its own receiver (a bare node:http server on its own port, so its own
  * origin for the per-target concurrency limit), all in one worker thread that stamps arrivals
@@ -27,7 +27,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ServiceProcess, Stack } from '@imagestreams/stack';
-import { runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
+import { gatewayAuthHeaders, runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
@@ -92,7 +92,7 @@ async function startReceivers(count: number): Promise<{ urls: string[]; arrivals
 }
 
 async function post(gateway: string, pathname: string, body: unknown): Promise<void> {
-  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { ...gatewayAuthHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (response.status !== 201) throw new Error(`POST ${pathname} answered ${response.status}: ${await response.text()}`);
 }
 

@@ -4,24 +4,57 @@ import path from 'node:path';
 import { ConsumerNames, StreamNames } from '@imagestreams/contracts';
 import { connect } from 'nats';
 import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES, type Stack } from '@imagestreams/stack';
+import { bearerHeaders, generateAccessToken } from '@imagestreams/testing';
 
 const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 
+/** Set by withBenchStack: one benchmark process measures one gateway. */
+let token: string | undefined;
+
 /**
- * Runs a benchmark against GATEWAY_URL if set, otherwise against a private stack (its own NATS
- * server and a fresh database, services on free ports) that is torn down afterwards, data
- * directory included. `stack` (its service processes, e.g. for a PID) is only given for a private stack.
+ * The access token the benchmark presents: the private stack's bootstrap admin (generated and
+ * given to it as BOOTSTRAP_ADMIN_TOKEN), or GATEWAY_TOKEN with GATEWAY_URL (unset: no credentials,
+ * for a gateway running with AUTHORIZATION=disabled).
+ */
+export function gatewayToken(): string | undefined {
+  return token;
+}
+
+/** `Authorization: Bearer <gatewayToken()>`, or nothing when there is no token. */
+export function gatewayAuthHeaders(): Record<string, string> {
+  return bearerHeaders(token);
+}
+
+/**
+ * Runs a benchmark against GATEWAY_URL if set (with GATEWAY_TOKEN), otherwise against a private stack
+ * (its own NATS server and a fresh database, services on free ports, access control on) that is torn
+ * down afterwards, data directory included. `stack` (its service processes, e.g. for a PID) is only
+ * given for a private stack.
  */
 export async function withBenchStack(run: (gatewayUrl: string, natsUrl?: string, stack?: Stack) => Promise<void>): Promise<void> {
   const existing = process.env['GATEWAY_URL'];
-  if (existing) return run(existing, process.env['NATS_URL']);
+  if (existing) {
+    token = process.env['GATEWAY_TOKEN'] || undefined;
+    return run(existing, process.env['NATS_URL']);
+  }
+  const adminToken = generateAccessToken();
+  token = adminToken;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'imagestreams-bench-'));
   const databaseName = `imagestreams_bench_${Date.now()}`;
   await createDatabase(`${POSTGRES_SERVER_URL}/postgres`, databaseName);
   const nats = await startPrivateNats({ dataDir });
   try {
     const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
-    const stack = await startStack({ databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`, natsUrl: nats.natsUrl, dataDir, ports, quiet: true, log: () => undefined, readyTimeoutMs: 120_000 });
+    const stack = await startStack({
+      databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`,
+      natsUrl: nats.natsUrl,
+      dataDir,
+      ports,
+      quiet: true,
+      log: () => undefined,
+      readyTimeoutMs: 120_000,
+      env: { BOOTSTRAP_ADMIN_TOKEN: adminToken },
+    });
     try {
       await run(stack.gatewayUrl, nats.natsUrl, stack);
     } finally {

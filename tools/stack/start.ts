@@ -3,6 +3,8 @@
 // As a tool (not a service) this file may read process.env directly: DATABASE_URL and NATS_URL
 // (used as-is when set; otherwise a local server is reused or started), DATA_DIR (default
 // <repo>/data), HTTP_PORT (the gateway's port) and LOG_LEVEL (passed on to the services).
+// The services inherit the rest of the environment, BOOTSTRAP_ADMIN_TOKEN (the admin's access
+// token, docs/access-control.md) included.
 import path from 'node:path';
 import { REPO_ROOT, ServiceStartError, describeExit, redactUrl, startStack, type Stack } from './src';
 
@@ -68,6 +70,10 @@ function printSummary(stack: Stack): void {
     ...stack.services.map((service) => `  ${service.name.padEnd(20)} ${service.url}  (pid ${service.pid ?? 'exited'})`),
     `  ${'postgres'.padEnd(20)} ${redactUrl(stack.databaseUrl)}`,
     `  ${'nats'.padEnd(20)} ${stack.natsUrl}`,
+    // Access control is on: every API and registry call needs a token (Authorization: Bearer ...).
+    process.env['BOOTSTRAP_ADMIN_TOKEN']
+      ? 'Admin access token: the BOOTSTRAP_ADMIN_TOKEN you set.'
+      : 'Admin access token: logged once by the gateway on the first start of an empty database ("bootstrap admin token: ist_..."); or set BOOTSTRAP_ADMIN_TOKEN.',
     'Press Ctrl-C to stop.',
     '',
   ];

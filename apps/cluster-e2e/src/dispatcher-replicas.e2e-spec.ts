@@ -1,6 +1,6 @@
 import { ConsumerNames, StreamNames } from '@imagestreams/contracts';
 import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, type NatsHandle, type ServiceName, type ServiceProcess, type Stack } from '@imagestreams/stack';
-import { eventually, testDatabaseUrl, WebhookReceiver, type ReceivedWebhook } from '@imagestreams/testing';
+import { bearerHeaders, eventually, generateAccessToken, testDatabaseUrl, WebhookReceiver, type ReceivedWebhook } from '@imagestreams/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,8 @@ const IN_FLIGHT = 8;
 /** Distinct tags (a newer move of one tag would supersede an older pending one), over a few streams. */
 const STREAMS = 10;
 const SERVICES: ServiceName[] = ['registry-gateway', 'stream-service', 'trigger-dispatcher'];
+/** The stack's bootstrap admin (BOOTSTRAP_ADMIN_TOKEN): every API call is made as cluster-admin. */
+const ADMIN_TOKEN = generateAccessToken();
 
 describe(`${DISPATCHER_REPLICAS} trigger-dispatcher replicas share the deliveries`, () => {
   let dataDir: string | undefined;
@@ -53,7 +55,7 @@ describe(`${DISPATCHER_REPLICAS} trigger-dispatcher replicas share the deliverie
       readyTimeoutMs: 150_000,
       // The same short timers as the other end-to-end stacks: an expired lease would be taken over
       // (and sent a second time) within a second, so a replica that let one lapse would show here.
-      env: { OUTBOX_POLL_INTERVAL_MS: '200', WEBHOOK_POLL_INTERVAL_MS: '200', WEBHOOK_LEASE_GRACE_MS: '500', SHUTDOWN_TIMEOUT_MS: '5000' },
+      env: { BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN, OUTBOX_POLL_INTERVAL_MS: '200', WEBHOOK_POLL_INTERVAL_MS: '200', WEBHOOK_LEASE_GRACE_MS: '500', SHUTDOWN_TIMEOUT_MS: '5000' },
     }).catch((error: Error & { logTail?: string[] }) => {
       throw new Error([error.message, ...(error.logTail ?? []).slice(-30)].join('\n'));
     });
@@ -189,7 +191,7 @@ describe(`${DISPATCHER_REPLICAS} trigger-dispatcher replicas share the deliverie
 });
 
 async function expectCreated<T = unknown>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, { method: 'POST', headers: { ...bearerHeaders(ADMIN_TOKEN), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`POST ${url} answered ${response.status}: ${text}`);
   return JSON.parse(text) as T;
@@ -212,7 +214,7 @@ interface LoggedDelivery {
 
 /** The subscription's delivery log (every delivery with its attempts), as the API shows it. */
 async function deliveryLog(gateway: string, namespace: string, name: string): Promise<LoggedDelivery[]> {
-  const response = await fetch(`${gateway}/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/webhooksubscriptions/${name}/deliveries?limit=1000`);
+  const response = await fetch(`${gateway}/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/webhooksubscriptions/${name}/deliveries?limit=1000`, { headers: bearerHeaders(ADMIN_TOKEN) });
   if (response.status !== 200) throw new Error(`deliveries of ${name}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { items: LoggedDelivery[] }).items;
 }

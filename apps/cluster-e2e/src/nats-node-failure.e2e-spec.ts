@@ -11,7 +11,7 @@ import {
   type ServiceProcess,
   type Stack,
 } from '@imagestreams/stack';
-import { eventually, testDatabaseUrl, WebhookReceiver } from '@imagestreams/testing';
+import { bearerHeaders, eventually, generateAccessToken, testDatabaseUrl, WebhookReceiver } from '@imagestreams/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,8 @@ const STREAMS = 10;
  * liveness was tightened they stalled 30-45 s.
  */
 const MAX_RECOVERY_MS = 20_000;
+/** The stack's bootstrap admin (BOOTSTRAP_ADMIN_TOKEN): every API call is made as cluster-admin. */
+const ADMIN_TOKEN = generateAccessToken();
 const DURABLES = [ConsumerNames.triggerDispatcherImageEvents, ConsumerNames.importerImportSpecs, ConsumerNames.importerStreamDeletions, ConsumerNames.importerTagDeletions, ConsumerNames.registryGatewayImageEvents];
 
 describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of every service)', () => {
@@ -73,6 +75,7 @@ describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of e
       // Ten ts-node processes booting together on two shared cores.
       readyTimeoutMs: 150_000,
       env: {
+        BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
         JETSTREAM_REPLICAS: String(NODES),
         OUTBOX_POLL_INTERVAL_MS: '200',
         WEBHOOK_POLL_INTERVAL_MS: '200',
@@ -184,6 +187,7 @@ describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of e
       let outageError: unknown;
       const poster = new SteadyPoster({
         ratePerSecond: RATE_PER_SECOND,
+        headers: bearerHeaders(ADMIN_TOKEN),
         beforePost: (index) => {
           if (index !== KILL_AT_POST) return;
           outage = (async () => {
@@ -307,7 +311,7 @@ describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of e
 });
 
 async function expectCreated(url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, { method: 'POST', headers: { ...bearerHeaders(ADMIN_TOKEN), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (response.status !== 201) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
 }
 

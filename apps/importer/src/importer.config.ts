@@ -94,6 +94,13 @@ export class ImporterConfig extends BaseServiceConfig {
   @IsString()
   SECRETS_ENCRYPTION_KEY = '';
 
+  /**
+   * Comma-separated keys (32 bytes, base64 each) that sealed credentials before a rotation: still
+   * opened, and re-sealed under SECRETS_ENCRYPTION_KEY at start (docs/access-control.md).
+   */
+  @IsString()
+  SECRETS_ENCRYPTION_PREVIOUS_KEYS = '';
+
   /** Registry notification endpoints, `name=secret,name2=secret2`; empty = none accepted. */
   @IsString()
   IMPORT_NOTIFICATION_ENDPOINTS = '';

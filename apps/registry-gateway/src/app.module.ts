@@ -1,10 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { platformModules } from '@imagestreams/platform-bootstrap';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './access/audit/audit.module';
+import { RbacModule } from './access/rbac/rbac.module';
 import { ApiDiscovery } from './discovery/api-discovery';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { RouteCatalog } from './http/route-catalog';
-import { ImageStreamWatcher } from './watch/image-stream-watcher';
+import { ResourceWatcher } from './watch/resource-watcher';
 import { ImageStreamMappingsController } from './image-streams/image-stream-mappings.controller';
 import { ImageStreamTagsController } from './image-streams/image-stream-tags.controller';
 import { ImageStreamsController } from './image-streams/image-streams.controller';
@@ -14,6 +17,9 @@ import { ImageStreamImportsController } from './imports/image-stream-imports.con
 import { RegistryNotificationsController } from './imports/registry-notifications.controller';
 import { ImageStreamSecretsController, SecretsController } from './imports/secrets.controller';
 import { CreateRegistrySchema1764300000000 } from './migrations/1764300000000-create-registry-schema';
+import { CreateIdentities1764800000000 } from './migrations/1764800000000-create-identities';
+import { CreateRbacAndAudit1764800100000 } from './migrations/1764800100000-create-rbac-and-audit';
+import { CreateRegistryTokenKeys1764800200000 } from './migrations/1764800200000-create-registry-token-keys';
 import { NamespacesController } from './namespaces/namespaces.controller';
 import type { RegistryGatewayConfig } from './registry-gateway.config';
 import { RegistryModule } from './registry/registry.module';
@@ -43,7 +49,7 @@ export class AppModule {
           serviceName: SERVICE_NAME,
           config,
           requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-          ...(parts.registry ? { database: { schema: 'registry', migrations: [CreateRegistrySchema1764300000000] } } : {}),
+          ...(parts.registry ? { database: { schema: 'registry', migrations: [CreateRegistrySchema1764300000000, CreateIdentities1764800000000, CreateRbacAndAudit1764800100000, CreateRegistryTokenKeys1764800200000] } } : {}),
         }),
         // Lets RouteCatalog list the routes so a known path with a wrong verb answers 405, not 404.
         DiscoveryModule,
@@ -53,7 +59,13 @@ export class AppModule {
                 dataDir: config.DATA_DIR,
                 blobStore: config,
                 uploads: { maxAgeMs: config.UPLOAD_MAX_AGE_SECONDS * 1000, intervalMs: config.UPLOAD_CLEANUP_INTERVAL_SECONDS * 1000 },
+                auth: { tokenKey: config.REGISTRY_TOKEN_KEY, tokenTtlSeconds: config.REGISTRY_TOKEN_TTL_SECONDS, service: config.REGISTRY_AUTH_SERVICE, realm: config.REGISTRY_TOKEN_REALM },
               }),
+              // Identities and the access check; its tables are in the gateway's schema, so it comes with the database.
+              AccessModule.register({ enabled: config.AUTHORIZATION === 'enabled', bootstrapAdminToken: config.BOOTSTRAP_ADMIN_TOKEN }),
+              // RBAC objects (the policy AccessControl reads) and the audit trail; their tables are in the gateway's schema too.
+              RbacModule,
+              AuditModule.register({ retentionDays: config.AUDIT_RETENTION_DAYS, pruneIntervalMs: config.AUDIT_PRUNE_INTERVAL_SECONDS * 1000 }),
             ]
           : []),
       ],
@@ -78,7 +90,7 @@ export class AppModule {
         RegistryNotificationsController,
         DiscoveryController,
       ],
-      providers: [RouteCatalog, ImageStreamWatcher, ApiDiscovery],
+      providers: [RouteCatalog, ResourceWatcher, ApiDiscovery],
     };
   }
 }

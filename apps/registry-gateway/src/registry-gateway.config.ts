@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { BaseServiceConfig } from '@imagestreams/platform-config';
 
 export class RegistryGatewayConfig extends BaseServiceConfig {
@@ -59,4 +59,51 @@ export class RegistryGatewayConfig extends BaseServiceConfig {
   /** `endpoint/bucket/key` URLs instead of `bucket.endpoint/key`: what MinIO and most self-hosted servers need. */
   @IsBoolean()
   S3_FORCE_PATH_STYLE = false;
+
+  /**
+   * Signs the registry's bearer tokens (`/v2/token`, HS256): base64 of at least 32 random bytes,
+   * the same on every replica. Empty = a key generated once and kept in the gateway's database.
+   */
+  @IsString()
+  REGISTRY_TOKEN_KEY = '';
+
+  /** How long a registry bearer token from `/v2/token` is valid. */
+  @IsInt()
+  @Min(10)
+  @Max(24 * 60 * 60)
+  REGISTRY_TOKEN_TTL_SECONDS = 300;
+
+  /** The `service` of the registry's challenges and the audience of its tokens. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$/, { message: 'must be a service name (letters, digits, . _ : -)' })
+  REGISTRY_AUTH_SERVICE = 'imagestreams-registry';
+
+  /** The token endpoint the registry's challenges name (`realm`); empty = `<scheme>://<Host>/v2/token` of the request. */
+  @ValidateIf((config: RegistryGatewayConfig) => config.REGISTRY_TOKEN_REALM !== '')
+  @Matches(/^https?:\/\/[^\s",]+$/, { message: 'must be an http:// or https:// URL' })
+  REGISTRY_TOKEN_REALM = '';
+
+  /**
+   * `disabled` turns access control off: every caller acts as cluster-admin (for the auth-on/off
+   * benchmark and local experiments; the gateway warns at start).
+   */
+  @IsIn(['enabled', 'disabled'])
+  AUTHORIZATION: 'enabled' | 'disabled' = 'enabled';
+
+  /**
+   * The access token of user `admin` (cluster-admin), `ist_` + 43 base64url characters. Empty = one
+   * is generated on the first start of an empty database and logged once. Its format is checked at
+   * start rather than here, so a mistyped secret is never echoed into the configuration error.
+   */
+  @IsString()
+  BOOTSTRAP_ADMIN_TOKEN = '';
+
+  /** Audit events (writes, 401s, 403s) older than this many days are deleted. */
+  @IsInt()
+  @Min(1)
+  AUDIT_RETENTION_DAYS = 90;
+
+  /** How often the gateway deletes audit events past AUDIT_RETENTION_DAYS (also once at start). */
+  @IsInt()
+  @Min(1)
+  AUDIT_PRUNE_INTERVAL_SECONDS = 60 * 60;
 }

@@ -2,11 +2,13 @@ import { startDockerRegistry, WebhookReceiver, eventually, type DockerRegistry }
 import { Client } from 'pg';
 import { api, createSubscription, createTestNamespace, gatewayUrl } from './support/api';
 import { buildImage, buildIndex } from './support/oci-layout';
-import { pushImage, pushIndex } from './support/registry-push';
+import { createGatewayPullSecret } from './support/pull-secrets';
+import { gatewayEndpoint, pushImage, pushIndex } from './support/registry-push';
 
 /**
  * Imports from a real registry on loopback: this stack's own `/v2` stands in for an external
- * registry (the importer reaches it over HTTP like any other; loopback is allowed in this stack).
+ * registry (the importer reaches it over HTTP like any other; loopback is allowed in this stack),
+ * with the credentials a private registry wants: the importing namespace has a pull secret for it.
  */
 const IMAGE_API = '/apis/image.openshift.io/v1';
 
@@ -22,7 +24,7 @@ interface StreamBody {
 }
 
 const registry = () => new URL(gatewayUrl()).host;
-const endpoint = () => ({ baseUrl: gatewayUrl() });
+const endpoint = gatewayEndpoint;
 
 async function stream(namespace: string, name: string): Promise<StreamBody> {
   const got = await api<StreamBody>('GET', `${IMAGE_API}/namespaces/${namespace}/imagestreams/${name}`);
@@ -41,6 +43,7 @@ describe('imports from an external registry', () => {
   beforeAll(async () => {
     namespace = await createTestNamespace('imports');
     upstream = await createTestNamespace('upstream');
+    await createGatewayPullSecret(namespace);
   });
 
   it('imports a tag with ImageStreamImport (import: true): the tag points at the source digest with its metadata', async () => {

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { api, createSubscription, createTestNamespace, gatewayUrl, mapping, randomDigest } from './support/api';
+import { api, authHeaders, createSubscription, createTestNamespace, gatewayUrl, mapping, randomDigest } from './support/api';
 import { scrape, serviceUrl, type Scrape, type ServiceName } from './support/metrics';
 import { buildImage } from './support/oci-layout';
-import { pushImage } from './support/registry-push';
+import { createGatewayPullSecret } from './support/pull-secrets';
+import { gatewayEndpoint, pushImage } from './support/registry-push';
 
 /**
  * Metrics and tracing of the running stack: every named metric is scraped, the action that should
@@ -24,7 +25,7 @@ function hex(bytes: number): string {
 async function postMapping(namespace: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
   const response = await fetch(`${gatewayUrl()}${IMAGE_API}/namespaces/${namespace}/imagestreammappings`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { ...authHeaders(), 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   await response.text();
@@ -209,8 +210,9 @@ describe('observability', () => {
   it('counts import outcomes by reason and reports how late the oldest due scheduled tag is', async () => {
     const namespace = await createTestNamespace('metrics-imports');
     const upstream = await createTestNamespace('metrics-upstream');
+    await createGatewayPullSecret(namespace);
     const registry = new URL(gatewayUrl()).host;
-    await pushImage({ baseUrl: gatewayUrl() }, `${upstream}/app`, 'v1', buildImage({ layers: 1, layerSize: 256 }));
+    await pushImage(gatewayEndpoint(), `${upstream}/app`, 'v1', buildImage({ layers: 1, layerSize: 256 }));
     const success = { result: 'success' };
     const notFound = { result: 'failure', reason: 'NotFound' };
     const before = await scrape('importer');
@@ -258,21 +260,22 @@ describe('observability', () => {
     const value = (reading: Scrape, name: string, kind: string) => reading.value(name, { kind });
     const before = await scrape('registry-gateway');
 
-    await pushBlob(gatewayUrl(), repository, layer.bytes);
-    await pushBlob(gatewayUrl(), repository, image.configBytes);
-    await pushManifest(gatewayUrl(), repository, 'v1', image.manifest.mediaType, image.manifestBytes);
+    const { authorization } = authHeaders();
+    await pushBlob(gatewayUrl(), repository, layer.bytes, authorization);
+    await pushBlob(gatewayUrl(), repository, image.configBytes, authorization);
+    await pushManifest(gatewayUrl(), repository, 'v1', image.manifest.mediaType, image.manifestBytes, authorization);
     const pushed = await scrape('registry-gateway');
     expect(value(pushed, 'imagestreams_registry_received_bytes_total', 'blob') - value(before, 'imagestreams_registry_received_bytes_total', 'blob')).toBe(layer.bytes.length + image.configBytes.length);
     expect(value(pushed, 'imagestreams_registry_received_bytes_total', 'manifest') - value(before, 'imagestreams_registry_received_bytes_total', 'manifest')).toBe(image.manifestBytes.length);
 
-    const blob = await fetch(`${gatewayUrl()}/v2/${repository}/blobs/${layer.digest}`);
+    const blob = await fetch(`${gatewayUrl()}/v2/${repository}/blobs/${layer.digest}`, { headers: authHeaders() });
     expect(Buffer.from(await blob.arrayBuffer()).equals(layer.bytes)).toBe(true);
-    const ranged = await fetch(`${gatewayUrl()}/v2/${repository}/blobs/${layer.digest}`, { headers: { range: 'bytes=0-99' } });
+    const ranged = await fetch(`${gatewayUrl()}/v2/${repository}/blobs/${layer.digest}`, { headers: { ...authHeaders(), range: 'bytes=0-99' } });
     expect((await ranged.arrayBuffer()).byteLength).toBe(100);
-    const manifest = await fetch(`${gatewayUrl()}/v2/${repository}/manifests/v1`, { headers: { accept: image.manifest.mediaType } });
+    const manifest = await fetch(`${gatewayUrl()}/v2/${repository}/manifests/v1`, { headers: { ...authHeaders(), accept: image.manifest.mediaType } });
     expect(Buffer.from(await manifest.arrayBuffer()).equals(image.manifestBytes)).toBe(true);
     // HEAD sends no body and counts nothing.
-    expect((await fetch(`${gatewayUrl()}/v2/${repository}/blobs/${layer.digest}`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${gatewayUrl()}/v2/${repository}/blobs/${layer.digest}`, { method: 'HEAD', headers: authHeaders() })).status).toBe(200);
 
     const pulled = await scrape('registry-gateway');
     expect(value(pulled, 'imagestreams_registry_sent_bytes_total', 'blob') - value(pushed, 'imagestreams_registry_sent_bytes_total', 'blob')).toBe(layer.bytes.length + 100);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { eventually } from '@imagestreams/testing';
-import { api, createTestNamespace, gatewayUrl } from './support/api';
+import { api, authHeaders, createTestNamespace, gatewayUrl } from './support/api';
 import { buildImage, descriptorOf, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, sha256, type BuiltImage } from './support/oci-layout';
 
 /**
@@ -24,12 +24,12 @@ interface OciErrorBody {
 const v2 = (path: string) => `${gatewayUrl()}/v2/${path}`;
 
 /**
- * One request. A connection the server closes without answering is reported as status 0 with the
- * cause as the body, so an assertion shows "no response" rather than an unhandled TypeError.
+ * One request, as the admin. A connection the server closes without answering is reported as
+ * status 0 with the cause as the body, so an assertion shows "no response" rather than an unhandled TypeError.
  */
 async function send(method: string, url: string, init: { headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<Reply> {
   try {
-    const response = await fetch(url, { method, headers: init.headers, body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : new Uint8Array(init.body), redirect: 'manual' });
+    const response = await fetch(url, { method, headers: { ...authHeaders(), ...init.headers }, body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : new Uint8Array(init.body), redirect: 'manual' });
     return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
   } catch (error) {
     const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
@@ -105,11 +105,11 @@ function withDigest(url: string, digest: string): string {
   return parsed.toString();
 }
 
-/** A request exactly as written (no URL normalisation), over node:http. */
+/** A request exactly as written (no URL normalisation), over node:http, as the admin. */
 function rawRequest(method: string, path: string, headers: Record<string, string | number> = {}, body?: Buffer): Promise<Reply> {
   const { hostname, port } = new URL(gatewayUrl());
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, method, path, headers }, (res) => {
+    const req = httpRequest({ host: hostname, port, method, path, headers: { ...authHeaders(), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {

@@ -4,7 +4,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from '@imagestreams/testing';
-import { api, controlStack, gatewayUrl } from './support/api';
+import { api, authHeaders, controlStack, gatewayUrl } from './support/api';
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -26,7 +26,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 async function v2(method: string, pathname: string, init: { body?: Buffer; headers?: Record<string, string> } = {}): Promise<Response> {
-  return fetch(`${gatewayUrl()}/v2/${pathname}`, { method, body: init.body, headers: init.headers });
+  return fetch(`${gatewayUrl()}/v2/${pathname}`, { method, body: init.body, headers: { ...authHeaders(), ...init.headers } });
 }
 
 async function pushBlob(repository: string, bytes: Buffer): Promise<string> {
@@ -56,7 +56,7 @@ describe('registry lifecycle: restarts, abandoned uploads, deleted repositories,
     const chunk = await fetch(`${gatewayUrl()}${location}`, {
       method: 'PATCH',
       body: first,
-      headers: { 'content-type': 'application/octet-stream', 'content-range': `0-${first.length - 1}` },
+      headers: { ...authHeaders(), 'content-type': 'application/octet-stream', 'content-range': `0-${first.length - 1}` },
     });
     expect(chunk.status).toBe(202);
 
@@ -64,7 +64,7 @@ describe('registry lifecycle: restarts, abandoned uploads, deleted repositories,
     await controlStack('registry-gateway', 'start');
 
     const status = await eventually(async () => {
-      const response = await fetch(`${gatewayUrl()}${location}`).catch(() => undefined);
+      const response = await fetch(`${gatewayUrl()}${location}`, { headers: authHeaders() }).catch(() => undefined);
       return response?.status === 204 ? response : undefined;
     }, 'the restarted gateway to answer the upload status');
     expect(status.headers.get('range')).toBe(`0-${first.length - 1}`);
@@ -74,7 +74,7 @@ describe('registry lifecycle: restarts, abandoned uploads, deleted repositories,
     const finished = await fetch(`${gatewayUrl()}${location}?digest=${digest}`, {
       method: 'PUT',
       body: second,
-      headers: { 'content-type': 'application/octet-stream', 'content-range': `${first.length}-${whole.length - 1}` },
+      headers: { ...authHeaders(), 'content-type': 'application/octet-stream', 'content-range': `${first.length}-${whole.length - 1}` },
     });
     expect(finished.status).toBe(201);
     const pulled = await v2('GET', `${repository}/blobs/${digest}`);
@@ -85,9 +85,9 @@ describe('registry lifecycle: restarts, abandoned uploads, deleted repositories,
     const repository = randomRepository('abandon');
     const started = await v2('POST', `${repository}/blobs/uploads/`);
     const location = String(started.headers.get('location'));
-    expect((await fetch(`${gatewayUrl()}${location}`)).status).toBe(204);
+    expect((await fetch(`${gatewayUrl()}${location}`, { headers: authHeaders() })).status).toBe(204);
     const gone = await eventually(async () => {
-      const response = await fetch(`${gatewayUrl()}${location}`);
+      const response = await fetch(`${gatewayUrl()}${location}`, { headers: authHeaders() });
       return response.status === 404 ? response : undefined;
     }, 'the abandoned upload to be cleaned', 30_000);
     expect(await errorCode(gone)).toBe('BLOB_UPLOAD_UNKNOWN');

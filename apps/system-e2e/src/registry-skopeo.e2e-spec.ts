@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Image, ImageStreamImage, ImageStreamTag } from '@imagestreams/contracts';
 import { eventually, WebhookReceiver } from '@imagestreams/testing';
-import { api, createSubscription, createTestNamespace, gatewayUrl } from './support/api';
+import { api, authHeaders, createSubscription, createTestNamespace, gatewayUrl } from './support/api';
 import {
   DOCKER_CONFIG,
   DOCKER_LAYER,
@@ -246,11 +246,11 @@ describe('the registry through skopeo', () => {
 
     await Promise.all(
       layouts.map(async (layout, i) => {
-        const response = await fetch(`${gatewayUrl()}/v2/${repo(`fleet-${i}`)}/manifests/v1`, { headers: { accept: OCI_MANIFEST } });
+        const response = await fetch(`${gatewayUrl()}/v2/${repo(`fleet-${i}`)}/manifests/v1`, { headers: { ...authHeaders(), accept: OCI_MANIFEST } });
         expect(response.status).toBe(200);
         expect(response.headers.get('docker-content-digest')).toBe(layout.digest);
         for (const layer of shared) {
-          const blob = await fetch(`${gatewayUrl()}/v2/${repo(`fleet-${i}`)}/blobs/${layer.digest}`, { method: 'HEAD' });
+          const blob = await fetch(`${gatewayUrl()}/v2/${repo(`fleet-${i}`)}/blobs/${layer.digest}`, { method: 'HEAD', headers: authHeaders() });
           expect(blob.status).toBe(200);
         }
       }),

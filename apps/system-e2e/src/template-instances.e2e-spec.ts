@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { api, createTestNamespace, type ApiResponse } from './support/api';
+import { WatchReader, type WatchEvent } from './support/watch-reader';
 
 /**
  * TemplateInstances end to end: instantiating through the gateway creates ImageStreams in
@@ -353,6 +354,80 @@ describe('template instances', () => {
 
       expectStatus(await api('POST', instances('no-such-namespace-ti'), withParameter({ NAME: 'x' })), 404, 'NotFound');
       expectStatus(await api('POST', instances(), { ...withParameter({ NAME: 'x' }), metadata: { name: 'bad', namespace: 'other' } }), 400, 'BadRequest');
+    });
+  });
+
+  describe('watch and label selection', () => {
+    const configMapInstance = (name: string, labels: Record<string, string> = {}) => ({
+      ...instance(name, { template: template([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-config` } }]) }),
+      metadata: { name, labels },
+    });
+    const ready = (event: WatchEvent<TemplateInstance>) => event.type !== 'DELETED' && condition(event.object, 'Ready')?.status === 'True';
+    const of = (name: string, events: WatchEvent<TemplateInstance>[]) => events.filter((event) => event.object.metadata.name === name);
+
+    /**
+     * Creating an instance writes it twice (Instantiating, then Ready): a watcher hears ADDED, then
+     * MODIFIED unless both changes reached it as one ADDED with the final state. Waits for Ready.
+     */
+    async function createdAndHeard(watch: WatchReader<TemplateInstance>, path: string, name: string, labels?: Record<string, string>): Promise<WatchEvent<TemplateInstance>[]> {
+      expect((await api('POST', path, configMapInstance(name, labels))).status).toBe(201);
+      const heard = of(name, await watch.waitUntil((events) => of(name, events).some(ready), `${name} Ready`));
+      expect(heard[0].type).toBe('ADDED');
+      expect(heard.slice(1).map((event) => event.type)).toEqual(heard.slice(1).map(() => 'MODIFIED'));
+      return heard;
+    }
+
+    it('streams an instance created (until Ready) and deleted, and resumes from a resourceVersion', async () => {
+      const ns = await createTestNamespace('tinst-watch');
+      const path = instances(ns);
+      const watch = new WatchReader<TemplateInstance>(`${path}?watch=true`);
+      try {
+        expect(await watch.status).toBe(200);
+        const heard = await createdAndHeard(watch, path, 'app');
+        const resumeFrom = heard[heard.length - 1].object.metadata.resourceVersion;
+        expect((await api('DELETE', `${path}/app`)).status).toBe(200);
+        const deleted = await watch.waitUntil((events) => events.some((event) => event.type === 'DELETED'), 'DELETED app');
+        expect(deleted[deleted.length - 1]).toMatchObject({ type: 'DELETED', object: { kind: 'TemplateInstance', metadata: { name: 'app', uid: heard[0].object.metadata.uid } } });
+        watch.close();
+
+        const resumed = new WatchReader<TemplateInstance>(`${path}?watch=true&resourceVersion=${resumeFrom}`);
+        try {
+          expect(await resumed.status).toBe(200);
+          expect((await resumed.waitFor(1)).map((event) => [event.type, event.object.metadata.name])).toEqual([['DELETED', 'app']]);
+          await createdAndHeard(resumed, path, 'later');
+          expect(resumed.events.every((event) => ['app', 'later'].includes(event.object.metadata.name))).toBe(true);
+        } finally {
+          resumed.close();
+        }
+      } finally {
+        watch.close();
+      }
+    });
+
+    it('selects by label on lists and watches, and refuses a bad selector with 400', async () => {
+      const ns = await createTestNamespace('tinst-labels');
+      const path = instances(ns);
+      const watch = new WatchReader<TemplateInstance>(`${path}?watch=true&labelSelector=${encodeURIComponent('app=web')}`);
+      try {
+        expect(await watch.status).toBe(200);
+        expect((await api('POST', path, configMapInstance('db', { app: 'db' }))).status).toBe(201);
+        await createdAndHeard(watch, path, 'web', { app: 'web' });
+        expect(watch.events.map((event) => event.object.metadata.name)).not.toContain('db');
+      } finally {
+        watch.close();
+      }
+
+      const names = async (query: string) => {
+        const list = await api<{ items: TemplateInstance[] }>('GET', `${path}?labelSelector=${encodeURIComponent(query)}`);
+        expect(list.status).toBe(200);
+        return list.body.items.map((item) => item.metadata.name);
+      };
+      expect(await names('app=web')).toEqual(['web']);
+      expect(await names('app')).toEqual(['db', 'web']);
+      expect(await names('app!=web')).toEqual(['db']);
+      for (const query of [`labelSelector=${encodeURIComponent('=web')}`, `watch=true&labelSelector=${encodeURIComponent('=web')}`, 'watch=true&resourceVersion=-1']) {
+        expectStatus(await api('GET', `${path}?${query}`), 400, 'BadRequest');
+      }
     });
   });
 });

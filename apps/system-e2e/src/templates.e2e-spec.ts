@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_TEMPLATE_BYTES } from '@imagestreams/contracts';
 import { api, createTestNamespace, type ApiResponse } from './support/api';
+import { WatchReader } from './support/watch-reader';
 
 /**
  * Templates end to end: CRUD through the gateway to template-service and Postgres, and
@@ -384,6 +385,88 @@ describe('templates', () => {
     it('answers bad ?param values with 400', async () => {
       expectStatus(await api('POST', processed('?param=NOEQUALS'), simple('p')), 400, 'BadRequest');
       expectStatus(await api('POST', processed('?param=NAME=a&param=NAME=b'), simple('p')), 400, 'BadRequest');
+    });
+  });
+
+  describe('watch and label selection', () => {
+    const summary = (events: { type: string; object: Template }[]) => events.map((event) => [event.type, event.object.metadata.name]);
+
+    it('streams ADDED, MODIFIED and DELETED of a namespace in order, and resumes from a resourceVersion', async () => {
+      const ns = await createTestNamespace('templates-watch');
+      const path = `${GROUP}/namespaces/${ns}/templates`;
+      expect((await api('POST', path, simple('before'))).status).toBe(201);
+      const watch = new WatchReader<Template>(`${path}?watch=true`);
+      try {
+        expect(await watch.status).toBe(200);
+        // Without a resourceVersion, the watch starts with the current state.
+        expect(summary(await watch.waitFor(1))).toEqual([['ADDED', 'before']]);
+        expect((await api('POST', path, simple('web'))).status).toBe(201);
+        // Seen before the next change, or both could arrive as one event carrying the latest state.
+        await watch.waitFor(2);
+        const current = (await api<Template>('GET', `${path}/web`)).body;
+        expect((await api('PUT', `${path}/web`, { ...current, message: 'v2' })).status).toBe(200);
+        const events = await watch.waitFor(3);
+        expect(summary(events.slice(1))).toEqual([
+          ['ADDED', 'web'],
+          ['MODIFIED', 'web'],
+        ]);
+        expect(events[2].object.message).toBe('v2');
+        const resumeFrom = events[2].object.metadata.resourceVersion as string;
+        expect((await api('DELETE', `${path}/web`)).status).toBe(200);
+        expect((await watch.waitFor(4))[3]).toMatchObject({ type: 'DELETED', object: { kind: 'Template', message: 'v2', metadata: { name: 'web', namespace: ns, uid: current.metadata.uid } } });
+        watch.close();
+
+        // A new watch from the MODIFIED event's resourceVersion hears only what came after it.
+        const resumed = new WatchReader<Template>(`${path}?watch=true&resourceVersion=${resumeFrom}`);
+        try {
+          expect(await resumed.status).toBe(200);
+          expect(summary(await resumed.waitFor(1))).toEqual([['DELETED', 'web']]);
+          expect((await api('POST', path, simple('after'))).status).toBe(201);
+          expect(summary(await resumed.waitFor(2))).toEqual([
+            ['DELETED', 'web'],
+            ['ADDED', 'after'],
+          ]);
+        } finally {
+          resumed.close();
+        }
+      } finally {
+        watch.close();
+      }
+    });
+
+    it('selects by label on lists and watches, in one namespace and across all, and refuses a bad selector with 400', async () => {
+      const ns = await createTestNamespace('templates-labels');
+      const path = `${GROUP}/namespaces/${ns}/templates`;
+      // A label only this test uses, so the cluster-wide watch hears nothing from other suites.
+      const run = `r${Date.now().toString(36)}`;
+      const labelled = (name: string, app: string) => simple(name, { metadata: { name, labels: { app, run } } });
+      const inNamespace = new WatchReader<Template>(`${path}?watch=true&labelSelector=${encodeURIComponent('app=web')}`);
+      const everywhere = new WatchReader<Template>(`${GROUP}/templates?watch=true&labelSelector=${encodeURIComponent(`run=${run},app!=db`)}`);
+      try {
+        expect(await inNamespace.status).toBe(200);
+        expect(await everywhere.status).toBe(200);
+        expect((await api('POST', path, labelled('other', 'db'))).status).toBe(201);
+        expect((await api('POST', path, labelled('front', 'web'))).status).toBe(201);
+        expect(summary(await inNamespace.waitFor(1))).toEqual([['ADDED', 'front']]);
+        expect((await everywhere.waitFor(1)).map((event) => [event.type, event.object.metadata.namespace, event.object.metadata.name])).toEqual([['ADDED', ns, 'front']]);
+      } finally {
+        inNamespace.close();
+        everywhere.close();
+      }
+
+      const names = async (query: string) => {
+        const list = await api<TemplateList>('GET', `${path}?labelSelector=${encodeURIComponent(query)}`);
+        expect(list.status).toBe(200);
+        return list.body.items.map((item) => item.metadata.name);
+      };
+      expect(await names('app=web')).toEqual(['front']);
+      expect(await names('app in (db,web)')).toEqual(['front', 'other']);
+      expect(await names('app notin (web)')).toEqual(['other']);
+      expect((await api<TemplateList>('GET', `${GROUP}/templates?labelSelector=${encodeURIComponent(`run=${run}`)}`)).body.items.map((item) => item.metadata.name)).toEqual(['front', 'other']);
+
+      for (const query of [`labelSelector=${encodeURIComponent('app in (')}`, `watch=true&labelSelector=${encodeURIComponent('app in (')}`, 'watch=true&resourceVersion=abc']) {
+        expectStatus(await api('GET', `${path}?${query}`), 400, 'BadRequest');
+      }
     });
   });
 });

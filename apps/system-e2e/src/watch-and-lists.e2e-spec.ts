@@ -1,56 +1,5 @@
-import { api, createTestNamespace, gatewayUrl, mapping, randomDigest } from './support/api';
-
-interface WatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR';
-  object: { metadata: { name: string; resourceVersion: string } };
-}
-
-/** Reads a Kubernetes watch (newline-delimited JSON) as it arrives. */
-class WatchReader {
-  readonly events: WatchEvent[] = [];
-  private readonly controller = new AbortController();
-  private buffer = '';
-  readonly status: Promise<number>;
-
-  constructor(path: string) {
-    this.status = fetch(`${gatewayUrl()}${path}`, { signal: this.controller.signal }).then((response) => {
-      if (response.body) void this.pump(response.body.getReader());
-      return response.status;
-    });
-  }
-
-  private async pump(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        this.buffer += decoder.decode(value, { stream: true });
-        let newline = this.buffer.indexOf('\n');
-        while (newline >= 0) {
-          this.events.push(JSON.parse(this.buffer.slice(0, newline)) as WatchEvent);
-          this.buffer = this.buffer.slice(newline + 1);
-          newline = this.buffer.indexOf('\n');
-        }
-      }
-    } catch {
-      // Aborted by close().
-    }
-  }
-
-  async waitFor(count: number, timeoutMs = 15_000): Promise<WatchEvent[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.events.length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} watch events, got ${JSON.stringify(this.events.map((e) => [e.type, e.object.metadata.name]))}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return this.events.slice(0, count);
-  }
-
-  close(): void {
-    this.controller.abort();
-  }
-}
+import { api, createTestNamespace, mapping, randomDigest } from './support/api';
+import { WatchReader } from './support/watch-reader';
 
 const streams = (namespace: string) => `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams`;
 

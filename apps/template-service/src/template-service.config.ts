@@ -18,4 +18,9 @@ export class TemplateServiceConfig extends BaseServiceConfig {
   @Min(1)
   @Max(86_400)
   SAMPLES_RECONCILE_INTERVAL_SECONDS = 600;
+
+  /** How long watches of templates and template instances can resume from an old resourceVersion (older → 410 Expired, re-list). */
+  @IsInt()
+  @Min(1)
+  WATCH_RETENTION_MINUTES = 60;
 }

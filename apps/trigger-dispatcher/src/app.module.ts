@@ -1,11 +1,14 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { platformModules } from '@imagestreams/platform-bootstrap';
 import { OutboxModule } from '@imagestreams/platform-messaging';
+import { SecretKeyRing, SecretsModule } from '@imagestreams/platform-secrets';
 import { webhookAddressPolicy, webhookDispatcher } from './deliveries/webhook-address-policy';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { CreateTriggerSchema1764201700000 } from './migrations/1764201700000-create-trigger-schema';
 import { DeliveryControl1764400000000 } from './migrations/1764400000000-delivery-control';
 import { Workloads1764500000000 } from './migrations/1764500000000-workloads';
+import { SealSigningSecrets1764800300000 } from './migrations/1764800300000-seal-signing-secrets';
+import { SIGNING_SECRETS_TABLE } from './subscriptions/signing-secrets';
 import { WorkloadsModule } from './workloads/workloads.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { WEBHOOK_ADDRESS_POLICY, WEBHOOK_DEFAULTS } from './subscriptions/webhook-defaults';
@@ -17,12 +20,19 @@ export const SERVICE_NAME = 'trigger-dispatcher';
 export class AppModule {
   static register(config: TriggerDispatcherConfig): DynamicModule {
     const addressPolicy = webhookAddressPolicy(config);
+    const keyRing = SecretKeyRing.fromConfig(config.SECRETS_ENCRYPTION_KEY, config.SECRETS_ENCRYPTION_PREVIOUS_KEYS, config.DATABASE_URL);
+    if (keyRing.derived) new Logger('TriggerDispatcher').warn('SECRETS_ENCRYPTION_KEY is not set: webhook signing secrets are sealed with a key derived from DATABASE_URL (set a random 32-byte key in production)');
     return {
       module: AppModule,
       global: true,
       imports: [
-        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'trigger', migrations: [CreateTriggerSchema1764201700000, DeliveryControl1764400000000, Workloads1764500000000] } }),
+        ...platformModules({
+          serviceName: SERVICE_NAME,
+          config,
+          database: { schema: 'trigger', migrations: [CreateTriggerSchema1764201700000, DeliveryControl1764400000000, Workloads1764500000000, SealSigningSecrets1764800300000] },
+        }),
         OutboxModule.forService(),
+        SecretsModule.forService({ keyRing, tables: [SIGNING_SECRETS_TABLE] }),
         SubscriptionsModule,
         WorkloadsModule,
         DeliveriesModule.register({

@@ -50,4 +50,19 @@ export class TriggerDispatcherConfig extends BaseServiceConfig {
   /** Comma-separated CIDRs always allowed (e.g. an internal CI network); the only way to reach link-local ones. */
   @IsString()
   WEBHOOK_ALLOWED_CIDRS = '';
+
+  /**
+   * 32 bytes, base64: seals stored webhook signing secrets (AES-256-GCM), as the importer's key
+   * does registry credentials (the two may share one key). Empty = a key derived from
+   * DATABASE_URL, logged as a warning: fine on a laptop, never in production.
+   */
+  @IsString()
+  SECRETS_ENCRYPTION_KEY = '';
+
+  /**
+   * Comma-separated keys (32 bytes, base64 each) that sealed secrets before a rotation: still
+   * opened, and re-sealed under SECRETS_ENCRYPTION_KEY at start (docs/access-control.md).
+   */
+  @IsString()
+  SECRETS_ENCRYPTION_PREVIOUS_KEYS = '';
 }

@@ -84,6 +84,8 @@ export const RequestSubjects = {
   templateList: 'imagestreams.req.template.template.list.v1',
   templateUpdate: 'imagestreams.req.template.template.update.v1',
   templateDelete: 'imagestreams.req.template.template.delete.v1',
+  /** Watch: what changed after a resourceVersion (the change log, folded per object). */
+  templateChanges: 'imagestreams.req.template.template.changes.v1',
   /** Processes the template in the request and answers the result; stores nothing. */
   processedTemplateCreate: 'imagestreams.req.template.processedtemplate.create.v1',
   /** The samples operator's Config (`samples.operator.openshift.io/v1`, the singleton `cluster`). */
@@ -95,6 +97,7 @@ export const RequestSubjects = {
   templateInstanceGet: 'imagestreams.req.template.templateinstance.get.v1',
   templateInstanceList: 'imagestreams.req.template.templateinstance.list.v1',
   templateInstanceDelete: 'imagestreams.req.template.templateinstance.delete.v1',
+  templateInstanceChanges: 'imagestreams.req.template.templateinstance.changes.v1',
   templateInstanceObjectList: 'imagestreams.req.template.templateinstanceobject.list.v1',
   templateInstanceObjectGet: 'imagestreams.req.template.templateinstanceobject.get.v1',
 } as const;
@@ -105,6 +108,14 @@ export const RequestSubjects = {
  */
 export const NotificationSubjects = {
   imageStreamsChanged: 'imagestreams.ntf.image.imagestreams.changed.v1',
+  /** `{namespace}`: template-service committed a change of a template / template instance there. */
+  templatesChanged: 'imagestreams.ntf.template.templates.changed.v1',
+  templateInstancesChanged: 'imagestreams.ntf.template.templateinstances.changed.v1',
+  /**
+   * An RBAC object or an identity (user, service account, access token) changed: every gateway
+   * replica drops its cached policy. No payload; the policy cache also expires on its own.
+   */
+  accessChanged: 'imagestreams.ntf.access.policy.changed.v1',
 } as const;
 
 export type RequestSubject = (typeof RequestSubjects)[keyof typeof RequestSubjects];

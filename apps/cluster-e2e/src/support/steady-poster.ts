@@ -32,6 +32,8 @@ export interface SteadyPosterOptions {
   giveUpAfterMs?: number;
   /** Called right before post `index` is first sent (e.g. to kill a NATS node mid-stream). */
   beforePost?: (index: number) => void;
+  /** Sent with every post, e.g. the caller's `authorization`. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -67,7 +69,7 @@ export class SteadyPoster {
       try {
         const response = await fetch(post.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...this.options.headers, 'content-type': 'application/json' },
           body: JSON.stringify(post.body),
           signal: AbortSignal.timeout(this.options.attemptTimeoutMs ?? 15_000),
         });

@@ -1,11 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { RegistryClient, type RegistryClientOptions } from '@imagestreams/platform-registry-client';
+import type { SecretKeyRing } from '@imagestreams/platform-secrets';
 import { RegistryNotifications } from '../notifications/registry-notifications';
 import { ImportScheduler } from '../schedules/import-scheduler';
 import { ScheduledTagsRepository } from '../schedules/scheduled-tags.repository';
 import { RegistrySecrets, SECRET_SEALER } from '../secrets/registry-secrets';
 import { RegistrySecretsRepository } from '../secrets/registry-secrets.repository';
-import { SecretSealer } from '../secrets/secret-sealer';
 import { SecretsRequests } from '../secrets/secrets.requests';
 import { ImageEventsListener } from './image-events.listener';
 import { ImageImporter, REGISTRY_CLIENT } from './image-importer';
@@ -17,7 +17,7 @@ import { ImportsRequests } from './imports.requests';
 export interface ImportsModuleOptions {
   settings: ImportSettings;
   client: RegistryClientOptions;
-  sealer: SecretSealer;
+  sealer: SecretKeyRing;
 }
 
 @Module({})

@@ -52,7 +52,7 @@ export class ImportSchedulesAndSecrets1764300100000 implements MigrationInterfac
         type text NOT NULL,
         labels jsonb NOT NULL DEFAULT '{}',
         annotations jsonb NOT NULL DEFAULT '{}',
-        -- AES-256-GCM of the JSON data map: iv (12 bytes) || tag (16 bytes) || ciphertext.
+        -- AES-256-GCM of the JSON data map, as SecretKeyRing (libs/platform/secrets) seals it.
         sealed_data bytea NOT NULL,
         resource_version bigint NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),

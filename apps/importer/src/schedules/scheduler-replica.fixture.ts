@@ -2,11 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { PersistenceModule } from '@imagestreams/platform-persistence';
 import type { RegistryClientOptions } from '@imagestreams/platform-registry-client';
+import type { SecretKeyRing } from '@imagestreams/platform-secrets';
 import type { ImportSettings } from '../imports/import-settings';
 import { ImportsModule } from '../imports/imports.module';
 import { CreateImporterSchema1764201800000 } from '../migrations/1764201800000-create-importer-schema';
 import { ImportSchedulesAndSecrets1764300100000 } from '../migrations/1764300100000-import-schedules-and-secrets';
-import type { SecretSealer } from '../secrets/secret-sealer';
 
 /**
  * One importer replica for scheduler tests and benchmarks: the production modules (the service's
@@ -46,7 +46,7 @@ export interface SchedulerReplicaOptions {
   applicationName?: string;
   settings: ImportSettings;
   client: RegistryClientOptions;
-  sealer: SecretSealer;
+  sealer: SecretKeyRing;
   owner: RecordingOwnerClient;
 }
 

@@ -36,10 +36,10 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { openServiceDataSource } from '@imagestreams/platform-persistence';
 import type { RegistryClientOptions } from '@imagestreams/platform-registry-client';
+import { SecretKeyRing } from '@imagestreams/platform-secrets';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import type { ImportSettings } from '../imports/import-settings';
-import { SecretSealer } from '../secrets/secret-sealer';
 import { IMPORTER_MIGRATIONS, RecordingOwnerClient, SchedulerReplicaModule } from './scheduler-replica.fixture';
 
 const TAGS = 1000;
@@ -199,7 +199,7 @@ describe('ImportScheduler with three replicas (real Postgres, real registry clie
   const schema = `importer_replicas_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const upstream = new FakeUpstream();
   const logger = new CollectingLogger();
-  const sealer = SecretSealer.fromConfig(randomBytes(32).toString('base64'), '').sealer;
+  const sealer = SecretKeyRing.fromConfig(randomBytes(32).toString('base64'), '', '');
   const replicas: Replica[] = [];
   let admin: DataSource;
 

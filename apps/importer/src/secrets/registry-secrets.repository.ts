@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { returnedRows } from '@imagestreams/platform-persistence';
+import type { SealedTable } from '@imagestreams/platform-secrets';
 import type { DataSource } from 'typeorm';
+
+/** What the importer re-seals under the current key at start (SecretsModule). */
+export const REGISTRY_SECRETS_TABLE: SealedTable = { table: 'registry_secrets', key: 'uid', keyType: 'uuid', columns: [{ sealed: 'sealed_data' }], describes: 'registry credentials' };
 
 export interface RegistrySecretRow {
   namespace: string;

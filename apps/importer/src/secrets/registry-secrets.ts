@@ -14,9 +14,9 @@ import {
   type Status,
 } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
+import type { SecretKeyRing } from '@imagestreams/platform-secrets';
 import { dataKeyOf, parseAuths, type RegistryLogin } from './docker-config';
 import { RegistrySecretsRepository, type RegistrySecretRow } from './registry-secrets.repository';
-import { SecretSealer } from './secret-sealer';
 
 export const SECRET_SEALER = Symbol('SECRET_SEALER');
 
@@ -35,7 +35,7 @@ export class RegistrySecrets {
   constructor(
     private readonly secrets: RegistrySecretsRepository,
     private readonly owners: OwnerClient,
-    @Inject(SECRET_SEALER) private readonly sealer: SecretSealer,
+    @Inject(SECRET_SEALER) private readonly sealer: SecretKeyRing,
   ) {}
 
   async create(command: CreateSecretCommand): Promise<Secret> {
@@ -122,6 +122,11 @@ export class RegistrySecrets {
     return JSON.parse(this.sealer.unseal(row.sealed_data).toString('utf8')) as Record<string, string>;
   }
 
+  /**
+   * Credentials go in and are never answered back (not even to whoever stored them): the view
+   * names the data keys, so a reader can see which kind of login a secret holds, with empty values.
+   * Imports read the sealed values themselves (loginsFor).
+   */
   private view(row: RegistrySecretRow): Secret {
     return {
       kind: 'Secret',
@@ -136,7 +141,7 @@ export class RegistrySecrets {
         ...(Object.keys(row.annotations).length ? { annotations: row.annotations } : {}),
       },
       type: row.type as RegistrySecretType,
-      data: this.unsealData(row),
+      data: Object.fromEntries(Object.keys(this.unsealData(row)).map((key) => [key, ''])),
     };
   }
 }

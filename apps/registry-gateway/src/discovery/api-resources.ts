@@ -1,4 +1,11 @@
 import {
+  AccessTokenResource,
+  AuditEventResource,
+  ClusterRoleBindingResource,
+  ClusterRoleResource,
+  RoleBindingResource,
+  RoleResource,
+  SelfSubjectAccessReviewResource,
   BuildResource,
   ImageResource,
   ImageStreamImageResource,
@@ -10,9 +17,11 @@ import {
   ProcessedTemplateResource,
   SamplesConfigResource,
   SecretResource,
+  ServiceAccountResource,
   TemplateResource,
   TemplateInstanceResource,
   TagMoveDryRunResource,
+  UserResource,
   WebhookSubscriptionResource,
   WORKLOAD_KINDS,
   type ResourceRef,
@@ -35,6 +44,8 @@ export interface ResourceDeclaration {
   shortNames?: string[];
   /** The list route also serves `?watch=true` (a query flag, invisible in the route table). */
   watch?: boolean;
+  /** Served by AccessModule, which only a gateway with its database has (controller specs run without it). */
+  needsDatabase?: boolean;
 }
 
 /** The routes under `/api` and `/apis` that are not Kubernetes resources, each with why. */
@@ -90,12 +101,23 @@ export const API_RESOURCES: readonly ResourceDeclaration[] = [
   resource(BuildResource, { namespaced: true }),
   // OpenShift gives templates no short name. processedtemplates only creates (and answers a Template);
   // its singular name stays empty, as on a subresource, so `template` keeps naming templates.
-  resource(TemplateResource, { namespaced: true }),
+  resource(TemplateResource, { namespaced: true, watch: true }),
   { groupVersion: groupVersionOf(ProcessedTemplateResource), name: ProcessedTemplateResource.resource, singularName: '', namespaced: true, kind: ProcessedTemplateResource.kind },
-  resource(TemplateInstanceResource, { namespaced: true }),
+  resource(TemplateInstanceResource, { namespaced: true, watch: true }),
   subresource(TemplateInstanceResource, 'objects', 'TemplateInstanceObjectList'),
   // The samples operator's Config: cluster scoped, one object (`cluster`); OpenShift gives it no short name.
   resource(SamplesConfigResource, { namespaced: false }),
+  // Identities (access control). OpenShift gives users no short name; Kubernetes calls service accounts `sa`.
+  { ...resource(UserResource, { namespaced: false }), needsDatabase: true },
+  { ...resource(ServiceAccountResource, { namespaced: true, shortNames: ['sa'] }), needsDatabase: true },
+  { ...resource(AccessTokenResource, { namespaced: false }), needsDatabase: true },
+  // RBAC, SelfSubjectAccessReview (`kubectl auth can-i`) and the audit trail, as Kubernetes names them (no short names).
+  { ...resource(RoleResource, { namespaced: true }), needsDatabase: true },
+  { ...resource(RoleBindingResource, { namespaced: true }), needsDatabase: true },
+  { ...resource(ClusterRoleResource, { namespaced: false }), needsDatabase: true },
+  { ...resource(ClusterRoleBindingResource, { namespaced: false }), needsDatabase: true },
+  { ...resource(SelfSubjectAccessReviewResource, { namespaced: false }), needsDatabase: true },
+  { ...resource(AuditEventResource, { namespaced: false }), needsDatabase: true },
 ];
 
 export const NON_RESOURCE_API_ROUTES: readonly NonResourceRoute[] = [

@@ -3,6 +3,7 @@ import { CreateImageStreamMappingRequest, ImageRequests, ImageStreamMappingResou
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { assertBodyNamespace, assertWritableNamespace, validBody } from '../http/edge-validation';
 import { ApiDoc } from '../openapi/api-docs';
+import { Actor } from '../access/actor.decorator';
 
 /**
  * ImageStreamMapping is create-only: it records an image and points a tag at it. Like OpenShift,
@@ -20,10 +21,10 @@ export class ImageStreamMappingsController {
     status: 201,
     returns: 'Status',
   })
-  create(@Param('namespace') namespace: string, @Body() body: unknown): Promise<Status> {
+  create(@Param('namespace') namespace: string, @Body() body: unknown, @Actor() actor: string): Promise<Status> {
     assertWritableNamespace(namespace);
     assertBodyNamespace(body, namespace);
     const mapping = validBody(CreateImageStreamMappingRequest, ImageStreamMappingResource, body);
-    return this.owners.request(ImageRequests.createImageStreamMapping, { namespace, mapping });
+    return this.owners.request(ImageRequests.createImageStreamMapping, { namespace, mapping, actor });
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Optional, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import pLimit from 'p-limit';
 import {
   IMAGE_API_VERSION,
@@ -16,6 +16,10 @@ import { OwnerClient } from '@imagestreams/platform-messaging';
 import { assertAddressable, assertBodyNamespace, assertReadableNamespace, validBody } from '../http/edge-validation';
 import { listOptions } from '../http/list-options';
 import { ApiDoc } from '../openapi/api-docs';
+import { Actor } from '../access/actor.decorator';
+import type { Identity } from '@imagestreams/domain-access';
+import { Caller } from '../access/caller.decorator';
+import { TagSourceAccess } from '../access/tag-source-access';
 
 /** OpenShift's list of ImageStreamTags (no owner request returns one: the gateway assembles it). */
 export interface ImageStreamTagList {
@@ -34,7 +38,11 @@ const LIST_CONCURRENCY = 8;
  */
 @Controller('apis/image.openshift.io/v1/namespaces/:namespace/imagestreamtags')
 export class ImageStreamTagsController {
-  constructor(private readonly owners: OwnerClient) {}
+  constructor(
+    private readonly owners: OwnerClient,
+    // Absent on a gateway without access control (no database): every tag source is open then.
+    @Optional() private readonly tagSources?: TagSourceAccess,
+  ) {}
 
   /**
    * Every tag with an image of every stream in the namespace, as `oc get istag` lists them (tags
@@ -78,35 +86,37 @@ export class ImageStreamTagsController {
   @Post()
   @HttpCode(201)
   @ApiDoc({ summary: 'set a tag (oc tag), named by metadata.name <stream>:<tag>; creates a missing stream', body: ImageStreamTagInput, status: 201, returns: 'ImageStreamTag' })
-  create(@Param('namespace') namespace: string, @Body() body: unknown): Promise<ImageStreamTag> {
+  async create(@Param('namespace') namespace: string, @Body() body: unknown, @Actor() actor: string, @Caller() caller: Identity): Promise<ImageStreamTag> {
     const imageStreamTag = validBody(ImageStreamTagInput, ImageStreamTagResource, body);
     assertAddressable(ImageStreamTagResource, namespace, imageStreamTag.metadata.name);
     assertBodyNamespace(body, namespace);
-    return this.owners.request(ImageStreamRequests.putTag, { namespace, name: imageStreamTag.metadata.name, imageStreamTag });
+    await this.tagSources?.assertReadable(caller, namespace, [imageStreamTag.tag?.from]);
+    return this.owners.request(ImageStreamRequests.putTag, { namespace, name: imageStreamTag.metadata.name, imageStreamTag, actor });
   }
 
   @Put(':name')
   @ApiDoc({ summary: 'set a tag (oc tag); creates a missing stream', body: ImageStreamTagInput, returns: 'ImageStreamTag' })
-  put(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown): Promise<ImageStreamTag> {
+  async put(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown, @Actor() actor: string, @Caller() caller: Identity): Promise<ImageStreamTag> {
     assertAddressable(ImageStreamTagResource, namespace, name);
     assertBodyNamespace(body, namespace);
     const imageStreamTag = validBody(ImageStreamTagInput, ImageStreamTagResource, body);
-    return this.owners.request(ImageStreamRequests.putTag, { namespace, name, imageStreamTag });
+    await this.tagSources?.assertReadable(caller, namespace, [imageStreamTag.tag?.from]);
+    return this.owners.request(ImageStreamRequests.putTag, { namespace, name, imageStreamTag, actor });
   }
 
   @Delete(':name')
   @ApiDoc({ summary: 'delete a tag with its history', returns: 'Status' })
-  delete(@Param('namespace') namespace: string, @Param('name') name: string): Promise<Status> {
+  delete(@Param('namespace') namespace: string, @Param('name') name: string, @Actor() actor: string): Promise<Status> {
     assertAddressable(ImageStreamTagResource, namespace, name);
-    return this.owners.request(ImageStreamRequests.deleteTag, { namespace, name });
+    return this.owners.request(ImageStreamRequests.deleteTag, { namespace, name, actor });
   }
 
   @Post(':name/rollback')
   @ApiDoc({ summary: 'move the tag back to an image of its own history: {"revisionsBack": n} or {"image": digest or prefix}', body: TagRollbackInput, status: 201, returns: 'ImageStreamTag' })
-  rollback(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown): Promise<ImageStreamTag> {
+  rollback(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown, @Actor() actor: string): Promise<ImageStreamTag> {
     assertAddressable(ImageStreamTagResource, namespace, name);
     if (body === undefined) throw new StatusError(Statuses.badRequest('a rollback needs a body: {"image": ...} or {"revisionsBack": n}'));
     const rollback = validBody(TagRollbackInput, ImageStreamTagResource, body);
-    return this.owners.request(ImageStreamRequests.rollbackTag, { namespace, name, rollback });
+    return this.owners.request(ImageStreamRequests.rollbackTag, { namespace, name, rollback, actor });
   }
 }

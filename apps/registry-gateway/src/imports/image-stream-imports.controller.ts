@@ -3,6 +3,7 @@ import { ImageStreamImportInput, ImageStreamImportResource, ImportRequests, type
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { assertBodyNamespace, assertWritableNamespace, validBody } from '../http/edge-validation';
 import { ApiDoc } from '../openapi/api-docs';
+import { Actor } from '../access/actor.decorator';
 
 /** `oc import-image`: import (or, with `spec.import: false`, preview) images from external registries. */
 @Controller('apis/image.openshift.io/v1/namespaces/:namespace/imagestreamimports')
@@ -17,10 +18,10 @@ export class ImageStreamImportsController {
     status: 201,
     returns: 'ImageStreamImport',
   })
-  create(@Param('namespace') namespace: string, @Body() body: unknown): Promise<ImageStreamImport> {
+  create(@Param('namespace') namespace: string, @Body() body: unknown, @Actor() actor: string): Promise<ImageStreamImport> {
     assertWritableNamespace(namespace);
     assertBodyNamespace(body, namespace);
     const input = validBody(ImageStreamImportInput, ImageStreamImportResource, body);
-    return this.owners.request(ImportRequests.createImageStreamImport, { namespace, import: input });
+    return this.owners.request(ImportRequests.createImageStreamImport, { namespace, import: input, actor });
   }
 }

@@ -1,20 +1,29 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Optional, Param, Post, Req } from '@nestjs/common';
 import { CreateNamespaceRequest, ImageRequests, ImageStreamRequests, NamespaceResource, type List, type Namespace, type Status } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
+import type { IncomingMessage } from 'node:http';
+import { NamespaceAccess } from '../access/namespace-access';
+import { requestIdentity } from '../access/request-identity';
 import { assertReadableNamespace, validBody } from '../http/edge-validation';
 import { ApiDoc } from '../openapi/api-docs';
 
 /** Core `v1` namespaces; stream-service owns them because image streams live in them. */
 @Controller('api/v1/namespaces')
 export class NamespacesController {
-  constructor(private readonly owners: OwnerClient) {}
+  constructor(
+    private readonly owners: OwnerClient,
+    // Absent on a gateway without access control (no database): nobody to make admin then.
+    @Optional() private readonly access?: NamespaceAccess,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @ApiDoc({ summary: 'create a namespace', body: CreateNamespaceRequest, status: 201, returns: 'Namespace' })
-  create(@Body() body: unknown): Promise<Namespace> {
+  async create(@Body() body: unknown, @Req() request: IncomingMessage): Promise<Namespace> {
     const namespace = validBody(CreateNamespaceRequest, NamespaceResource, body);
-    return this.owners.request(ImageRequests.createNamespace, { namespace });
+    const created = await this.owners.request(ImageRequests.createNamespace, { namespace });
+    await this.access?.created(created.metadata.name, requestIdentity(request));
+    return created;
   }
 
   @Get()
@@ -33,8 +42,10 @@ export class NamespacesController {
   /** Deletes the namespace with its image streams (each announced by `imagestream.deleted`). */
   @Delete(':name')
   @ApiDoc({ summary: 'delete a namespace with its image streams', returns: 'Status' })
-  delete(@Param('name') name: string): Promise<Status> {
+  async delete(@Param('name') name: string): Promise<Status> {
     assertReadableNamespace(name);
-    return this.owners.request(ImageStreamRequests.deleteNamespace, { name, namespace: name });
+    const status = await this.owners.request(ImageStreamRequests.deleteNamespace, { name, namespace: name });
+    await this.access?.deleted(name);
+    return status;
   }
 }

@@ -60,6 +60,10 @@ function registryPaths(): Record<string, PathItemObject> {
   return {
     '/v2/': { get: operation('API version check'), head: operation('API version check') },
     '/v2/_catalog': { get: operation('repositories, paged with n/last and Link') },
+    '/v2/token': {
+      get: operation('a short-lived registry token (Docker token authentication): ?scope=repository:<ns>/<stream>:pull,push; Basic or Bearer access token, or none for anonymous'),
+      post: operation('the same as an OAuth2 password grant (grant_type=password, password = an access token)'),
+    },
     '/v2/{name}/manifests/{reference}': {
       parameters: [name, reference],
       get: operation('a manifest (OCI image manifest or index, Docker schema 2 manifest or list)'),

@@ -39,6 +39,10 @@ const IMAGE = 'image.openshift.io/v1';
 const NOTIFICATIONS = 'notifications.imagestreams.io/v1';
 const TEMPLATE = 'template.openshift.io/v1';
 const SAMPLES = 'samples.operator.openshift.io/v1';
+const USER = 'user.openshift.io/v1';
+const ACCESS = 'access.imagestreams.io/v1';
+const RBAC = 'rbac.authorization.k8s.io/v1';
+const AUTHORIZATION = 'authorization.k8s.io/v1';
 
 const STATUS_REASONS = [
   'BadRequest',
@@ -105,6 +109,106 @@ export const RESPONSE_SCHEMAS = {
     data: stringMap('base64 values'),
   }),
   SecretList: listOf('SecretList', 'v1', 'Secret'),
+
+  User: object(
+    {
+      ...typeMeta('User', USER),
+      metadata: ref('ObjectMeta'),
+      fullName: str(),
+      identities: array(str(), 'always empty: users are created through the API'),
+      groups: array(str(), 'the groups RBAC bindings may name; on `users/~`, every group the caller has (system:authenticated included)'),
+    },
+    ['kind', 'apiVersion', 'metadata', 'groups'],
+  ),
+  UserList: listOf('UserList', USER, 'User'),
+  ServiceAccount: object({ ...typeMeta('ServiceAccount', 'v1'), metadata: ref('ObjectMeta') }, ['kind', 'apiVersion', 'metadata']),
+  ServiceAccountList: listOf('ServiceAccountList', 'v1', 'ServiceAccount'),
+  AccessToken: object(
+    {
+      ...typeMeta('AccessToken', ACCESS),
+      metadata: ref('ObjectMeta'),
+      spec: object(
+        {
+          subject: object({ kind: oneOf('User', 'ServiceAccount'), name: str(), namespace: str('service accounts only') }, ['kind', 'name']),
+          expiresAt: time('refused after this; absent = never expires'),
+          description: str(),
+        },
+        ['subject'],
+      ),
+      status: object({
+        token: str('ist_...: only in the answer to create, never shown again (only its SHA-256 is stored)'),
+        lastUsedAt: time('when it last authenticated a request (to the minute)'),
+      }),
+    },
+    ['kind', 'apiVersion', 'metadata', 'spec', 'status'],
+  ),
+  AccessTokenList: listOf('AccessTokenList', ACCESS, 'AccessToken'),
+
+  PolicyRule: object(
+    {
+      verbs: array(str(), 'get, list, watch, create, update, patch, delete, deletecollection, bind, escalate, or *'),
+      apiGroups: array(str(), "'' is the core group, * every group"),
+      resources: array(str(), '<resource>, <resource>/<subresource>, <resource>/* or *'),
+      resourceNames: array(str(), 'only these objects (requests without a name never match)'),
+      nonResourceURLs: array(str(), 'paths, or a prefix ending in *; ClusterRoles only'),
+    },
+    ['verbs'],
+  ),
+  RoleRef: object({ apiGroup: oneOf('rbac.authorization.k8s.io'), kind: oneOf('Role', 'ClusterRole'), name: str() }, ['apiGroup', 'kind', 'name']),
+  RbacSubject: object(
+    { kind: oneOf('User', 'Group', 'ServiceAccount'), apiGroup: str("rbac.authorization.k8s.io for users and groups, '' for service accounts"), name: str(), namespace: str('service accounts only') },
+    ['kind', 'name'],
+  ),
+  Role: object({ ...typeMeta('Role', RBAC), metadata: ref('ObjectMeta'), rules: array(ref('PolicyRule')) }, ['kind', 'apiVersion', 'metadata', 'rules']),
+  RoleList: listOf('RoleList', RBAC, 'Role'),
+  ClusterRole: object(
+    { ...typeMeta('ClusterRole', RBAC), metadata: ref('ObjectMeta'), rules: array(ref('PolicyRule')) },
+    ['kind', 'apiVersion', 'metadata', 'rules'],
+    'built-in ones carry the label kubernetes.io/bootstrapping=rbac-defaults and are read-only',
+  ),
+  ClusterRoleList: listOf('ClusterRoleList', RBAC, 'ClusterRole'),
+  RoleBinding: object(
+    { ...typeMeta('RoleBinding', RBAC), metadata: ref('ObjectMeta'), roleRef: ref('RoleRef'), subjects: array(ref('RbacSubject')) },
+    ['kind', 'apiVersion', 'metadata', 'roleRef'],
+  ),
+  RoleBindingList: listOf('RoleBindingList', RBAC, 'RoleBinding'),
+  ClusterRoleBinding: object(
+    { ...typeMeta('ClusterRoleBinding', RBAC), metadata: ref('ObjectMeta'), roleRef: ref('RoleRef'), subjects: array(ref('RbacSubject')) },
+    ['kind', 'apiVersion', 'metadata', 'roleRef'],
+  ),
+  ClusterRoleBindingList: listOf('ClusterRoleBindingList', RBAC, 'ClusterRoleBinding'),
+  SelfSubjectAccessReview: object(
+    {
+      ...typeMeta('SelfSubjectAccessReview', AUTHORIZATION),
+      metadata: object({ creationTimestamp: nullable(str()) }),
+      spec: object({
+        resourceAttributes: object({ namespace: str(), verb: str(), group: str(), version: str(), resource: str(), subresource: str(), name: str() }),
+        nonResourceAttributes: object({ path: str(), verb: str() }),
+      }),
+      status: object({ allowed: bool(), denied: bool(), reason: str('which binding allowed it, or why nothing did') }, ['allowed']),
+    },
+    ['kind', 'apiVersion', 'spec', 'status'],
+  ),
+  AuditEvent: object(
+    {
+      ...typeMeta('AuditEvent', ACCESS),
+      id: str('increases with every recorded event'),
+      time: time('when the response finished'),
+      user: object({ username: str('empty when the presented credentials were refused (401)'), groups: array(str()) }),
+      verb: str(),
+      objectRef: object({ apiGroup: str(), resource: str(), subresource: str(), namespace: str(), name: str() }, [], 'what the request acted on; absent for non-resource paths'),
+      method: str(),
+      path: str('without the query string'),
+      code: int('the HTTP status of the answer'),
+      sourceIP: str(),
+      userAgent: str('at most 256 characters'),
+    },
+    ['kind', 'apiVersion', 'id', 'time', 'user', 'verb', 'method', 'path', 'code'],
+  ),
+  AuditEventList: object(
+    { ...typeMeta('AuditEventList', ACCESS), metadata: object({ continue: str('token for the next page (`?continue=`); absent on the last page') }), items: array(ref('AuditEvent')) },
+    ['kind', 'apiVersion', 'metadata', 'items'],
+  ),
 
   ObjectReference: object({ kind: oneOf('DockerImage', 'ImageStreamTag', 'ImageStreamImage'), name: str(), namespace: str() }, ['kind', 'name']),
   TagReference: object(

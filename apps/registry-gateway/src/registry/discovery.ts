@@ -15,6 +15,10 @@ export interface Page<T> {
 /** Page size when the client does not ask for one (`n`): distribution's is 100, ours is larger because tags are cheap. */
 export const DEFAULT_PAGE_SIZE = 1000;
 
+/** Repositories read per owner request while filtering the catalog: bounded below so sparse visibility needs few round trips, above by the owner's limit. */
+const CATALOG_MIN_BATCH = 500;
+const CATALOG_MAX_BATCH = 10_000;
+
 /** Tag lists, the catalog and the referrers API. */
 @Injectable()
 export class Discovery {
@@ -30,11 +34,37 @@ export class Discovery {
     return { body: { name: repository.full, tags: items }, next };
   }
 
-  async catalog(page: { n?: number; last?: string }): Promise<Page<{ repositories: string[] }>> {
+  /**
+   * A page of `<namespace>/<stream>` names; with `visible`, only those it accepts (what the caller
+   * may pull). A filtered page reads on until it is full, and its `next` is always a name the
+   * caller may see, so the Link header never names a hidden repository.
+   */
+  async catalog(page: { n?: number; last?: string }, visible?: (repository: string) => Promise<boolean>): Promise<Page<{ repositories: string[] }>> {
+    if (visible) return this.filteredCatalog(page, visible);
     const limit = page.n ?? DEFAULT_PAGE_SIZE;
     const listing = await this.owners.request(RegistryRequests.listRepositories, { limit, ...(page.last ? { after: page.last } : {}) });
     const repositories = listing.repositories;
     return { body: { repositories }, next: listing.more && repositories.length > 0 ? repositories[repositories.length - 1] : undefined };
+  }
+
+  private async filteredCatalog(page: { n?: number; last?: string }, visible: (repository: string) => Promise<boolean>): Promise<Page<{ repositories: string[] }>> {
+    const limit = page.n ?? DEFAULT_PAGE_SIZE;
+    const repositories: string[] = [];
+    if (limit === 0) return { body: { repositories } };
+    // Hidden repositories are skipped, so read more than a page at a time.
+    const batch = Math.min(CATALOG_MAX_BATCH, Math.max(limit + 1, CATALOG_MIN_BATCH));
+    let after = page.last;
+    for (;;) {
+      const listing = await this.owners.request(RegistryRequests.listRepositories, { limit: batch, ...(after !== undefined ? { after } : {}) });
+      for (const repository of listing.repositories) {
+        if (!(await visible(repository))) continue;
+        // One more visible repository than the page holds: there is a next page.
+        if (repositories.length === limit) return { body: { repositories }, next: repositories[limit - 1] };
+        repositories.push(repository);
+      }
+      if (!listing.more || listing.repositories.length === 0) return { body: { repositories } };
+      after = listing.repositories[listing.repositories.length - 1];
+    }
   }
 
   /** Manifests of this repository whose subject is the digest; an unknown subject has no referrers (200, empty). */

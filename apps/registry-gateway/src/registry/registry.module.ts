@@ -1,4 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { RegistryAccess } from './auth/registry-access';
+import { REGISTRY_AUTH_SETTINGS, type RegistryAuthSettings } from './auth/registry-auth-settings';
+import { RegistryTokenKeysRepository } from './auth/registry-token-keys.repository';
+import { RegistryTokens } from './auth/registry-tokens';
 import { blobStoreProvider, type BlobStoreSettings } from './blob-store.provider';
 import { BlobUploads } from './blob-uploads';
 import { Blobs } from './blobs';
@@ -12,6 +16,8 @@ export interface RegistrySettings {
   dataDir: string;
   blobStore: BlobStoreSettings;
   uploads: UploadJanitorSettings;
+  /** Who may do what is AccessControl's (AccessModule); this is how `/v2` challenges and mints its own tokens. */
+  auth: RegistryAuthSettings;
 }
 
 /** The integrated registry (OCI Distribution API); its HTTP side is registryRouter, mounted at `/v2`. */
@@ -24,6 +30,10 @@ export class RegistryModule {
       providers: [
         blobStoreProvider(settings.dataDir, settings.blobStore),
         { provide: UPLOAD_JANITOR_SETTINGS, useValue: settings.uploads },
+        { provide: REGISTRY_AUTH_SETTINGS, useValue: settings.auth },
+        RegistryTokenKeysRepository,
+        RegistryTokens,
+        RegistryAccess,
         RegistryRecordsRepository,
         Blobs,
         BlobUploads,
@@ -31,7 +41,7 @@ export class RegistryModule {
         Discovery,
         UploadJanitor,
       ],
-      exports: [Blobs, BlobUploads, Manifests, Discovery, RegistryRecordsRepository],
+      exports: [Blobs, BlobUploads, Manifests, Discovery, RegistryRecordsRepository, RegistryAccess, RegistryTokens, REGISTRY_AUTH_SETTINGS],
     };
   }
 }

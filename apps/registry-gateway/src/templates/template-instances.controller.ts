@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   excessiveNesting,
   ImageRequests,
@@ -13,12 +13,13 @@ import {
   templateLimitViolation,
   type Status,
   type TemplateInstance,
-  type TemplateInstanceList,
 } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { assertAddressable, assertBodyNamespace, assertReadableNamespace, assertWritableNamespace, MAX_NAME_LENGTH } from '../http/edge-validation';
+import { listOptions } from '../http/list-options';
 import { ApiDoc } from '../openapi/api-docs';
-import { templateListOptions } from './templates.controller';
+import { ResourceWatcher, type ExpressResponse } from '../watch/resource-watcher';
+import { TEMPLATE_INSTANCES } from '../watch/watchable-resources';
 
 const INSTANCE_BODY = {
   type: 'object',
@@ -78,19 +79,23 @@ function sendJson(response: ServerResponse, code: number, json: Buffer | string)
  */
 @Controller('apis/template.openshift.io/v1')
 export class TemplateInstancesController {
-  constructor(private readonly owners: OwnerClient) {}
+  constructor(
+    private readonly owners: OwnerClient,
+    private readonly watcher: ResourceWatcher,
+  ) {}
 
+  /** `?watch=true` streams changes. */
   @Get('templateinstances')
-  @ApiDoc({ summary: 'list the template instances of every namespace', returns: 'TemplateInstanceList', query: ['paging'] })
-  listAll(@Query() query: Record<string, unknown>): Promise<TemplateInstanceList> {
-    return this.owners.request(TemplateInstanceRequests.list, templateListOptions(query));
+  @ApiDoc({ summary: 'list (or watch) the template instances of every namespace', returns: 'TemplateInstanceList', query: ['selector', 'paging', 'watch'] })
+  listAll(@Query() query: Record<string, unknown>, @Req() request: IncomingMessage, @Res() response: ExpressResponse): Promise<void> {
+    return this.watcher.listOrWatch(TEMPLATE_INSTANCES, undefined, listOptions(query), request, response);
   }
 
   @Get('namespaces/:namespace/templateinstances')
-  @ApiDoc({ summary: 'list the template instances of a namespace', returns: 'TemplateInstanceList', query: ['paging'] })
-  list(@Param('namespace') namespace: string, @Query() query: Record<string, unknown>): Promise<TemplateInstanceList> {
+  @ApiDoc({ summary: 'list (or watch) the template instances of a namespace', returns: 'TemplateInstanceList', query: ['selector', 'paging', 'watch'] })
+  list(@Param('namespace') namespace: string, @Query() query: Record<string, unknown>, @Req() request: IncomingMessage, @Res() response: ExpressResponse): Promise<void> {
     assertReadableNamespace(namespace);
-    return this.owners.request(TemplateInstanceRequests.list, { namespace, ...templateListOptions(query) });
+    return this.watcher.listOrWatch(TEMPLATE_INSTANCES, namespace, listOptions(query), request, response);
   }
 
   /**

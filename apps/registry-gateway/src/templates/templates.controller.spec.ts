@@ -121,7 +121,14 @@ describe('TemplatesController', () => {
     expect(gateway.owners.calls.map((call) => call.payload)).toEqual([{ namespace: 'team-a', limit: 2, continue: 'abc' }, {}]);
   });
 
-  it.each([['labelSelector=app%3Dweb'], ['watch=true'], ['limit=0']])('answers a list with %s it cannot serve with 400', async (query) => {
+  it('forwards a label selector to template-service, which applies it', async () => {
+    gateway.owners.answer(TemplateRequests.list, () => ({ kind: 'TemplateList', apiVersion: 'template.openshift.io/v1', metadata: { resourceVersion: '3' }, items: [] }) as never);
+
+    expect((await request(gateway.http).get(`${TEMPLATES}?labelSelector=${encodeURIComponent('app=web,tier!=db')}&limit=5`)).status).toBe(200);
+    expect(gateway.owners.calls).toEqual([{ subject: TemplateRequests.list.subject, payload: { namespace: 'team-a', labelSelector: 'app=web,tier!=db', limit: 5 } }]);
+  });
+
+  it.each([['limit=0'], ['watch=true&resourceVersion=abc'], ['labelSelector=a&labelSelector=b']])('answers a list or watch with %s with 400 before asking anyone', async (query) => {
     const response = await request(gateway.http).get(`${TEMPLATES}?${query}`);
 
     expect(response.status).toBe(400);

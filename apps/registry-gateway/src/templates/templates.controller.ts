@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ImageRequests,
   Statuses,
@@ -10,12 +10,13 @@ import {
   templateLimitViolation,
   type Status,
   type Template,
-  type TemplateList,
 } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { assertAddressable, assertBodyNamespace, assertReadableNamespace, assertWritableNamespace } from '../http/edge-validation';
 import { listOptions } from '../http/list-options';
 import { ApiDoc } from '../openapi/api-docs';
+import { ResourceWatcher, type ExpressResponse } from '../watch/resource-watcher';
+import { TEMPLATES } from '../watch/watchable-resources';
 
 const TEMPLATE_BODY = {
   type: 'object',
@@ -67,34 +68,26 @@ function flag(raw: unknown, name: string): boolean | undefined {
   throw new StatusError(Statuses.badRequest(`${name} must be true or false`));
 }
 
-/**
- * Plain lists only: the selector and watch need label selection and a change log in
- * template-service, which it does not have yet, and answering them with a plain list would
- * mislead the client.
- */
-export function templateListOptions(query: Record<string, unknown>): { limit?: number; continue?: string } {
-  const options = listOptions(query);
-  if (options.watch) throw new StatusError(Statuses.badRequest('watch is not supported on templates'));
-  if (options.labelSelector) throw new StatusError(Statuses.badRequest('labelSelector is not supported on templates yet'));
-  return { ...(options.limit === undefined ? {} : { limit: options.limit }), ...(options.continue === undefined ? {} : { continue: options.continue }) };
-}
-
 /** `template.openshift.io/v1` Templates and `processedtemplates`; template-service owns them and answers every call. */
 @Controller('apis/template.openshift.io/v1')
 export class TemplatesController {
-  constructor(private readonly owners: OwnerClient) {}
+  constructor(
+    private readonly owners: OwnerClient,
+    private readonly watcher: ResourceWatcher,
+  ) {}
 
+  /** `?watch=true` streams changes. */
   @Get('templates')
-  @ApiDoc({ summary: 'list the templates of every namespace', returns: 'TemplateList', query: ['paging'] })
-  listAll(@Query() query: Record<string, unknown>): Promise<TemplateList> {
-    return this.owners.request(TemplateRequests.list, templateListOptions(query));
+  @ApiDoc({ summary: 'list (or watch) the templates of every namespace', returns: 'TemplateList', query: ['selector', 'paging', 'watch'] })
+  listAll(@Query() query: Record<string, unknown>, @Req() request: IncomingMessage, @Res() response: ExpressResponse): Promise<void> {
+    return this.watcher.listOrWatch(TEMPLATES, undefined, listOptions(query), request, response);
   }
 
   @Get('namespaces/:namespace/templates')
-  @ApiDoc({ summary: 'list the templates of a namespace', returns: 'TemplateList', query: ['paging'] })
-  list(@Param('namespace') namespace: string, @Query() query: Record<string, unknown>): Promise<TemplateList> {
+  @ApiDoc({ summary: 'list (or watch) the templates of a namespace', returns: 'TemplateList', query: ['selector', 'paging', 'watch'] })
+  list(@Param('namespace') namespace: string, @Query() query: Record<string, unknown>, @Req() request: IncomingMessage, @Res() response: ExpressResponse): Promise<void> {
     assertReadableNamespace(namespace);
-    return this.owners.request(TemplateRequests.list, { namespace, ...templateListOptions(query) });
+    return this.watcher.listOrWatch(TEMPLATES, namespace, listOptions(query), request, response);
   }
 
   @Post('namespaces/:namespace/templates')

@@ -1,27 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
-import type { LabelSelector, TagCondition, TagEvent } from '@imagestreams/domain-image';
+import { currentResourceVersion, labelCondition, returnedRows } from '@imagestreams/platform-persistence';
+import type { TagCondition, TagEvent } from '@imagestreams/domain-image';
+import type { LabelSelector } from '@imagestreams/domain-labels';
 import type { DataSource, EntityManager } from 'typeorm';
-
-/** One label requirement as SQL over the `labels` jsonb column (values always bound as parameters). */
-function labelCondition(requirement: LabelSelector['requirements'][number], param: (value: unknown) => string): string {
-  const key = param(requirement.key);
-  switch (requirement.operator) {
-    case 'equals':
-      return `labels ->> ${key} = ${param(requirement.values[0])}`;
-    case 'notEquals':
-      return `labels ->> ${key} IS DISTINCT FROM ${param(requirement.values[0])}`;
-    case 'in':
-      return `labels ->> ${key} = ANY(${param(requirement.values)}::text[])`;
-    case 'notIn':
-      return `NOT coalesce(labels ->> ${key} = ANY(${param(requirement.values)}::text[]), false)`;
-    case 'exists':
-      return `labels ? ${key}`;
-    case 'doesNotExist':
-      return `NOT labels ? ${key}`;
-  }
-}
 
 /** Postgres SQLSTATE for a foreign key violation. */
 const FOREIGN_KEY_VIOLATION = '23503';

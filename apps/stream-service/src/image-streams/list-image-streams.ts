@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IMAGE_API_VERSION, Statuses, StatusError, type ImageStreamList, type ListRequest } from '@imagestreams/contracts';
-import { parseLabelSelector } from '@imagestreams/domain-image';
+import { parseLabelSelector } from '@imagestreams/domain-labels';
 import { groupRows } from '@imagestreams/platform-persistence';
 import { STREAM_SETTINGS, type StreamSettings } from '../stream-writes/stream-settings';
 import { ImageStreamRepository } from './image-stream.repository';

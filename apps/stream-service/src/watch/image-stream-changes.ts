@@ -8,7 +8,7 @@ import {
   type ImageStreamChangesQuery,
   type WatchEvent,
 } from '@imagestreams/contracts';
-import { matchesLabels, parseLabelSelector } from '@imagestreams/domain-image';
+import { matchesLabels, parseLabelSelector } from '@imagestreams/domain-labels';
 import { groupRows } from '@imagestreams/platform-persistence';
 import { ImageStreamRepository } from '../image-streams/image-stream.repository';
 import { imageStreamView } from '../image-streams/image-stream.view';

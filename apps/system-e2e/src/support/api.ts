@@ -6,21 +6,43 @@ export function gatewayUrl(): string {
   return url;
 }
 
+/** The bootstrap admin's access token (cluster-admin), which global setup gave the stack. */
+export function adminToken(): string {
+  const token = process.env['E2E_ADMIN_TOKEN'];
+  if (!token) throw new Error('E2E_ADMIN_TOKEN is not set: run through the system-e2e Jest config (global setup starts the stack)');
+  return token;
+}
+
+/**
+ * `Authorization: Bearer <token>` for the gateway: the admin's token by default, another caller's
+ * when given, none at all for `null` (an anonymous caller).
+ */
+export function authHeaders(token?: string | null): Record<string, string> {
+  if (token === null) return {};
+  return { authorization: `Bearer ${token ?? adminToken()}` };
+}
+
 export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
 }
 
-/** JSON over real HTTP to the gateway. `rawBody` sends bytes as they are (for malformed-input tests). */
+/**
+ * JSON over real HTTP to the gateway, as the admin unless `token` names another caller (`null`:
+ * anonymous). `rawBody` sends bytes as they are (for malformed-input tests).
+ */
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
   body?: unknown,
-  options: { rawBody?: string; contentType?: string } = {},
+  options: { rawBody?: string; contentType?: string; token?: string | null } = {},
 ): Promise<ApiResponse<T>> {
   const response = await fetch(`${gatewayUrl()}${path}`, {
     method,
-    headers: body === undefined && options.rawBody === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' },
+    headers: {
+      ...authHeaders(options.token),
+      ...(body === undefined && options.rawBody === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }),
+    },
     body: options.rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await response.text();

@@ -4,6 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES } from '@imagestreams/stack';
+import { generateAccessToken } from '@imagestreams/testing';
 import { serveStackControl } from './stack-control';
 
 const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
@@ -15,6 +16,8 @@ export default async function globalSetup(): Promise<void> {
   // A private NATS server: the run's streams and durable consumers never meet a developer's stack.
   const nats = await startPrivateNats({ dataDir });
   const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
+  // Access control is on, as in production: suites act as the bootstrap admin unless they test someone else.
+  const adminToken = generateAccessToken();
   const stack = await startStack({
     databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`,
     natsUrl: nats.natsUrl,
@@ -24,6 +27,7 @@ export default async function globalSetup(): Promise<void> {
     log: () => undefined,
     readyTimeoutMs: 120_000,
     env: {
+      BOOTSTRAP_ADMIN_TOKEN: adminToken,
       // Short timers so retry and crash-recovery paths finish in seconds, not minutes.
       OUTBOX_POLL_INTERVAL_MS: '200',
       WEBHOOK_POLL_INTERVAL_MS: '200',
@@ -48,6 +52,8 @@ export default async function globalSetup(): Promise<void> {
   });
   const control = await serveStackControl(stack);
   process.env['E2E_GATEWAY_URL'] = stack.gatewayUrl;
+  // The token of user `admin` (cluster-admin); support/api.ts sends it by default.
+  process.env['E2E_ADMIN_TOKEN'] = adminToken;
   // Every service's HTTP server (health, /metrics), by service name: {"stream-service":"http://127.0.0.1:…",…}.
   process.env['E2E_SERVICE_URLS'] = JSON.stringify(Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}`])));
   process.env['E2E_CONTROL_URL'] = control.url;

@@ -1,14 +1,16 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { gatewayUrl } from './api';
+import { adminToken, gatewayUrl } from './api';
+import { startTlsTerminator, type TlsTerminator } from './tls-terminator';
 
 /**
- * kubectl (Debian's kubernetes-client, or whatever KUBECTL names) against the gateway. No user
- * configuration is read: KUBECONFIG is /dev/null and HOME a throwaway directory, and discovery is
- * cached in that directory, so every run asks the gateway afresh.
+ * kubectl (Debian's kubernetes-client, or whatever KUBECTL names) against the gateway, through a
+ * TLS terminator of its own (kubectl sends credentials over TLS only). No user configuration is
+ * read: HOME is a throwaway directory holding the only kubeconfig (whose user carries the access
+ * token, the admin's by default) and the discovery cache, so every run asks the gateway afresh.
  */
 
 const execFileAsync = promisify(execFile);
@@ -27,22 +29,40 @@ export class KubectlError extends Error {
 }
 
 export class Kubectl {
-  private constructor(private readonly home: string) {}
+  private constructor(
+    private readonly home: string,
+    private readonly tls: TlsTerminator,
+  ) {}
 
-  static async create(): Promise<Kubectl> {
-    return new Kubectl(await mkdtemp(path.join(tmpdir(), 'imagestreams-kubectl-')));
+  /** As the admin, as the owner of `token`, or anonymous for `null`. */
+  static async create(options: { token?: string | null } = {}): Promise<Kubectl> {
+    const home = await mkdtemp(path.join(tmpdir(), 'imagestreams-kubectl-'));
+    const tls = await startTlsTerminator(gatewayUrl());
+    const token = options.token === null ? undefined : (options.token ?? adminToken());
+    // kubectl reads JSON kubeconfigs as well as YAML ones.
+    const kubeconfig = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'imagestreams', cluster: { server: tls.url, 'certificate-authority-data': Buffer.from(tls.certificatePem).toString('base64') } }],
+      users: [{ name: 'e2e', user: token === undefined ? {} : { token } }],
+      contexts: [{ name: 'e2e', context: { cluster: 'imagestreams', user: 'e2e' } }],
+      'current-context': 'e2e',
+    };
+    await writeFile(path.join(home, 'kubeconfig'), JSON.stringify(kubeconfig), { mode: 0o600 });
+    return new Kubectl(home, tls);
   }
 
   async dispose(): Promise<void> {
+    await this.tls.close();
     await rm(this.home, { recursive: true, force: true });
   }
 
   private env(): NodeJS.ProcessEnv {
-    return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: this.home, KUBECONFIG: '/dev/null' };
+    return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: this.home, KUBECONFIG: path.join(this.home, 'kubeconfig') };
   }
 
   private argv(args: string[]): string[] {
-    return [`--server=${gatewayUrl()}`, '--insecure-skip-tls-verify', `--cache-dir=${path.join(this.home, 'cache')}`, '--request-timeout=20s', ...args];
+    return [`--cache-dir=${path.join(this.home, 'cache')}`, '--request-timeout=20s', ...args];
   }
 
   /** Runs `kubectl <args>`; throws a KubectlError carrying stderr when it exits non-zero. */

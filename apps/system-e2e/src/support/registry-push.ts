@@ -1,4 +1,5 @@
 import { pushBlob, pushManifest } from '@imagestreams/testing';
+import { authHeaders, gatewayUrl } from './api';
 import type { BuiltImage, BuiltIndex } from './oci-layout';
 
 /** Plain-HTTP pushes to any OCI registry (ours or Debian's docker-registry), for import tests. */
@@ -7,6 +8,11 @@ export interface RegistryEndpoint {
   baseUrl: string;
   /** An Authorization header value, for registries that want one. */
   authorization?: string;
+}
+
+/** This stack's own registry, as the admin. */
+export function gatewayEndpoint(): RegistryEndpoint {
+  return { baseUrl: gatewayUrl(), authorization: authHeaders().authorization };
 }
 
 /** Blobs, then the manifest under `tag`. */

@@ -17,8 +17,10 @@ import type { DataSource } from 'typeorm';
 import { CreateTemplateSchema1764201900000 } from '../migrations/1764201900000-create-template-schema';
 import { CreateTemplates1764500000000 } from '../migrations/1764500000000-create-templates';
 import { CreateSamplesConfig1764700000000 } from '../migrations/1764700000000-create-samples-config';
+import { TemplateWatchLog1764800300000 } from '../migrations/1764800300000-template-watch-log';
 import { storedTemplate } from '../templates/template-body';
 import { TemplateRepository } from '../templates/template.repository';
+import { recordingNotifier } from '../watch/wake-ups.fixture';
 import { SAMPLES_CATALOG } from './catalog';
 import type { SampleImageStreams } from './sample-image-streams';
 import { SampleTemplates } from './sample-templates';
@@ -106,12 +108,12 @@ describe('SamplesReconciler (Postgres)', () => {
       url: testDatabaseUrl(),
       schema,
       entities: [],
-      migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, CreateSamplesConfig1764700000000],
+      migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, CreateSamplesConfig1764700000000, TemplateWatchLog1764800300000],
       poolSize: 4,
     });
     opened.push({ dataSource, schema });
     const configs = new SamplesConfigRepository(dataSource);
-    const templates = new TemplateRepository(dataSource);
+    const templates = new TemplateRepository(dataSource, recordingNotifier().notifier);
     const reconciler = new SamplesReconciler(configs, imageStreams, new SampleTemplates(templates), SETTINGS, {} as NatsConnection);
     return { dataSource, reconciler, configs, templates };
   }

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { TemplateInstance, TemplateObjectOwner } from '@imagestreams/contracts';
+import type { LabelSelector } from '@imagestreams/domain-labels';
 import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ListPosition } from '../templates/template.repository';
 import { listPage } from '../templates/keyset-page';
+import { ChangeNotifier } from '../watch/change-notifier';
+import { CommittedChanges } from '../watch/committed-changes';
+import { logWritten } from '../watch/watch-log-sql';
 
 export interface TemplateInstanceRow {
   uid: string;
@@ -58,9 +62,20 @@ export interface NewInstance {
 const recordset = (objects: readonly ObjectKey[]) =>
   JSON.stringify(objects.map((object) => ({ position: object.position, owner: object.owner, api_version: object.apiVersion, api_group: object.apiGroup, kind: object.kind, namespace: object.namespace, name: object.name })));
 
+/**
+ * Every write of an instance row appends to the change log in the same statement
+ * (watch-log-sql.ts) and wakes the namespace's watchers once committed.
+ */
 @Injectable()
 export class TemplateInstanceRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly changes: CommittedChanges;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    notifier: ChangeNotifier,
+  ) {
+    this.changes = new CommittedChanges(dataSource, notifier, 'TemplateInstance');
+  }
 
   /**
    * The instance and a row per object owned elsewhere (planned: no uid yet), in one statement;
@@ -68,19 +83,20 @@ export class TemplateInstanceRepository {
    */
   async insertPlanned(instance: NewInstance, remote: readonly ObjectKey[]): Promise<TemplateInstanceRow | undefined> {
     const rows: TemplateInstanceRow[] = await this.dataSource.query(
-      `WITH instance AS (
+      `WITH written AS (
          INSERT INTO template_instances (uid, namespace, name, labels, body, spec_digest, status, resource_version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, nextval('resource_version_seq'))
          ON CONFLICT (namespace, name) DO NOTHING RETURNING *
        ), planned AS (
          INSERT INTO template_instance_objects (instance_uid, position, owner, api_version, api_group, kind, namespace, name)
-         SELECT instance.uid, o.position, o.owner, o.api_version, o.api_group, o.kind, o.namespace, o.name
-         FROM instance, jsonb_to_recordset($8::jsonb) AS o(position int, owner text, api_version text, api_group text, kind text, namespace text, name text)
+         SELECT written.uid, o.position, o.owner, o.api_version, o.api_group, o.kind, o.namespace, o.name
+         FROM written, jsonb_to_recordset($8::jsonb) AS o(position int, owner text, api_version text, api_group text, kind text, namespace text, name text)
          RETURNING 1
-       )
-       SELECT * FROM instance`,
+       ), logged AS (${logWritten('TemplateInstance', 'ADDED')})
+       SELECT * FROM written`,
       [instance.uid, instance.namespace, instance.name, JSON.stringify(instance.labels), instance.body, instance.specDigest, JSON.stringify(instance.status), recordset(remote)],
     );
+    if (rows[0]) this.changes.written(this.dataSource, rows[0].namespace);
     return rows[0];
   }
 
@@ -140,8 +156,15 @@ export class TemplateInstanceRepository {
 
   async updateStatus(manager: EntityManager, uid: string, status: TemplateInstance['status']): Promise<TemplateInstanceRow> {
     const rows = returnedRows<TemplateInstanceRow>(
-      await manager.query(`UPDATE template_instances SET status = $2, resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING *`, [uid, JSON.stringify(status)]),
+      await manager.query(
+        `WITH written AS (
+           UPDATE template_instances SET status = $2, resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING *
+         ), logged AS (${logWritten('TemplateInstance', 'MODIFIED')})
+         SELECT * FROM written`,
+        [uid, JSON.stringify(status)],
+      ),
     );
+    this.changes.written(manager, rows[0].namespace);
     return rows[0];
   }
 
@@ -159,18 +182,33 @@ export class TemplateInstanceRepository {
     return rows[0];
   }
 
-  /** In (namespace, name) order, after `after`; `limit` + 1 rows so the caller knows whether more remain. */
-  list(options: { namespace?: string; after?: ListPosition; limit?: number }): Promise<TemplateInstanceRow[]> {
+  /** In (namespace, name) order, after `after`, those the selector selects; `limit` + 1 rows so the caller knows whether more remain. */
+  list(options: { namespace?: string; selector?: LabelSelector; after?: ListPosition; limit?: number }): Promise<TemplateInstanceRow[]> {
     return listPage<TemplateInstanceRow>(this.dataSource, 'template_instances', options);
+  }
+
+  async byUids(uids: string[]): Promise<TemplateInstanceRow[]> {
+    if (uids.length === 0) return [];
+    return this.dataSource.query('SELECT * FROM template_instances WHERE uid = ANY($1::uuid[])', [uids]);
   }
 
   /** The instance and (cascading) its object rows. */
   async delete(manager: EntityManager, uid: string): Promise<void> {
-    await manager.query('DELETE FROM template_instances WHERE uid = $1', [uid]);
+    const rows = returnedRows<{ namespace: string }>(
+      await manager.query(
+        `WITH written AS (
+           DELETE FROM template_instances WHERE uid = $1 RETURNING *
+         ), logged AS (${logWritten('TemplateInstance', 'DELETED')})
+         SELECT namespace FROM written`,
+        [uid],
+      ),
+    );
+    if (rows[0]) this.changes.written(manager, rows[0].namespace);
   }
 
+  /** A transaction whose writes wake watchers once it commits. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return this.changes.transaction(work);
   }
 
   currentResourceVersion(): Promise<string> {

@@ -15,6 +15,8 @@ import type { DataSource } from 'typeorm';
 import { CreateTemplateSchema1764201900000 } from '../migrations/1764201900000-create-template-schema';
 import { CreateTemplates1764500000000 } from '../migrations/1764500000000-create-templates';
 import { CreateTemplateInstances1764650000000 } from '../migrations/1764650000000-create-template-instances';
+import { TemplateWatchLog1764800300000 } from '../migrations/1764800300000-template-watch-log';
+import { recordingNotifier } from '../watch/wake-ups.fixture';
 import type { PlannedObject } from './instance-objects';
 import type { OwnerObjects, RemoteObject, RemoteObjectKey } from './owner-objects';
 import { TemplateInstanceRepository } from './template-instance.repository';
@@ -75,10 +77,10 @@ describe('TemplateInstancesRequests (Postgres)', () => {
       url: testDatabaseUrl(),
       schema,
       entities: [],
-      migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, CreateTemplateInstances1764650000000],
+      migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, CreateTemplateInstances1764650000000, TemplateWatchLog1764800300000],
       poolSize: 8,
     });
-    repository = new TemplateInstanceRepository(dataSource);
+    repository = new TemplateInstanceRepository(dataSource, recordingNotifier().notifier);
   });
 
   beforeEach(() => {

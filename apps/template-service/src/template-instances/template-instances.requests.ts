@@ -21,6 +21,7 @@ import {
 } from '@imagestreams/contracts';
 import { processTemplate, type FieldError, type JsonObject, type Template } from '@imagestreams/domain-template';
 import { OnRequest, RawJson } from '@imagestreams/platform-messaging';
+import { labelSelectorOf } from '../templates/label-selection';
 import { decodeContinue, encodeContinue } from '../templates/list-continue';
 import { processedSizeBound } from '../templates/processed-size';
 import { failedConditions, incomingInstance, INSTANTIATING, instanceView, instantiatingConditions, readyConditions, type IncomingInstance } from './instance-body';
@@ -156,12 +157,13 @@ export class TemplateInstancesRequests {
     return instanceView(await this.found(query));
   }
 
-  /** Kubernetes' List, in (namespace, name) order; `continue` is the position after the page's last item. */
+  /** Kubernetes' List, in (namespace, name) order, `labelSelector` applied; `continue` is the position after the page's last item. */
   @OnRequest(TemplateInstanceRequests.list)
   async list(@Payload() query: ListTemplateInstancesRequest): Promise<TemplateInstanceList> {
     const after = query.continue === undefined ? undefined : decodeContinue(query.continue);
+    const selector = labelSelectorOf(query.labelSelector);
     const resourceVersion = await this.instances.currentResourceVersion();
-    const rows = await this.instances.list({ namespace: query.namespace, after, limit: query.limit });
+    const rows = await this.instances.list({ namespace: query.namespace, selector, after, limit: query.limit });
     const page = query.limit === undefined ? rows : rows.slice(0, query.limit);
     const last = page[page.length - 1];
     const more = query.limit !== undefined && rows.length > query.limit;

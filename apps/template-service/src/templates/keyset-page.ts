@@ -1,25 +1,27 @@
+import type { LabelSelector } from '@imagestreams/domain-labels';
+import { labelCondition } from '@imagestreams/platform-persistence';
 import type { DataSource } from 'typeorm';
 import type { ListPosition } from './template.repository';
 
 /**
- * One page of a namespaced table in (namespace, name) order, after `after`: `limit` + 1 rows so the
- * caller knows whether more remain. `table` is one of this service's own table names, never input.
+ * One page of a namespaced table in (namespace, name) order, after `after`, filtered by a label
+ * selector in SQL so pages stay full: `limit` + 1 rows so the caller knows whether more remain.
+ * `table` is one of this service's own table names, never input.
  */
-export function listPage<T>(dataSource: DataSource, table: 'templates' | 'template_instances', options: { namespace?: string; after?: ListPosition; limit?: number }): Promise<T[]> {
+export function listPage<T>(
+  dataSource: DataSource,
+  table: 'templates' | 'template_instances',
+  options: { namespace?: string; selector?: LabelSelector; after?: ListPosition; limit?: number },
+): Promise<T[]> {
   const conditions: string[] = [];
   const parameters: unknown[] = [];
-  if (options.namespace !== undefined) {
-    parameters.push(options.namespace);
-    conditions.push(`namespace = $${parameters.length}`);
-  }
-  if (options.after) {
-    parameters.push(options.after.namespace, options.after.name);
-    conditions.push(`(namespace, name) > ($${parameters.length - 1}, $${parameters.length})`);
-  }
-  let sql = `SELECT * FROM ${table}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY namespace, name`;
-  if (options.limit !== undefined) {
-    parameters.push(options.limit + 1);
-    sql += ` LIMIT $${parameters.length}`;
-  }
-  return dataSource.query(sql, parameters);
+  const param = (value: unknown) => {
+    parameters.push(value);
+    return `$${parameters.length}`;
+  };
+  if (options.namespace !== undefined) conditions.push(`namespace = ${param(options.namespace)}`);
+  if (options.after) conditions.push(`(namespace, name) > (${param(options.after.namespace)}, ${param(options.after.name)})`);
+  for (const requirement of options.selector?.requirements ?? []) conditions.push(labelCondition(requirement, param));
+  const limit = options.limit === undefined ? '' : ` LIMIT ${param(options.limit + 1)}`;
+  return dataSource.query(`SELECT * FROM ${table}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY namespace, name${limit}`, parameters);
 }

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { LabelSelector } from '@imagestreams/domain-labels';
 import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ChangeNotifier } from '../watch/change-notifier';
+import { CommittedChanges } from '../watch/committed-changes';
+import { logWritten } from '../watch/watch-log-sql';
 import { listPage } from './keyset-page';
 
 export interface TemplateRow {
@@ -26,18 +30,33 @@ export interface ListPosition {
   name: string;
 }
 
+/**
+ * Every write appends to the change log in the same statement (watch-log-sql.ts) and wakes the
+ * namespace's watchers once committed.
+ */
 @Injectable()
 export class TemplateRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly changes: CommittedChanges;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    notifier: ChangeNotifier,
+  ) {
+    this.changes = new CommittedChanges(dataSource, notifier, 'Template');
+  }
 
   /** The new row, or undefined when the namespace already has a template of that name. */
   async insert(row: { uid: string; namespace: string; name: string } & TemplateContent): Promise<TemplateRow | undefined> {
     const rows: TemplateRow[] = await this.dataSource.query(
-      `INSERT INTO templates (uid, namespace, name, labels, body, resource_version)
-       VALUES ($1, $2, $3, $4, $5, nextval('resource_version_seq'))
-       ON CONFLICT (namespace, name) DO NOTHING RETURNING *`,
+      `WITH written AS (
+         INSERT INTO templates (uid, namespace, name, labels, body, resource_version)
+         VALUES ($1, $2, $3, $4, $5, nextval('resource_version_seq'))
+         ON CONFLICT (namespace, name) DO NOTHING RETURNING *
+       ), logged AS (${logWritten('Template', 'ADDED')})
+       SELECT * FROM written`,
       [row.uid, row.namespace, row.name, row.labels, row.body],
     );
+    if (rows[0]) this.changes.written(this.dataSource, rows[0].namespace);
     return rows[0];
   }
 
@@ -54,27 +73,45 @@ export class TemplateRepository {
 
   async update(manager: EntityManager, uid: string, content: TemplateContent): Promise<TemplateRow> {
     const rows = returnedRows<TemplateRow>(
-      await manager.query(`UPDATE templates SET labels = $2, body = $3, resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING *`, [
-        uid,
-        content.labels,
-        content.body,
-      ]),
+      await manager.query(
+        `WITH written AS (
+           UPDATE templates SET labels = $2, body = $3, resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING *
+         ), logged AS (${logWritten('Template', 'MODIFIED')})
+         SELECT * FROM written`,
+        [uid, content.labels, content.body],
+      ),
     );
+    this.changes.written(manager, rows[0].namespace);
     return rows[0];
   }
 
-  /** In (namespace, name) order, after `after`; `limit` + 1 rows so the caller knows whether more remain. */
-  list(options: { namespace?: string; after?: ListPosition; limit?: number }): Promise<TemplateRow[]> {
+  /** In (namespace, name) order, after `after`, those the selector selects; `limit` + 1 rows so the caller knows whether more remain. */
+  list(options: { namespace?: string; selector?: LabelSelector; after?: ListPosition; limit?: number }): Promise<TemplateRow[]> {
     return listPage<TemplateRow>(this.dataSource, 'templates', options);
   }
 
+  async byUids(uids: string[]): Promise<TemplateRow[]> {
+    if (uids.length === 0) return [];
+    return this.dataSource.query('SELECT * FROM templates WHERE uid = ANY($1::uuid[])', [uids]);
+  }
+
   async delete(namespace: string, name: string): Promise<TemplateRow | undefined> {
-    const rows = returnedRows<TemplateRow>(await this.dataSource.query('DELETE FROM templates WHERE namespace = $1 AND name = $2 RETURNING *', [namespace, name]));
+    const rows = returnedRows<TemplateRow>(
+      await this.dataSource.query(
+        `WITH written AS (
+           DELETE FROM templates WHERE namespace = $1 AND name = $2 RETURNING *
+         ), logged AS (${logWritten('Template', 'DELETED')})
+         SELECT * FROM written`,
+        [namespace, name],
+      ),
+    );
+    if (rows[0]) this.changes.written(this.dataSource, rows[0].namespace);
     return rows[0];
   }
 
+  /** A transaction whose writes wake watchers once it commits. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return this.changes.transaction(work);
   }
 
   currentResourceVersion(): Promise<string> {

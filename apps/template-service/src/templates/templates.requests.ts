@@ -17,6 +17,7 @@ import {
   type TemplateList,
 } from '@imagestreams/contracts';
 import { OnRequest } from '@imagestreams/platform-messaging';
+import { labelSelectorOf } from './label-selection';
 import { decodeContinue, encodeContinue } from './list-continue';
 import { generatedName, incomingTemplate, storedTemplate, templateView } from './template-body';
 import { TemplateRepository } from './template.repository';
@@ -44,12 +45,13 @@ export class TemplatesRequests {
     return templateView(row);
   }
 
-  /** Kubernetes' List, in (namespace, name) order; `continue` is the position after the page's last item. */
+  /** Kubernetes' List, in (namespace, name) order, `labelSelector` applied; `continue` is the position after the page's last item. */
   @OnRequest(TemplateRequests.list)
   async list(@Payload() query: ListTemplatesRequest): Promise<TemplateList> {
     const after = query.continue === undefined ? undefined : decodeContinue(query.continue);
+    const selector = labelSelectorOf(query.labelSelector);
     const resourceVersion = await this.templates.currentResourceVersion();
-    const rows = await this.templates.list({ namespace: query.namespace, after, limit: query.limit });
+    const rows = await this.templates.list({ namespace: query.namespace, selector, after, limit: query.limit });
     const page = query.limit === undefined ? rows : rows.slice(0, query.limit);
     const last = page[page.length - 1];
     const more = query.limit !== undefined && rows.length > query.limit;

@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, type DynamicModule, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { SigningSecrets } from '../subscriptions/signing-secrets';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { WorkloadsModule } from '../workloads/workloads.module';
 import { DeliveriesRequests } from './deliveries.requests';
@@ -37,8 +38,9 @@ export class DeliveriesModule {
         EventArchive,
         {
           provide: DeliveryWorker,
-          useFactory: (deliveries: DeliveryRepository, events: SubscriptionEvents, relay: OutboxRelay) => new DeliveryWorker(deliveries, events, relay, options),
-          inject: [DeliveryRepository, SubscriptionEvents, OutboxRelay],
+          useFactory: (deliveries: DeliveryRepository, events: SubscriptionEvents, relay: OutboxRelay, signingSecrets: SigningSecrets) =>
+            new DeliveryWorker(deliveries, events, relay, options, signingSecrets),
+          inject: [DeliveryRepository, SubscriptionEvents, OutboxRelay, SigningSecrets],
         },
         DeliveryPlanner,
         DeliveryWorkerLifecycle,

@@ -22,6 +22,7 @@ import {
 import { matchesSubscription } from '@imagestreams/domain-trigger';
 import { OnRequest } from '@imagestreams/platform-messaging';
 import { groupRows } from '@imagestreams/platform-persistence';
+import { storedSigningSecrets } from '../subscriptions/signing-secrets';
 import { SubscriptionRepository, type SubscriptionRow } from '../subscriptions/subscription.repository';
 import { DeliveryRepository, type NewDelivery } from './delivery.repository';
 import { deliveryTarget } from './delivery-planner';
@@ -89,8 +90,7 @@ export class DeliveriesRequests {
       subscription_uid: subscription.uid,
       target,
       spec: subscription.spec,
-      signing_secret: subscription.signing_secret,
-      previous_signing_secret: subscription.previous_secret_expires_at && subscription.previous_secret_expires_at.getTime() > Date.now() ? subscription.previous_signing_secret : null,
+      ...storedSigningSecrets(subscription),
     });
     return this.get({ namespace: query.namespace, name: query.name, deliveryId: id });
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@imagestreams/contracts';
 import { matchesSubscription } from '@imagestreams/domain-trigger';
 import { MicroBatcher } from '@imagestreams/platform-persistence';
+import { storedSigningSecrets } from '../subscriptions/signing-secrets';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { DeliveryRepository, type DeliveryJob } from './delivery.repository';
 import { DeliveryWorker } from './delivery-worker';
@@ -43,7 +44,6 @@ export class DeliveryPlanner {
 
   private async planBatch(items: PlannedEvent[]): Promise<DeliveryJob[][]> {
     const active = await this.subscriptions.activeIn([...new Set(items.map((item) => item.event.data.namespace))]);
-    const now = Date.now();
     const planned = items.map(({ event, raw }) => {
       const facts = { type: event.type, namespace: event.data.namespace, imageStream: event.data.imageStream, tag: event.data.tag };
       return active
@@ -57,8 +57,7 @@ export class DeliveryPlanner {
             subscription_uid: subscription.uid,
             target: deliveryTarget(subscription.spec.url),
             spec: subscription.spec,
-            signing_secret: subscription.signing_secret,
-            previous_signing_secret: subscription.previous_secret_expires_at && subscription.previous_secret_expires_at.getTime() > now ? subscription.previous_signing_secret : null,
+            ...storedSigningSecrets(subscription),
           } satisfies DeliveryJob,
           event,
           orderingKey: orderingKeyOf(event.data),

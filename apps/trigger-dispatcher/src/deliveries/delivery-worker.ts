@@ -5,6 +5,7 @@ import { contextFromExtension, OutboxRelay, traceExtension } from '@imagestreams
 import { tracer } from '@imagestreams/platform-observability';
 import { MicroBatcher } from '@imagestreams/platform-persistence';
 import type { Dispatcher } from 'undici';
+import { SigningSecrets } from '../subscriptions/signing-secrets';
 import { DeliveryRepository, type AttemptRecord, type AttemptResult, type DeliveryJob } from './delivery.repository';
 import { deliveryLatency, deliveryOutcomes } from './delivery-metrics';
 import { eventTraceFields, type EventTraceFields } from './event-trace';
@@ -25,6 +26,15 @@ export interface DeliveryWorkerOptions {
 }
 
 export const DELIVERY_WORKER_OPTIONS = Symbol('DELIVERY_WORKER_OPTIONS');
+
+interface SendResult {
+  attempt: AttemptRecord;
+  /**
+   * Nothing was sent: the signing secret opens with no configured key. That says nothing about
+   * the receiver, so it neither extends nor ends the subscription's failure streak.
+   */
+  unsigned?: true;
+}
 
 /**
  * Sends deliveries: new ones immediately (handed over by the event listener), due retries and
@@ -47,6 +57,7 @@ export class DeliveryWorker {
     private readonly subscriptionEvents: SubscriptionEvents,
     private readonly relay: OutboxRelay,
     private readonly options: DeliveryWorkerOptions,
+    private readonly signingSecrets: SigningSecrets,
   ) {
     this.slots = new TargetSlots(options.maxConcurrency, options.maxConcurrencyPerTarget);
     this.recorder = new MicroBatcher<AttemptResult, void>(async (results) => {
@@ -89,7 +100,7 @@ export class DeliveryWorker {
 
   /** One attempt outside the retry machinery (a test ping): recorded, but it neither extends nor ends a failure streak. */
   async sendOnce(job: DeliveryJob): Promise<AttemptRecord> {
-    const attempt = await this.send(job, eventTraceFields(job.payload));
+    const { attempt } = await this.send(job, eventTraceFields(job.payload));
     const success = classifyResponse(attempt.statusCode) === 'success';
     await this.recorder.submit({ deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt, outcome: { state: success ? 'succeeded' : 'dead' }, streak: 'none' });
     return attempt;
@@ -138,8 +149,9 @@ export class DeliveryWorker {
       if (!(await this.deliveries.renewLease(job.id, job.lease, leaseMs))) return;
     }
     const event = eventTraceFields(job.payload);
-    const attempt = await this.send(job, event);
+    const { attempt, unsigned } = await this.send(job, event);
     const base = { deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt, ordered: job.ordered === true };
+    const failure = unsigned ? 'none' : 'failure';
     const verdict = classifyResponse(attempt.statusCode);
     if (verdict === 'success') {
       const latencySeconds = (Date.now() - event.timeMs) / 1000;
@@ -158,10 +170,10 @@ export class DeliveryWorker {
     const retryInMs = nextAttemptDelayMs(job.spec.retry, job.attempts + 1);
     if (retryInMs === null) {
       this.logger.warn(`delivery ${job.id} of event ${job.event_id} dead-lettered after ${job.attempts + 1} attempts`);
-      await this.recorder.submit({ ...base, outcome: { state: 'dead' }, streak: 'failure' });
+      await this.recorder.submit({ ...base, outcome: { state: 'dead' }, streak: failure });
       deliveryOutcomes.inc({ outcome: 'dead' });
     } else {
-      await this.recorder.submit({ ...base, outcome: { state: 'pending', retryInMs }, streak: 'failure' });
+      await this.recorder.submit({ ...base, outcome: { state: 'pending', retryInMs }, streak: failure });
       deliveryOutcomes.inc({ outcome: 'retry' });
     }
   }
@@ -170,8 +182,17 @@ export class DeliveryWorker {
    * One HTTP attempt in a CLIENT span whose parent is the event's own `traceparent` (the request
    * that committed the change), not whatever this process is doing: a retry an hour later, from
    * another replica, joins the same trace. The receiver gets the span's `traceparent` header.
+   * The signing secrets are opened here, just before signing, and never leave this call.
    */
-  private async send(job: DeliveryJob, event: EventTraceFields): Promise<AttemptRecord> {
+  private async send(job: DeliveryJob, event: EventTraceFields): Promise<SendResult> {
+    let signingSecrets: string[];
+    try {
+      signingSecrets = this.signingSecrets.forSigning(job);
+    } catch (error) {
+      const message = `not sent: the signing secret cannot be opened (${(error as Error).message})`;
+      this.logger.error(`delivery ${job.id} of subscription ${job.subscription_uid} ${message}`);
+      return { attempt: { attemptedAt: new Date(), latencyMs: 0, error: message }, unsigned: true };
+    }
     const span = tracer().startSpan(
       'POST webhook',
       {
@@ -180,10 +201,10 @@ export class DeliveryWorker {
       },
       contextFromExtension(event),
     );
-    const attempt = await sendWebhook(job, { dispatcher: this.options.dispatcher, traceHeaders: traceExtension(trace.setSpan(ROOT_CONTEXT, span)) });
+    const attempt = await sendWebhook(job, signingSecrets, { dispatcher: this.options.dispatcher, traceHeaders: traceExtension(trace.setSpan(ROOT_CONTEXT, span)) });
     if (attempt.statusCode !== undefined) span.setAttribute('http.response.status_code', attempt.statusCode);
     if (attempt.statusCode === undefined || attempt.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error ?? `HTTP ${attempt.statusCode}` });
     span.end();
-    return attempt;
+    return { attempt };
   }
 }

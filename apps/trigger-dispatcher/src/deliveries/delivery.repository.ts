@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DeliveryOutcome, WebhookSubscriptionSpec } from '@imagestreams/contracts';
 import { returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { StoredSigningSecrets } from '../subscriptions/signing-secrets';
 
 export interface NewDelivery {
   id: string;
@@ -21,8 +22,11 @@ export interface NewDelivery {
   queuedBehind?: boolean;
 }
 
-/** A claimed delivery joined with what sending it needs from its subscription. */
-export interface DeliveryJob {
+/**
+ * A claimed delivery joined with what sending it needs from its subscription. The signing secrets
+ * stay sealed until the moment of signing.
+ */
+export interface DeliveryJob extends StoredSigningSecrets {
   id: string;
   event_id: string;
   payload: string;
@@ -30,9 +34,6 @@ export interface DeliveryJob {
   subscription_uid: string;
   target: string;
   spec: WebhookSubscriptionSpec;
-  signing_secret: string;
-  /** Still valid after a rotation: deliveries carry a signature with each. */
-  previous_signing_secret: string | null;
   /** When this process got (or renewed) the lease, to renew it before it runs out while queued. */
   leasedAt?: number;
   /**
@@ -96,8 +97,8 @@ export interface DisabledSubscription {
 }
 
 const DEADLOCK_DETECTED = '40P01';
-const JOB_COLUMNS = 'd.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, d.ordering_key IS NOT NULL AS ordered, s.spec, s.signing_secret, s.previous_signing_secret';
-const SIGNING_COLUMNS = `CASE WHEN s.previous_secret_expires_at > clock_timestamp() THEN s.previous_signing_secret END AS previous_signing_secret`;
+const JOB_COLUMNS = `d.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, d.ordering_key IS NOT NULL AS ordered, s.spec,
+  s.sealed_signing_secret, s.signing_secret, s.sealed_previous_signing_secret, s.previous_signing_secret, s.previous_secret_expires_at`;
 
 @Injectable()
 export class DeliveryRepository {
@@ -198,7 +199,7 @@ export class DeliveryRepository {
          SET leased_until = clock_timestamp() + (coalesce((s.spec->>'timeoutSeconds')::int, 60) * 1000 + $2::bigint) * interval '1 millisecond'
          FROM due, webhook_subscriptions s WHERE d.id = due.id AND s.uid = d.subscription_uid RETURNING d.*
        )
-       SELECT ${JOB_COLUMNS.replace('s.previous_signing_secret', SIGNING_COLUMNS)}
+       SELECT ${JOB_COLUMNS}
        FROM claimed d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid`,
       [limit, leaseGraceMs, saturatedTargets],
     );

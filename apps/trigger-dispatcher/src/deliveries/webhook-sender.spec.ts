@@ -1,21 +1,14 @@
 import { WebhookReceiver } from '@imagestreams/testing';
 import { Webhook } from 'standardwebhooks';
-import type { DeliveryJob } from './delivery.repository';
 import { eventTraceFields } from './event-trace';
-import { sendWebhook } from './webhook-sender';
+import { sendWebhook, type WebhookMessage } from './webhook-sender';
 
 const secret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
 
-function job(url: string, overrides: Partial<DeliveryJob['spec']> = {}): DeliveryJob {
+function job(url: string, overrides: Partial<WebhookMessage['spec']> = {}): WebhookMessage {
   return {
-    id: 'delivery-1',
     event_id: 'b1f1b7e4-3d5a-4a59-9c83-8f9a6f0c1d2e',
     payload: '{"specversion":"1.0","id":"b1f1b7e4-3d5a-4a59-9c83-8f9a6f0c1d2e","data":{"tag":"latest"}}',
-    attempts: 0,
-    subscription_uid: 'sub-1',
-    signing_secret: secret,
-    previous_signing_secret: null,
-    target: new URL(url).origin,
     spec: { url, paused: false, timeoutSeconds: 2, retry: { maxAttempts: 3, initialBackoffSeconds: 1, maxBackoffSeconds: 10 }, ...overrides },
   };
 }
@@ -25,7 +18,7 @@ describe('sendWebhook (real HTTP)', () => {
     const receiver = new WebhookReceiver(() => ({ status: 202 }));
     const url = await receiver.start();
     try {
-      const attempt = await sendWebhook(job(url, { headers: { 'x-team': 'a' } }));
+      const attempt = await sendWebhook(job(url, { headers: { 'x-team': 'a' } }), [secret]);
       expect(attempt.statusCode).toBe(202);
       expect(attempt.responseSnippet).toBe('answer 202');
       const [request] = await receiver.waitForCount(1);
@@ -40,12 +33,26 @@ describe('sendWebhook (real HTTP)', () => {
     }
   });
 
+  it('signs once per secret it is given, so receivers holding either secret of a rotation verify', async () => {
+    const receiver = new WebhookReceiver(() => ({ status: 204 }));
+    const url = await receiver.start();
+    const previous = `whsec_${Buffer.from('fedcba9876543210fedcba9876543210').toString('base64')}`;
+    try {
+      await sendWebhook(job(url), [secret, previous]);
+      const [request] = await receiver.waitForCount(1);
+      expect(request.headers['webhook-signature']?.toString().split(' ')).toHaveLength(2);
+      for (const key of [secret, previous]) expect(() => new Webhook(key).verify(request.body, request.headers as Record<string, string>)).not.toThrow();
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('sends the trace headers it is given, which custom headers cannot override', async () => {
     const receiver = new WebhookReceiver(() => ({ status: 204 }));
     const url = await receiver.start();
     try {
       const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-      await sendWebhook(job(url, { headers: { traceparent: '00-ffffffffffffffffffffffffffffffff-ffffffffffffffff-01' } }), { traceHeaders: { traceparent } });
+      await sendWebhook(job(url, { headers: { traceparent: '00-ffffffffffffffffffffffffffffffff-ffffffffffffffff-01' } }), [secret], { traceHeaders: { traceparent } });
       const [request] = await receiver.waitForCount(1);
       expect(request.headers['traceparent']).toBe(traceparent);
       expect(request.headers['tracestate']).toBeUndefined();
@@ -67,7 +74,7 @@ describe('sendWebhook (real HTTP)', () => {
     const receiver = new WebhookReceiver(() => 'hold');
     const url = await receiver.start();
     try {
-      const attempt = await sendWebhook(job(url, { timeoutSeconds: 1 }));
+      const attempt = await sendWebhook(job(url, { timeoutSeconds: 1 }), [secret]);
       expect(attempt.statusCode).toBeUndefined();
       expect(attempt.error).toBe('timed out after 1 s');
       expect(attempt.latencyMs).toBeGreaterThanOrEqual(900);
@@ -77,7 +84,7 @@ describe('sendWebhook (real HTTP)', () => {
   });
 
   it('records a refused connection as an error', async () => {
-    const attempt = await sendWebhook(job('http://127.0.0.1:1/hook'));
+    const attempt = await sendWebhook(job('http://127.0.0.1:1/hook'), [secret]);
     expect(attempt.statusCode).toBeUndefined();
     expect(attempt.error).toMatch(/fetch failed/);
   });
@@ -86,7 +93,7 @@ describe('sendWebhook (real HTTP)', () => {
     const receiver = new WebhookReceiver();
     const url = await receiver.start();
     try {
-      await sendWebhook(job(url, { headers: { 'webhook-id': 'forged' } }));
+      await sendWebhook(job(url, { headers: { 'webhook-id': 'forged' } }), [secret]);
       const [request] = await receiver.waitForCount(1);
       expect(request.headers['webhook-id']).toBe(job(url).event_id);
     } finally {

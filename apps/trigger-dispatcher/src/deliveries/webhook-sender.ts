@@ -6,6 +6,9 @@ import type { AttemptRecord, DeliveryJob } from './delivery.repository';
 const RESPONSE_SNIPPET_BYTES = 1_024;
 const USER_AGENT = 'imagestreams-webhooks/0.1';
 
+/** What a webhook request is made of: the event, and where and how to send it. */
+export type WebhookMessage = Pick<DeliveryJob, 'event_id' | 'payload' | 'spec'>;
+
 export interface SendOptions {
   /** Connects through the address policy (SSRF guard); the default agent when omitted (tests). */
   dispatcher?: Dispatcher;
@@ -17,17 +20,15 @@ export interface SendOptions {
 /**
  * One HTTP attempt of one delivery: the CloudEvent exactly as published, signed the Standard
  * Webhooks way (`webhook-id` = event id, stable across retries, so receivers can deduplicate).
- * During a secret rotation's grace period `webhook-signature` carries one signature per valid
- * secret, so receivers still holding the old one keep verifying. Redirects are not followed (a
+ * `webhook-signature` carries one signature per secret in `signingSecrets` (two during a rotation's
+ * grace period), so receivers still holding the old one keep verifying. Redirects are not followed (a
  * 3xx is a failed attempt), and at most a snippet of the response body is read.
  * Never throws: network errors, refused addresses and timeouts become an attempt without a status code.
  */
-export async function sendWebhook(job: DeliveryJob, options: SendOptions = {}): Promise<AttemptRecord> {
+export async function sendWebhook(job: WebhookMessage, signingSecrets: readonly string[], options: SendOptions = {}): Promise<AttemptRecord> {
   const attemptedAt = (options.now ?? (() => new Date()))();
   const started = performance.now();
-  const signature = [job.signing_secret, ...(job.previous_signing_secret ? [job.previous_signing_secret] : [])]
-    .map((secret) => new Webhook(secret).sign(job.event_id, attemptedAt, job.payload))
-    .join(' ');
+  const signature = signingSecrets.map((secret) => new Webhook(secret).sign(job.event_id, attemptedAt, job.payload)).join(' ');
   const headers: Record<string, string> = {
     ...job.spec.headers,
     ...options.traceHeaders,

@@ -3,16 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { WebhookSubscriptionSpec } from '@imagestreams/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { StoredSigningSecrets } from './signing-secrets';
 
-export interface SubscriptionRow {
+export interface SubscriptionRow extends StoredSigningSecrets {
   uid: string;
   namespace: string;
   name: string;
   labels: Record<string, string>;
   spec: WebhookSubscriptionSpec;
-  signing_secret: string;
-  previous_signing_secret: string | null;
-  previous_secret_expires_at: Date | null;
   consecutive_failures: number;
   disabled_reason: string | null;
   resource_version: string;
@@ -24,12 +22,12 @@ export interface SubscriptionRow {
 export class SubscriptionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(row: { uid: string; namespace: string; name: string; labels: Record<string, string>; spec: WebhookSubscriptionSpec; signingSecret: string }): Promise<SubscriptionRow | undefined> {
+  async insert(row: { uid: string; namespace: string; name: string; labels: Record<string, string>; spec: WebhookSubscriptionSpec; sealedSigningSecret: Buffer }): Promise<SubscriptionRow | undefined> {
     const rows: SubscriptionRow[] = await this.dataSource.query(
-      `INSERT INTO webhook_subscriptions (uid, namespace, name, labels, spec, signing_secret, resource_version)
+      `INSERT INTO webhook_subscriptions (uid, namespace, name, labels, spec, sealed_signing_secret, resource_version)
        VALUES ($1, $2, $3, $4, $5, $6, nextval('resource_version_seq'))
        ON CONFLICT (namespace, name) DO NOTHING RETURNING *`,
-      [row.uid, row.namespace, row.name, row.labels, row.spec, row.signingSecret],
+      [row.uid, row.namespace, row.name, row.labels, row.spec, row.sealedSigningSecret],
     );
     return rows[0];
   }
@@ -62,14 +60,18 @@ export class SubscriptionRepository {
     return rows[0];
   }
 
-  /** The new secret signs from now on; the current one keeps signing too until `graceSeconds` have passed. */
-  async rotateSecret(manager: EntityManager, uid: string, newSecret: string, graceSeconds: number): Promise<SubscriptionRow> {
+  /**
+   * The new secret signs from now on; the current one (`sealedPrevious`, the caller's sealed copy of
+   * it, so no plaintext stays behind) keeps signing too until `graceSeconds` have passed.
+   */
+  async rotateSecret(manager: EntityManager, uid: string, sealedNew: Buffer, sealedPrevious: Buffer | null, graceSeconds: number): Promise<SubscriptionRow> {
     const rows = returnedRows<SubscriptionRow>(
       await manager.query(
-        `UPDATE webhook_subscriptions SET previous_signing_secret = signing_secret, signing_secret = $2,
-           previous_secret_expires_at = now() + $3 * interval '1 second', resource_version = nextval('resource_version_seq')
+        `UPDATE webhook_subscriptions SET sealed_previous_signing_secret = $3, previous_signing_secret = NULL,
+           sealed_signing_secret = $2, signing_secret = NULL,
+           previous_secret_expires_at = now() + $4 * interval '1 second', resource_version = nextval('resource_version_seq')
          WHERE uid = $1 RETURNING *`,
-        [uid, newSecret, graceSeconds],
+        [uid, sealedNew, sealedPrevious, graceSeconds],
       ),
     );
     return rows[0];

@@ -1,8 +1,11 @@
 import { NOTIFICATIONS_API_VERSION, type WebhookSubscription } from '@imagestreams/contracts';
 import type { SubscriptionRow } from './subscription.repository';
 
-/** The secret is part of the view only when the caller just created it: it is never shown again. */
-export function subscriptionView(row: SubscriptionRow, options: { revealSecret?: boolean } = {}): WebhookSubscription {
+/**
+ * The secret is part of the view only in the answer to the request that made it (create, rotate):
+ * it is stored sealed and never shown again.
+ */
+export function subscriptionView(row: SubscriptionRow, options: { newSigningSecret?: string } = {}): WebhookSubscription {
   const ready = row.disabled_reason === null;
   return {
     kind: 'WebhookSubscription',
@@ -17,7 +20,7 @@ export function subscriptionView(row: SubscriptionRow, options: { revealSecret?:
     },
     spec: row.spec,
     status: {
-      ...(options.revealSecret ? { signingSecret: row.signing_secret } : {}),
+      ...(options.newSigningSecret !== undefined ? { signingSecret: options.newSigningSecret } : {}),
       ...(row.previous_secret_expires_at && row.previous_secret_expires_at.getTime() > Date.now() ? { previousSecretExpiresAt: row.previous_secret_expires_at.toISOString() } : {}),
       consecutiveFailures: row.consecutive_failures,
       conditions: [

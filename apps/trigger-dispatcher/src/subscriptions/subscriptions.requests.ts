@@ -28,6 +28,7 @@ import { OnRequest } from '@imagestreams/platform-messaging';
 import type { CompiledAddressPolicy } from '@imagestreams/platform-registry-client';
 import { webhookUrlRefusal } from '../deliveries/webhook-address-policy';
 import { generateSigningSecret } from './signing-secret';
+import { SigningSecrets } from './signing-secrets';
 import { SubscriptionRepository } from './subscription.repository';
 import { subscriptionView } from './subscription.view';
 import { WEBHOOK_ADDRESS_POLICY, WEBHOOK_DEFAULTS, type WebhookDefaults } from './webhook-defaults';
@@ -36,6 +37,7 @@ import { WEBHOOK_ADDRESS_POLICY, WEBHOOK_DEFAULTS, type WebhookDefaults } from '
 export class SubscriptionsRequests {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
+    private readonly signingSecrets: SigningSecrets,
     @Inject(WEBHOOK_DEFAULTS) private readonly defaults: WebhookDefaults,
     @Inject(WEBHOOK_ADDRESS_POLICY) private readonly addressPolicy: CompiledAddressPolicy,
   ) {}
@@ -43,16 +45,17 @@ export class SubscriptionsRequests {
   @OnRequest(TriggerRequests.createWebhookSubscription)
   async create(@Payload() command: CreateWebhookSubscriptionCommand): Promise<WebhookSubscription> {
     const { metadata, spec: input } = command.subscription;
+    const signingSecret = generateSigningSecret();
     const row = await this.subscriptions.insert({
       uid: randomUUID(),
       namespace: command.namespace,
       name: metadata.name,
       labels: metadata.labels ?? {},
       spec: this.validSpec(metadata.name, input),
-      signingSecret: generateSigningSecret(),
+      sealedSigningSecret: this.signingSecrets.seal(signingSecret),
     });
     if (!row) throw new StatusError(Statuses.alreadyExists(WebhookSubscriptionResource, metadata.name));
-    return subscriptionView(row, { revealSecret: true });
+    return subscriptionView(row, { newSigningSecret: signingSecret });
   }
 
   /**
@@ -81,7 +84,9 @@ export class SubscriptionsRequests {
       const row = await this.subscriptions.lock(manager, command.namespace, command.name);
       if (!row) throw new StatusError(Statuses.notFound(WebhookSubscriptionResource, command.name));
       const grace = command.rotation.gracePeriodSeconds ?? this.defaults.secretRotationGraceSeconds;
-      return subscriptionView(await this.subscriptions.rotateSecret(manager, row.uid, generateSigningSecret(), grace), { revealSecret: true });
+      const signingSecret = generateSigningSecret();
+      const rotated = await this.subscriptions.rotateSecret(manager, row.uid, this.signingSecrets.seal(signingSecret), this.signingSecrets.sealedCurrent(row), grace);
+      return subscriptionView(rotated, { newSigningSecret: signingSecret });
     });
   }
 

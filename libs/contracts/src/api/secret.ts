@@ -57,6 +57,7 @@ export interface Secret {
   apiVersion: 'v1';
   metadata: ObjectMeta;
   type: RegistrySecretType;
+  /** The data keys the secret holds, every value empty: stored credentials are never answered back. */
   data: Record<string, string>;
 }
 

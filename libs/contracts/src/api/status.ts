@@ -102,6 +102,10 @@ export const Statuses = {
   timeout: (message: string, retryAfterSeconds = 2): Status => failure(504, 'Timeout', message, { retryAfterSeconds }),
   internal: (message = 'Internal error occurred'): Status => failure(500, 'InternalError', message),
   expired: (message: string): Status => failure(410, 'Expired', message),
+  /** No acceptable credentials: a malformed, unknown, expired or revoked token, or anonymous and denied. */
+  unauthorized: (message = 'Unauthorized'): Status => failure(401, 'Unauthorized', message),
+  /** An authenticated caller denied by RBAC; `details` name the resource (kind = the plural resource, as Kubernetes does). */
+  forbidden: (message: string, details?: StatusDetails): Status => failure(403, 'Forbidden', message, details),
 };
 
 /** Thrown by owners (use cases, request handlers) to answer with a specific Status. */

@@ -1,9 +1,10 @@
 import { IsBoolean, IsDefined, IsObject, IsOptional } from 'class-validator';
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
-import { NamespacedCommand, NamespacedNameRequest, PagedListRequest } from '../api/resource-requests';
+import { ListRequest, NamespacedCommand, NamespacedNameRequest } from '../api/resource-requests';
 import type { Status } from '../api/status';
 import type { ProcessedTemplate, Template, TemplateList } from '../api/template';
+import { ResourceChangesQuery, type ResourceChanges } from './watch-requests';
 
 /**
  * A template travels as the plain JSON object it arrived as: its `objects` are arbitrary, so its
@@ -28,8 +29,13 @@ export class UpdateTemplateCommand extends NamespacedNameRequest {
   template: Record<string, unknown>;
 }
 
-/** Templates of one namespace, or of all when `namespace` is omitted; `limit` + `continue` pages. */
-export class ListTemplatesRequest extends PagedListRequest {}
+/** Templates of one namespace, or of all when `namespace` is omitted; `labelSelector`, `limit` + `continue` pages. */
+export class ListTemplatesRequest extends ListRequest {}
+
+/** Changes of templates after a resourceVersion, for `?watch=true`. */
+export class TemplateChangesQuery extends ResourceChangesQuery {}
+
+export type TemplateChanges = ResourceChanges<Template>;
 
 /**
  * `processedtemplates`: process the template given (nothing is stored). Values come from the
@@ -57,6 +63,8 @@ export const TemplateRequests = {
   list: defineRequest<ListTemplatesRequest, TemplateList>(RequestSubjects.templateList, ListTemplatesRequest),
   update: defineRequest<UpdateTemplateCommand, Template>(RequestSubjects.templateUpdate, UpdateTemplateCommand),
   delete: defineRequest<NamespacedNameRequest, Status>(RequestSubjects.templateDelete, NamespacedNameRequest),
+  /** Each template changed after `sinceResourceVersion` once, with its current state; 410 Expired beyond the change log's retention. */
+  changes: defineRequest<TemplateChangesQuery, TemplateChanges>(RequestSubjects.templateChanges, TemplateChangesQuery),
   /** Answered as the JSON text of the ProcessedTemplate (integers beyond 2^53 keep every digit). */
   process: defineRequest<ProcessTemplateCommand, ProcessedTemplate>(RequestSubjects.processedTemplateCreate, ProcessTemplateCommand),
 };

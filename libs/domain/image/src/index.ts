@@ -37,5 +37,4 @@ export {
 export { aliasCycle, tagsTracking } from './tracking-tags';
 export { findImageByPrefix, MIN_IMAGE_ID_HEX_LENGTH, type ImageLookupResult } from './image-lookup';
 export { resolvePullSpec, rewriteForThisStream } from './pull-spec';
-export { matchesLabels, parseLabelSelector, type LabelSelector, type LabelSelectorOperator, type LabelSelectorRequirement, type ParseLabelSelectorResult } from './label-selector';
 export { importableTagsKey, isImportableTag, nextImportConditions, type ImportFailureFact, type TagCondition } from './import-conditions';

@@ -5,3 +5,4 @@ export * from './metrics/metrics.module';
 export * from './tracing/tracing';
 export * from './tracing/tracing.module';
 export * from './http-instrumentation';
+export * from './secret-paths';

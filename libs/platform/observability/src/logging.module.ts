@@ -1,11 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { redactSecretPath } from './secret-paths';
 import { traceLogFields } from './tracing/tracing';
 
 export interface LoggingOptions {
   serviceName: string;
   level: string;
 }
+
+/** The path itself can hold a credential; route params repeat it, so they are left out. */
+export const requestLogSerializers = {
+  req: (req: { url?: string; params?: unknown }) => ({ ...req, url: typeof req.url === 'string' ? redactSecretPath(req.url) : req.url, params: undefined }),
+};
 
 /**
  * JSON logs on stdout (pino); one line per HTTP request with its latency, health probes and scrapes
@@ -24,6 +30,7 @@ export class LoggingModule {
             autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
             mixin: traceLogFields,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
+            serializers: requestLogSerializers,
           },
         }),
       ],

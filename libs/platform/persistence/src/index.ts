@@ -4,3 +4,4 @@ export * from './resource-version';
 export * from './group-rows';
 export * from './micro-batcher';
 export * from './returned-rows';
+export * from './label-condition';

@@ -2,6 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { linkHeader, MAX_MANIFEST_BYTES, parsePageParams, RegistryError } from '@imagestreams/domain-registry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
+import { RegistryAccess, type RegistryCaller } from '../auth/registry-access';
+import { REGISTRY_AUTH_SETTINGS, type RegistryAuthSettings } from '../auth/registry-auth-settings';
+import { RegistryTokens } from '../auth/registry-tokens';
 import { BlobUploads } from '../blob-uploads';
 import { Blobs } from '../blobs';
 import { Discovery } from '../discovery';
@@ -10,6 +13,8 @@ import { registryReceivedBytes, registrySentBytes } from '../registry-metrics';
 import { parseRepositoryName, repositoryName, type RepositoryName } from '../repository-name';
 import { declaredLength, queryValue, readSmallBody } from './request-body';
 import { sendRegistryError } from './registry-error-response';
+import { guard, registryCaller } from './registry-guard';
+import { tokenEndpoint } from './registry-token-endpoint';
 
 type Handler = (request: Request, response: Response) => Promise<void>;
 
@@ -46,16 +51,29 @@ function pageParams(request: Request): { n?: number; last?: string } {
   return parsePageParams({ n: queryValue(request, 'n'), last: queryValue(request, 'last') });
 }
 
+/** Who tag changes are attributed to; undefined without access control. */
+function actorOf(request: Request): string | undefined {
+  return registryCaller(request).identity?.username;
+}
+
 /**
  * The OCI Distribution API under `/v2`, as a plain Express router mounted before Nest's JSON
  * parsing: blobs stream straight between the socket and the store, and every failure is an OCI
- * error body rather than a Kubernetes Status.
+ * error body rather than a Kubernetes Status. Each route's guard decides who may call it before
+ * its handler reads anything; `/v2/token` hands out the bearer tokens the challenges point to.
  */
 export function registryRouter(app: INestApplication): express.Router {
   const blobs = app.get(Blobs);
   const uploads = app.get(BlobUploads);
   const manifests = app.get(Manifests);
   const discovery = app.get(Discovery);
+  const access = app.get(RegistryAccess);
+  const tokens = app.get(RegistryTokens);
+  const authSettings = app.get<symbol, RegistryAuthSettings>(REGISTRY_AUTH_SETTINGS);
+  const pull = guard(access, authSettings, { kind: 'repository', action: 'pull' });
+  const push = guard(access, authSettings, { kind: 'repository', action: 'push' });
+  const pushCreating = guard(access, authSettings, { kind: 'repository', action: 'push', creating: true });
+  const remove = guard(access, authSettings, { kind: 'repository', action: 'delete' });
   const router = express.Router({ strict: false, caseSensitive: true });
 
   router.use((_request: Request, response: Response, next: NextFunction) => {
@@ -65,15 +83,20 @@ export function registryRouter(app: INestApplication): express.Router {
 
   router
     .route('/')
-    .get((_request, response) => void response.status(200).json({}))
+    .get(guard(access, authSettings, { kind: 'base' }), (_request, response) => void response.status(200).json({}))
     .all(methodNotAllowed);
+
+  router.route('/token').get(tokenEndpoint(access, tokens, authSettings, 'GET')).post(tokenEndpoint(access, tokens, authSettings, 'POST')).all(methodNotAllowed);
 
   router
     .route('/_catalog')
     .get(
+      guard(access, authSettings, { kind: 'catalog' }),
       handle(async (request, response) => {
         const page = pageParams(request);
-        const { body, next } = await discovery.catalog(page);
+        const caller: RegistryCaller = registryCaller(request);
+        const visible = caller.via === 'open' ? undefined : (repository: string) => access.mayPull(caller, repository, false);
+        const { body, next } = await discovery.catalog(page, visible);
         if (next) response.setHeader('Link', linkHeader('/v2/_catalog', page.n ?? body.repositories.length, next));
         response.status(200).json(body);
       }),
@@ -83,6 +106,7 @@ export function registryRouter(app: INestApplication): express.Router {
   router
     .route(`${REPOSITORY}/tags/list`)
     .get(
+      pull,
       handle(async (request, response) => {
         const repository = repositoryOf(request);
         const page = pageParams(request);
@@ -105,14 +129,15 @@ export function registryRouter(app: INestApplication): express.Router {
 
   router
     .route(`${REPOSITORY}/manifests/:reference`)
-    .head(handle(sendManifest(false)))
-    .get(handle(sendManifest(true)))
+    .head(pull, handle(sendManifest(false)))
+    .get(pull, handle(sendManifest(true)))
     .put(
+      pushCreating,
       handle(async (request, response) => {
         const repository = repositoryOf(request);
         const bytes = await readSmallBody(request, MAX_MANIFEST_BYTES);
         registryReceivedBytes.inc({ kind: 'manifest' }, bytes.length);
-        const written = await manifests.write(repository, param(request, 'reference'), request.headers['content-type'], bytes);
+        const written = await manifests.write(repository, param(request, 'reference'), request.headers['content-type'], bytes, actorOf(request));
         response.setHeader('Location', `/v2/${repository.full}/manifests/${written.digest}`);
         response.setHeader('Docker-Content-Digest', written.digest);
         if (written.subject) response.setHeader('OCI-Subject', written.subject);
@@ -120,8 +145,9 @@ export function registryRouter(app: INestApplication): express.Router {
       }),
     )
     .delete(
+      remove,
       handle(async (request, response) => {
-        await manifests.delete(repositoryOf(request), param(request, 'reference'));
+        await manifests.delete(repositoryOf(request), param(request, 'reference'), actorOf(request));
         response.status(202).end();
       }),
     )
@@ -130,11 +156,14 @@ export function registryRouter(app: INestApplication): express.Router {
   router
     .route(`${REPOSITORY}/blobs/uploads`)
     .post(
+      pushCreating,
       handle(async (request, response) => {
         const repository = repositoryOf(request);
         const mount = queryValue(request, 'mount');
         const from = queryValue(request, 'from');
-        if (mount && from && (await blobs.mount(repository, parseRepositoryName(from), mount))) {
+        // A source the caller may not pull is treated like one without the blob: it must not tell which blobs it has.
+        const source = mount && from ? parseRepositoryName(from) : undefined;
+        if (mount && source && (await access.mayPull(registryCaller(request), source.full, true)) && (await blobs.mount(repository, source, mount))) {
           response.setHeader('Location', `/v2/${repository.full}/blobs/${mount}`);
           response.setHeader('Docker-Content-Digest', mount);
           response.status(201).end();
@@ -148,7 +177,7 @@ export function registryRouter(app: INestApplication): express.Router {
           response.status(201).end();
           return;
         }
-        // A mount the source cannot serve falls back to a regular upload, as the spec asks.
+        // A mount the source cannot serve (or the caller may not read) falls back to a regular upload, as the spec asks.
         const id = await uploads.start(repository);
         response.setHeader('Location', uploadLocation(repository, id));
         response.setHeader('Docker-Upload-UUID', id);
@@ -161,6 +190,7 @@ export function registryRouter(app: INestApplication): express.Router {
   router
     .route(`${REPOSITORY}/blobs/uploads/:id`)
     .get(
+      push,
       handle(async (request, response) => {
         const repository = repositoryOf(request);
         const id = param(request, 'id');
@@ -172,6 +202,7 @@ export function registryRouter(app: INestApplication): express.Router {
       }),
     )
     .patch(
+      push,
       handle(async (request, response) => {
         const repository = repositoryOf(request);
         const id = param(request, 'id');
@@ -183,6 +214,7 @@ export function registryRouter(app: INestApplication): express.Router {
       }),
     )
     .put(
+      push,
       handle(async (request, response) => {
         const repository = repositoryOf(request);
         const digest = queryValue(request, 'digest');
@@ -193,6 +225,7 @@ export function registryRouter(app: INestApplication): express.Router {
       }),
     )
     .delete(
+      push,
       handle(async (request, response) => {
         await uploads.cancel(repositoryOf(request), param(request, 'id'));
         response.status(204).end();
@@ -224,9 +257,10 @@ export function registryRouter(app: INestApplication): express.Router {
 
   router
     .route(`${REPOSITORY}/blobs/:digest`)
-    .head(handle(sendBlob(false)))
-    .get(handle(sendBlob(true)))
+    .head(pull, handle(sendBlob(false)))
+    .get(pull, handle(sendBlob(true)))
     .delete(
+      remove,
       handle(async (request, response) => {
         await blobs.delete(repositoryOf(request), param(request, 'digest'));
         response.status(202).end();
@@ -237,6 +271,7 @@ export function registryRouter(app: INestApplication): express.Router {
   router
     .route(`${REPOSITORY}/referrers/:digest`)
     .get(
+      pull,
       handle(async (request, response) => {
         const { index, filtered } = await discovery.referrers(repositoryOf(request), param(request, 'digest'), queryValue(request, 'artifactType'));
         if (filtered) response.setHeader('OCI-Filters-Applied', 'artifactType');

@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ImageRequests,
-  ImageStreamWatchRequests,
-  NotificationSubjects,
-  StatusError,
-  type ImageStream,
-  type WatchEvent,
-} from '@imagestreams/contracts';
+import { StatusError, type List, type ListRequest, type RequestDefinition, type ResourceChanges, type ResourceChangesQuery, type WatchEvent } from '@imagestreams/contracts';
 import { InjectNatsConnection, OwnerClient } from '@imagestreams/platform-messaging';
 import type { NatsConnection } from 'nats';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ListOptions } from '../http/list-options';
+
+/** The parts of Express's response used here (its types are not a dependency of this project). */
+export type ExpressResponse = ServerResponse & { status(code: number): { json(body: unknown): void } };
 
 export interface WatchOptions {
   namespace?: string;
@@ -18,33 +15,55 @@ export interface WatchOptions {
   timeoutSeconds: number;
 }
 
+/** A resource whose owner keeps a change log: how to list it, read its changes, and hear that they grew. */
+export interface WatchableResource<T> {
+  list: RequestDefinition<ListRequest, List<T>>;
+  changes: RequestDefinition<ResourceChangesQuery, ResourceChanges<T>>;
+  /** Core-NATS subject of the owner's best-effort `{namespace}` wake-ups. */
+  wakeUps: string;
+}
+
 /** Without a wake-up (they are best effort), the change log is still read this often. */
 const POLL_INTERVAL_MS = 2_000;
 
 /**
  * `?watch=true`: newline-delimited `{type, object}` events over one long HTTP response, Kubernetes
- * style. Without a resourceVersion the watch starts with ADDED for every current stream; with one it
- * resumes after it (410 Expired when the owner's change log no longer reaches back that far). The
- * owner's change log is the source of truth; NATS notifications only say "look now".
+ * style. Without a resourceVersion the watch starts with ADDED for every current object; with one
+ * it resumes after it (410 Expired when the owner's change log no longer reaches back that far).
+ * The owner's change log is the source of truth; NATS notifications only say "look now".
  */
 @Injectable()
-export class ImageStreamWatcher {
+export class ResourceWatcher {
   constructor(
     private readonly owners: OwnerClient,
     @InjectNatsConnection() private readonly connection: NatsConnection,
   ) {}
 
-  async serve(request: IncomingMessage, response: ServerResponse, options: WatchOptions): Promise<void> {
+  /**
+   * GET of a watchable collection: the list (label selector and paging applied by the owner), or
+   * with `?watch=true` the watch. The raw response is needed for watches; lists are answered
+   * through it too, as Nest would answer them.
+   */
+  async listOrWatch<T>(resource: WatchableResource<T>, namespace: string | undefined, options: ListOptions, request: IncomingMessage, response: ExpressResponse): Promise<void> {
+    if (options.watch) {
+      await this.serve(resource, request, response, { namespace, labelSelector: options.labelSelector, resourceVersion: options.resourceVersion, timeoutSeconds: options.timeoutSeconds });
+      return;
+    }
+    const list = await this.owners.request(resource.list, { namespace, labelSelector: options.labelSelector, limit: options.limit, continue: options.continue });
+    response.status(200).json(list);
+  }
+
+  async serve<T>(resource: WatchableResource<T>, request: IncomingMessage, response: ServerResponse, options: WatchOptions): Promise<void> {
     const { namespace, labelSelector } = options;
     let since: string;
-    let initial: WatchEvent<ImageStream>[];
+    let initial: WatchEvent<T>[];
     // Everything that can fail on the client's input fails here, before the 200 is sent.
     if (!options.resourceVersion || options.resourceVersion === '0') {
-      const list = await this.owners.request(ImageRequests.listImageStreams, { namespace, labelSelector });
+      const list = await this.owners.request(resource.list, { namespace, labelSelector });
       initial = list.items.map((object) => ({ type: 'ADDED', object }));
       since = list.metadata.resourceVersion;
     } else {
-      const changes = await this.owners.request(ImageStreamWatchRequests.changes, { namespace, labelSelector, sinceResourceVersion: options.resourceVersion });
+      const changes = await this.owners.request(resource.changes, { namespace, labelSelector, sinceResourceVersion: options.resourceVersion });
       initial = changes.events;
       since = changes.resourceVersion;
     }
@@ -65,7 +84,7 @@ export class ImageStreamWatcher {
     };
     request.on('close', stop);
     const deadline = setTimeout(stop, options.timeoutSeconds * 1000);
-    const subscription = this.connection.subscribe(NotificationSubjects.imageStreamsChanged, {
+    const subscription = this.connection.subscribe(resource.wakeUps, {
       callback: (_error, message) => {
         const changed = (message.json() as { namespace?: string }).namespace;
         if (namespace === undefined || changed === namespace) wake?.();
@@ -79,7 +98,7 @@ export class ImageStreamWatcher {
         });
         if (!open) break;
         try {
-          const changes = await this.owners.request(ImageStreamWatchRequests.changes, { namespace, labelSelector, sinceResourceVersion: since });
+          const changes = await this.owners.request(resource.changes, { namespace, labelSelector, sinceResourceVersion: since });
           send(changes.events);
           since = changes.resourceVersion;
         } catch (error) {

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { WatchKind, WatchType } from './watch-kinds';
+
+export interface WatchLogRow {
+  resource_version: string;
+  kind: WatchKind;
+  namespace: string;
+  name: string;
+  uid: string;
+  type: WatchType;
+  labels: Record<string, string>;
+  /** For DELETED: the row as it was deleted (`to_jsonb`), so the event can carry the object's last state. */
+  last_row: Record<string, unknown> | null;
+}
+
+/** Entries are written with the changes themselves (watch-log-sql.ts); this reads and prunes them. */
+@Injectable()
+export class WatchLogRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The first `limit` entries of `kind` after `resourceVersion`, oldest first. */
+  since(kind: WatchKind, resourceVersion: string, namespace?: string, limit = 5_000): Promise<WatchLogRow[]> {
+    return namespace === undefined
+      ? this.dataSource.query('SELECT * FROM watch_log WHERE kind = $1 AND resource_version > $2 ORDER BY resource_version LIMIT $3', [kind, resourceVersion, limit])
+      : this.dataSource.query('SELECT * FROM watch_log WHERE kind = $1 AND namespace = $2 AND resource_version > $3 ORDER BY resource_version LIMIT $4', [
+          kind,
+          namespace,
+          resourceVersion,
+          limit,
+        ]);
+  }
+
+  /** A watch may resume from this resourceVersion or later; older ones may have missed pruned changes. */
+  async horizon(): Promise<bigint> {
+    const rows: { resource_version: string }[] = await this.dataSource.query('SELECT resource_version FROM watch_log_horizon');
+    return BigInt(rows[0].resource_version);
+  }
+
+  /** Drops entries older than `olderThanMs` and moves the horizon past them, in one statement. */
+  async prune(olderThanMs: number): Promise<void> {
+    await this.dataSource.query(
+      `WITH pruned AS (
+         DELETE FROM watch_log WHERE created_at < clock_timestamp() - $1::bigint * interval '1 millisecond' RETURNING resource_version
+       )
+       UPDATE watch_log_horizon SET resource_version = greatest(resource_version, coalesce((SELECT max(resource_version) FROM pruned), 0))`,
+      [olderThanMs],
+    );
+  }
+}

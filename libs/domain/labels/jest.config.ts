@@ -1,0 +1,5 @@
+export default {
+  displayName: 'domain-labels',
+  preset: '../../../jest.preset.js',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

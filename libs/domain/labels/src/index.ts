@@ -1,0 +1,1 @@
+export { matchesLabels, parseLabelSelector, type LabelSelector, type LabelSelectorOperator, type LabelSelectorRequirement, type ParseLabelSelectorResult } from './label-selector';
