@@ -130,6 +130,12 @@ describe('access control (Postgres, NATS, HTTP)', () => {
       expect((await get(url)).status).toBe(200);
     });
 
+    it.each(['/api', '/apis', '/apis/user.openshift.io/v1'])('with a bad token are refused even at discovery %s (a token is never taken as anonymous)', async (url) => {
+      const forged = `ist_${'A'.repeat(43)}`;
+      expect((await get(url, forged)).status).toBe(401);
+      expect((await get(url, 'not-a-token')).status).toBe(401);
+    });
+
     it('are 401 Unauthorized on a namespaced list, before any owner is asked', async () => {
       const before = owners.calls.length;
       const response = await get(streamsIn('team-a'));

@@ -67,18 +67,27 @@ export function accessDenial(identity: Identity, attributes: RequestAttributes):
   return new StatusError(Statuses.forbidden(message, { group: apiGroup, kind: resource, ...(name !== undefined ? { name } : {}) }));
 }
 
-async function check(access: AccessControl, request: IncomingMessage, path: string): Promise<void> {
-  const method = (request.method ?? 'GET').toUpperCase();
-  const url = request.url ?? '/';
-  const attributes = requestAttributes(method, path, queryOf(url));
-  if (isOpen(method, path, attributes)) return;
-  let identity: Identity;
+async function authenticated(access: AccessControl, request: IncomingMessage): Promise<Identity> {
   try {
-    identity = await access.authenticate(request.headers.authorization);
+    return await access.authenticate(request.headers.authorization);
   } catch (error) {
     if (error instanceof AuthenticationFailed) throw new StatusError(Statuses.unauthorized());
     throw error;
   }
+}
+
+async function check(access: AccessControl, request: IncomingMessage, path: string): Promise<void> {
+  const method = (request.method ?? 'GET').toUpperCase();
+  const url = request.url ?? '/';
+  const attributes = requestAttributes(method, path, queryOf(url));
+  if (isOpen(method, path, attributes)) {
+    // Discovery is open to everyone, but credentials that are presented must be good: a client
+    // with a revoked token learns it on its first (discovery) call, not halfway through.
+    // Webhook endpoints authenticate by their path's secret and ignore whatever header a sender adds.
+    if (attributes.kind === 'nonResource' && request.headers.authorization !== undefined) setRequestIdentity(request, await authenticated(access, request));
+    return;
+  }
+  const identity = await authenticated(access, request);
   setRequestIdentity(request, identity);
   if (decidedByController(attributes)) {
     if (identity.kind === 'Anonymous') throw new StatusError(Statuses.unauthorized());

@@ -131,17 +131,26 @@ export class DeliveryWorker {
   }
 
   private run(job: DeliveryJob): void {
-    const task: Promise<void> = this.attempt(job)
+    // The target's slot is free once the receiver has answered: recording the attempt is our
+    // database's business, and holding the slot through it capped each receiver at
+    // slots / (request + commit) deliveries per second.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.slots.release(job.target);
+      if (!this.stopped) this.pump();
+    };
+    const task: Promise<void> = this.attempt(job, release)
       .catch((error: Error) => this.logger.error(`delivery ${job.id} attempt could not be recorded: ${error.message}`))
       .finally(() => {
-        this.slots.release(job.target);
+        release();
         this.inFlight.delete(task);
-        if (!this.stopped) this.pump();
       });
     this.inFlight.add(task);
   }
 
-  private async attempt(job: DeliveryJob): Promise<void> {
+  private async attempt(job: DeliveryJob, answered: () => void): Promise<void> {
     // A job that waited in its target's queue for half its lease renews it before sending, so no
     // other replica's poller takes it over meanwhile; if the lease already ran out, it is not ours.
     const leaseMs = this.leaseMs(job.spec.timeoutSeconds);
@@ -150,6 +159,7 @@ export class DeliveryWorker {
     }
     const event = eventTraceFields(job.payload);
     const { attempt, unsigned } = await this.send(job, event);
+    answered();
     const base = { deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt, ordered: job.ordered === true };
     const failure = unsigned ? 'none' : 'failure';
     const verdict = classifyResponse(attempt.statusCode);
