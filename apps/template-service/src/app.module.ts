@@ -6,6 +6,7 @@ import { CreateTemplates1764500000000 } from './migrations/1764500000000-create-
 import { CreateTemplateInstances1764650000000 } from './migrations/1764650000000-create-template-instances';
 import { CreateSamplesConfig1764700000000 } from './migrations/1764700000000-create-samples-config';
 import { TemplateWatchLog1764800300000 } from './migrations/1764800300000-template-watch-log';
+import { NamespaceDeletionsModule } from './namespace-deletions/namespace-deletions.module';
 import { SamplesModule } from './samples/samples.module';
 import { architectureOfProcess } from './samples/samples-settings';
 import type { TemplateServiceConfig } from './template-service.config';
@@ -27,6 +28,7 @@ export class AppModule {
         TemplateWatchModule.register({ retentionMs: config.WATCH_RETENTION_MINUTES * 60_000 }),
         TemplatesModule,
         TemplateInstancesModule,
+        NamespaceDeletionsModule,
         SamplesModule.register({
           enabled: config.SAMPLES_ENABLED,
           namespace: config.SAMPLES_NAMESPACE,

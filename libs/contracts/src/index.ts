@@ -22,6 +22,7 @@ export * from './api/image-stream-tag';
 export * from './requests/image-stream-requests';
 export * from './events/image/tag-deleted.v1';
 export * from './events/image/image-stream-deleted.v1';
+export * from './events/image/namespace-deleted.v1';
 export * from './api/image';
 export * from './requests/image-read-requests';
 export * from './requests/image-stream-watch-requests';

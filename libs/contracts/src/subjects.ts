@@ -15,6 +15,8 @@ export const EventSubjects = {
   importSpecChanged: 'imagestreams.evt.image.importspec.changed.v1',
   /** An import of a tag failed (a new ImportSuccess=False condition). */
   importFailed: 'imagestreams.evt.image.import.failed.v1',
+  /** A namespace was deleted: every service deletes what it keeps there (internal: never sent to webhooks). */
+  namespaceDeleted: 'imagestreams.evt.image.namespace.deleted.v1',
   /** Every image-context event, all versions: what the IMAGE_EVENTS stream captures. */
   allImageEvents: 'imagestreams.evt.image.>',
   webhookSubscriptionDisabled: 'imagestreams.evt.trigger.webhooksubscription.disabled.v1',
@@ -142,6 +144,9 @@ export const ConsumerNames = {
   importerImportSpecs: 'importer--import-specs',
   importerStreamDeletions: 'importer--stream-deletions',
   importerTagDeletions: 'importer--tag-deletions',
+  /** Deleted namespaces: each service deletes what it keeps there (trigger-dispatcher hears them on its image-events durable). */
+  importerNamespaceDeletions: 'importer--namespace-deletions',
+  templateServiceNamespaceDeletions: 'template-service--namespace-deletions',
 } as const;
 
 /** Queue groups for request/reply: the owning service's name, so N replicas share the load. */

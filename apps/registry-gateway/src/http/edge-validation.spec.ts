@@ -115,7 +115,8 @@ describe('edge validation', () => {
       expect(gateway.owners.calls).toEqual([
         {
           subject: ImageRequests.createImageStreamMapping.subject,
-          payload: { namespace: 'demo', mapping: { metadata: { name: 'web', namespace: 'demo' }, image: { metadata: { name: DIGEST } }, tag: 'latest' } },
+          // Without access control (no database in this spec) nobody is authenticated: the actor is anonymous.
+          payload: { namespace: 'demo', mapping: { metadata: { name: 'web', namespace: 'demo' }, image: { metadata: { name: DIGEST } }, tag: 'latest' }, actor: 'system:anonymous' },
         },
       ]);
     });

@@ -5,10 +5,13 @@ import { NamespaceRepository } from '../namespaces/namespace.repository';
 import { StreamWriter } from '../stream-writes/stream-writer';
 import { WatchLogRepository } from '../watch/watch-log.repository';
 import { ANONYMOUS_ACTOR } from './actor';
-import { imageStreamDeletedEntry } from './image-events';
+import { imageStreamDeletedEntry, namespaceDeletedEntry } from './image-events';
 import { ImageStreamRepository } from './image-stream.repository';
 
-/** DELETE /api/v1/namespaces/{name}: its streams go with it, each announced by `imagestream.deleted`. */
+/**
+ * DELETE /api/v1/namespaces/{name}: its streams go with it, each announced by `imagestream.deleted`,
+ * and `namespace.deleted` tells the other services to delete what they keep in it.
+ */
 @Injectable()
 export class DeleteNamespace {
   constructor(
@@ -22,7 +25,8 @@ export class DeleteNamespace {
     const actor = command.actor ?? ANONYMOUS_ACTOR;
     await this.streams.transaction(async (manager) => {
       const streams = await this.streams.streamsIn(manager, command.name);
-      if (!(await this.namespaces.delete(manager, command.name))) throw new StatusError(Statuses.notFound(NamespaceResource, command.name));
+      const deletedAt = await this.namespaces.delete(manager, command.name);
+      if (deletedAt === undefined) throw new StatusError(Statuses.notFound(NamespaceResource, command.name));
       for (const stream of streams) {
         await this.watchLog.append(manager, {
           resourceVersion: await this.streams.nextResourceVersion(manager),
@@ -33,10 +37,12 @@ export class DeleteNamespace {
           labels: stream.labels,
         });
       }
-      await appendToOutbox(
-        manager,
-        streams.map((stream) => imageStreamDeletedEntry({ namespace: stream.namespace, imageStream: stream.name, uid: stream.uid, actor })),
-      );
+      // Published after the streams' events (outbox order); consumers must not rely on it, they run concurrently.
+      const resourceVersion = await this.streams.nextResourceVersion(manager);
+      await appendToOutbox(manager, [
+        ...streams.map((stream) => imageStreamDeletedEntry({ namespace: stream.namespace, imageStream: stream.name, uid: stream.uid, actor })),
+        namespaceDeletedEntry({ namespace: command.name, actor, resourceVersion }, deletedAt),
+      ]);
     });
     this.writer.published(command.name);
     return successStatus(200, { name: command.name, group: '', kind: NamespaceResource.resource });

@@ -4,6 +4,7 @@ import {
   ImageStreamDeleted,
   ImportFailed,
   ImportSpecChanged,
+  NamespaceDeleted,
   TagChanged,
   TagDeleted,
   type EventDefinition,
@@ -11,6 +12,7 @@ import {
   type ImageStreamDeletedV1,
   type ImportFailedV1,
   type ImportSpecChangedV1,
+  type NamespaceDeletedV1,
   type TagChangedV1,
   type TagDeletedV1,
 } from '@imagestreams/contracts';
@@ -35,3 +37,9 @@ export const imageStreamCreatedEntry = (data: ImageStreamCreatedV1): OutboxEntry
 export const imageStreamDeletedEntry = (data: ImageStreamDeletedV1): OutboxEntry => entry(ImageStreamDeleted, data);
 export const importSpecChangedEntry = (data: ImportSpecChangedV1): OutboxEntry => entry(ImportSpecChanged, data);
 export const importFailedEntry = (data: ImportFailedV1): OutboxEntry => entry(ImportFailed, data);
+
+/** `time` is the deletion's, from Postgres (what consumers compare their rows' `created_at` with). */
+export const namespaceDeletedEntry = (data: NamespaceDeletedV1, time: string): OutboxEntry => ({
+  subject: NamespaceDeleted.subject,
+  event: { ...createCloudEvent({ type: NamespaceDeleted.type, source: SOURCE, subject: `namespaces/${data.namespace}`, data }), time },
+});

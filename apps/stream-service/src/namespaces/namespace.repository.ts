@@ -33,10 +33,16 @@ export class NamespaceRepository {
     return rows[0];
   }
 
-  /** Streams and their history go with it (foreign keys cascade). */
-  async delete(manager: EntityManager, name: string): Promise<boolean> {
-    const rows = returnedRows(await manager.query('DELETE FROM namespaces WHERE name = $1 RETURNING name', [name]));
-    return rows.length > 0;
+  /**
+   * Streams and their history go with it (foreign keys cascade). Answers when, by Postgres' clock
+   * in microseconds (RFC 3339), or undefined when there was no such namespace: other services
+   * compare it with their rows' `created_at` (see NamespaceDeletedV1).
+   */
+  async delete(manager: EntityManager, name: string): Promise<string | undefined> {
+    const rows = returnedRows<{ deleted_at: string }>(
+      await manager.query(`DELETE FROM namespaces WHERE name = $1 RETURNING to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS deleted_at`, [name]),
+    );
+    return rows[0]?.deleted_at;
   }
 
   async list(): Promise<NamespaceRow[]> {

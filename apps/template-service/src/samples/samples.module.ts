@@ -13,6 +13,8 @@ export class SamplesModule {
   static register(settings: SamplesSettings): DynamicModule {
     return {
       module: SamplesModule,
+      // Global: a deleted samples namespace is put back at once (namespace-deletions/).
+      global: true,
       controllers: [SamplesConfigsRequests],
       providers: [
         { provide: SAMPLES_SETTINGS, useValue: settings },
@@ -22,6 +24,7 @@ export class SamplesModule {
         SamplesConfigRepository,
         SamplesReconciler,
       ],
+      exports: [SamplesReconciler],
     };
   }
 }

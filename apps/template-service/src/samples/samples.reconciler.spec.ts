@@ -88,4 +88,18 @@ describe('SamplesReconciler scheduling', () => {
     expect(disabled.runs).toEqual([]);
     expect(stopped.runs).toEqual([]);
   });
+
+  it('reconciles at once when the samples namespace was deleted, not when another one was', async () => {
+    const { reconciler, runs } = reconcilerWith();
+
+    reconciler.namespaceDeleted('team-a');
+    await settle();
+    expect(runs).toHaveLength(0);
+
+    reconciler.namespaceDeleted('openshift');
+    await settle();
+    expect(runs).toHaveLength(1);
+    runs[0].resolve();
+    await reconciler.beforeApplicationShutdown();
+  });
 });

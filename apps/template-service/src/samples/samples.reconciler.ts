@@ -117,6 +117,15 @@ export class SamplesReconciler implements OnApplicationBootstrap, BeforeApplicat
     this.running = this.loop();
   }
 
+  /**
+   * A namespace was deleted with everything in it. The samples namespace is put back with the
+   * catalog now, not at the next interval (a reconcile that ran before its templates were deleted
+   * found nothing to do).
+   */
+  namespaceDeleted(namespace: string): void {
+    if (namespace === this.settings.namespace) this.kick();
+  }
+
   /** A kick after a quiet second: a burst of image stream changes is reconciled once. */
   private soon(): void {
     clearTimeout(this.debounce);

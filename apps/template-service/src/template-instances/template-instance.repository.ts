@@ -206,6 +206,24 @@ export class TemplateInstanceRepository {
     if (rows[0]) this.changes.written(manager, rows[0].namespace);
   }
 
+  /**
+   * Every instance of a deleted namespace created no later than `deletedAt` (later ones belong to a
+   * namespace re-created since), with (cascading) its object rows, each instance with its DELETED
+   * entry in the change log; how many went. The objects owned elsewhere are left to their owners,
+   * which hear of the deletion themselves. An instantiation in progress holds its row: this waits.
+   */
+  async deleteCreatedBy(namespace: string, deletedAt: string): Promise<number> {
+    const rows: { deleted: number }[] = await this.dataSource.query(
+      `WITH written AS (
+         DELETE FROM template_instances WHERE namespace = $1 AND created_at <= $2::timestamptz RETURNING *
+       ), logged AS (${logWritten('TemplateInstance', 'DELETED')})
+       SELECT count(*)::int AS deleted FROM written`,
+      [namespace, deletedAt],
+    );
+    if (rows[0].deleted > 0) this.changes.written(this.dataSource, namespace);
+    return rows[0].deleted;
+  }
+
   /** A transaction whose writes wake watchers once it commits. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.changes.transaction(work);

@@ -109,6 +109,22 @@ export class TemplateRepository {
     return rows[0];
   }
 
+  /**
+   * Every template of a deleted namespace created no later than `deletedAt` (later ones belong to a
+   * namespace re-created since), each with its DELETED entry in the change log; how many went.
+   */
+  async deleteCreatedBy(namespace: string, deletedAt: string): Promise<number> {
+    const rows: { deleted: number }[] = await this.dataSource.query(
+      `WITH written AS (
+         DELETE FROM templates WHERE namespace = $1 AND created_at <= $2::timestamptz RETURNING *
+       ), logged AS (${logWritten('Template', 'DELETED')})
+       SELECT count(*)::int AS deleted FROM written`,
+      [namespace, deletedAt],
+    );
+    if (rows[0].deleted > 0) this.changes.written(this.dataSource, namespace);
+    return rows[0].deleted;
+  }
+
   /** A transaction whose writes wake watchers once it commits. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.changes.transaction(work);

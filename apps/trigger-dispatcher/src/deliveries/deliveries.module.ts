@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, type DynamicModule, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { SigningSecrets } from '../subscriptions/signing-secrets';
+import { NamespaceDeletionsModule } from '../namespace-deletions/namespace-deletions.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { WorkloadsModule } from '../workloads/workloads.module';
 import { DeliveriesRequests } from './deliveries.requests';
@@ -30,7 +31,7 @@ export class DeliveriesModule {
   static register(options: DeliveryWorkerOptions): DynamicModule {
     return {
       module: DeliveriesModule,
-      imports: [SubscriptionsModule, WorkloadsModule],
+      imports: [SubscriptionsModule, WorkloadsModule, NamespaceDeletionsModule],
       controllers: [ImageEventsListener, DeliveriesRequests],
       providers: [
         DeliveryRepository,

@@ -1,9 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { EventSubjects, isInternalEventType, TagChanged, type CloudEvent, type TagChangedV1 } from '@imagestreams/contracts';
+import { EventSubjects, isInternalEventType, NamespaceDeleted, TagChanged, type CloudEvent, type NamespaceDeletedV1, type TagChangedV1 } from '@imagestreams/contracts';
 import { OnEvent, type JetStreamEventContext } from '@imagestreams/platform-messaging';
 import { DeliveryPlanner, type ImageEventData } from './delivery-planner';
 import { DeliveryWorker } from './delivery-worker';
+import { DeleteNamespaceContents } from '../namespace-deletions/delete-namespace-contents';
 import { TriggerFiring } from '../workloads/trigger-firing';
 
 /**
@@ -17,6 +18,7 @@ export class ImageEventsListener {
     private readonly planner: DeliveryPlanner,
     private readonly worker: DeliveryWorker,
     private readonly firing: TriggerFiring,
+    private readonly namespaceDeletions: DeleteNamespaceContents,
   ) {}
 
   @OnEvent(EventSubjects.allTriggerEvents)
@@ -26,6 +28,10 @@ export class ImageEventsListener {
 
   @OnEvent(EventSubjects.allImageEvents)
   async onImageEvent(@Payload() event: CloudEvent<ImageEventData>, @Ctx() context: JetStreamEventContext): Promise<void> {
+    // Delivered to nobody (internal): the only subscriptions it could match are the namespace's own,
+    // which this deletes. Deliveries already planned for them (its streams' imagestream.deleted, say)
+    // go with them; one being sent at that moment still reaches its receiver.
+    if (event.type === NamespaceDeleted.type) return this.namespaceDeletions.execute(event as unknown as CloudEvent<NamespaceDeletedV1>);
     // The image stream carries service-to-service events too (import specs); subscribers never get those.
     if (isInternalEventType(event.type)) return;
     // Image triggers first: their trigger.fired events commit before this event is acked.

@@ -3,6 +3,7 @@ import { ImageStreamCreated } from './image/image-stream-created.v1';
 import { ImageStreamDeleted } from './image/image-stream-deleted.v1';
 import { ImportFailed } from './image/import-failed.v1';
 import { ImportSpecChanged } from './image/import-spec-changed.v1';
+import { NamespaceDeleted } from './image/namespace-deleted.v1';
 import { TagDeleted } from './image/tag-deleted.v1';
 import { TagChanged } from './image/tag-changed.v1';
 import { BuildRequested } from './trigger/build-requested.v1';
@@ -17,6 +18,7 @@ export const EVENT_CATALOG: readonly EventDefinition[] = [
   ImageStreamDeleted,
   ImportSpecChanged,
   ImportFailed,
+  NamespaceDeleted,
   WebhookSubscriptionDisabled,
   TriggerFired,
   BuildRequested,

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { EventSubjects, StatusError, type CloudEvent, type NamespaceDeletedV1 } from '@imagestreams/contracts';
+import { openServiceDataSource } from '@imagestreams/platform-persistence';
+import { testDatabaseUrl } from '@imagestreams/testing';
+import type { DataSource } from 'typeorm';
+import { CreateStreamSchema1764201600000 } from '../migrations/1764201600000-create-stream-schema';
+import { ImageLayersAndManifests1764202000000 } from '../migrations/1764202000000-image-layers-and-manifests';
+import { WatchLog1764202100000 } from '../migrations/1764202100000-watch-log';
+import { TagConditions1764202200000 } from '../migrations/1764202200000-tag-conditions';
+import { NamespaceRepository } from '../namespaces/namespace.repository';
+import type { StreamWriter } from '../stream-writes/stream-writer';
+import { WatchLogRepository } from '../watch/watch-log.repository';
+import { DeleteNamespace } from './delete-namespace';
+import { ImageStreamRepository } from './image-stream.repository';
+
+interface OutboxRow {
+  subject: string;
+  payload: string;
+}
+
+/**
+ * Deleting a namespace against real Postgres (a fresh schema, the service's migrations): the
+ * streams' `imagestream.deleted` and then one `namespace.deleted` are in the outbox, committed with
+ * the deletion, carrying what consumers need to spare a namespace re-created under the same name.
+ */
+describe('DeleteNamespace (Postgres)', () => {
+  const schema = `stream_nsdel_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  let dataSource: DataSource;
+  let streams: ImageStreamRepository;
+  let namespaces: NamespaceRepository;
+  let deleteNamespace: DeleteNamespace;
+  const published: (string | undefined)[] = [];
+
+  beforeAll(async () => {
+    dataSource = await openServiceDataSource({
+      url: testDatabaseUrl(),
+      schema,
+      entities: [],
+      migrations: [CreateStreamSchema1764201600000, ImageLayersAndManifests1764202000000, WatchLog1764202100000, TagConditions1764202200000],
+      poolSize: 4,
+    });
+    streams = new ImageStreamRepository(dataSource);
+    namespaces = new NamespaceRepository(dataSource);
+    const writer = { published: (namespace?: string) => published.push(namespace) } as unknown as StreamWriter;
+    deleteNamespace = new DeleteNamespace(streams, writer, namespaces, new WatchLogRepository(dataSource));
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  async function namespaceWithStreams(name: string, streamNames: string[]): Promise<void> {
+    await namespaces.insert({ name, uid: randomUUID(), labels: {}, annotations: {} });
+    await streams.transaction(async (manager) => {
+      for (const stream of streamNames) await streams.insert(manager, { uid: randomUUID(), namespace: name, name: stream, labels: {}, annotations: {}, spec: {} });
+    });
+  }
+
+  const outboxOf = async (namespace: string): Promise<OutboxRow[]> =>
+    (await dataSource.query<OutboxRow[]>('SELECT subject, payload FROM outbox ORDER BY seq')).filter((row) => (JSON.parse(row.payload) as CloudEvent<{ namespace: string }>).data.namespace === namespace);
+
+  it('appends namespace.deleted after the streams’ imagestream.deleted, in the deleting transaction', async () => {
+    await namespaceWithStreams('gone', ['api', 'web']);
+    const before = await dataSource.query<{ now: Date }[]>('SELECT clock_timestamp() AS now');
+    const created = await dataSource.query<{ created_at: Date; rv: string }[]>("SELECT created_at, (SELECT last_value FROM resource_version_seq)::text AS rv FROM image_streams WHERE namespace = 'gone' ORDER BY created_at DESC LIMIT 1");
+
+    await deleteNamespace.execute({ name: 'gone', namespace: 'gone', actor: 'alice' });
+
+    const outbox = await outboxOf('gone');
+    expect(outbox.map((row) => row.subject)).toEqual([EventSubjects.imageStreamDeleted, EventSubjects.imageStreamDeleted, EventSubjects.namespaceDeleted]);
+    const event = JSON.parse(outbox[2].payload) as CloudEvent<NamespaceDeletedV1>;
+    expect(event).toMatchObject({ type: 'io.imagestreams.namespace.deleted.v1', subject: 'namespaces/gone', data: { namespace: 'gone', actor: 'alice' } });
+    // Every write in the namespace had a lower resourceVersion, and everything in it was created no later than `time`.
+    expect(BigInt(event.data.resourceVersion)).toBeGreaterThan(BigInt(created[0].rv));
+    expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    const [{ ok }] = await dataSource.query<{ ok: boolean }[]>('SELECT $1::timestamptz >= $2::timestamptz AND $1::timestamptz >= $3::timestamptz AS ok', [event.time, created[0].created_at, before[0].now]);
+    expect(ok).toBe(true);
+    expect(await namespaces.find('gone')).toBeUndefined();
+    expect(published).toContain('gone');
+  });
+
+  it('announces an empty namespace too', async () => {
+    await namespaceWithStreams('empty', []);
+    await deleteNamespace.execute({ name: 'empty', namespace: 'empty', actor: 'bob' });
+    expect((await outboxOf('empty')).map((row) => row.subject)).toEqual([EventSubjects.namespaceDeleted]);
+  });
+
+  it('answers 404 for a namespace that does not exist, and appends nothing', async () => {
+    const error = await deleteNamespace.execute({ name: 'never', namespace: 'never', actor: 'carol' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StatusError);
+    expect((error as StatusError).status.code).toBe(404);
+    expect(await outboxOf('never')).toEqual([]);
+  });
+});
