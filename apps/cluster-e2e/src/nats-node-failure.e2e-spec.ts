@@ -45,7 +45,15 @@ const STREAMS = 10;
 const MAX_RECOVERY_MS = 20_000;
 /** The stack's bootstrap admin (BOOTSTRAP_ADMIN_TOKEN): every API call is made as cluster-admin. */
 const ADMIN_TOKEN = generateAccessToken();
-const DURABLES = [ConsumerNames.triggerDispatcherImageEvents, ConsumerNames.importerImportSpecs, ConsumerNames.importerStreamDeletions, ConsumerNames.importerTagDeletions, ConsumerNames.registryGatewayImageEvents];
+const DURABLES = [
+  ConsumerNames.triggerDispatcherImageEvents,
+  ConsumerNames.importerImportSpecs,
+  ConsumerNames.importerStreamDeletions,
+  ConsumerNames.importerTagDeletions,
+  ConsumerNames.importerNamespaceDeletions,
+  ConsumerNames.templateServiceNamespaceDeletions,
+  ConsumerNames.registryGatewayImageEvents,
+];
 
 describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of every service)', () => {
   let dataDir: string | undefined;

@@ -7,6 +7,7 @@ import { ImportsModule } from './imports/imports.module';
 import type { ImporterConfig } from './importer.config';
 import { CreateImporterSchema1764201800000 } from './migrations/1764201800000-create-importer-schema';
 import { ImportSchedulesAndSecrets1764300100000 } from './migrations/1764300100000-import-schedules-and-secrets';
+import { NamespaceDeletionsModule } from './namespace-deletions/namespace-deletions.module';
 import { REGISTRY_SECRETS_TABLE } from './secrets/registry-secrets.repository';
 
 export const SERVICE_NAME = 'importer';
@@ -27,6 +28,7 @@ export class AppModule {
         OutboxModule.forService(),
         SecretsModule.forService({ keyRing: sealer, tables: [REGISTRY_SECRETS_TABLE] }),
         ImportsModule.register({ sealer, ...importsOptions(config) }),
+        NamespaceDeletionsModule,
       ],
     };
   }

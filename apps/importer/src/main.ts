@@ -15,5 +15,6 @@ void runService({
     { stream: StreamNames.imageEvents, durable: ConsumerNames.importerImportSpecs, filterSubject: EventSubjects.importSpecChanged },
     { stream: StreamNames.imageEvents, durable: ConsumerNames.importerStreamDeletions, filterSubject: EventSubjects.imageStreamDeleted },
     { stream: StreamNames.imageEvents, durable: ConsumerNames.importerTagDeletions, filterSubject: EventSubjects.tagDeleted },
+    { stream: StreamNames.imageEvents, durable: ConsumerNames.importerNamespaceDeletions, filterSubject: EventSubjects.namespaceDeleted },
   ],
 });

@@ -77,6 +77,24 @@ export class ScheduledTagsRepository {
     await this.dataSource.query('DELETE FROM scheduled_tags WHERE namespace = $1 AND stream = $2', [namespace, stream]);
   }
 
+  /**
+   * A deleted namespace's schedules: its streams whose last applied spec is older than the
+   * deletion (stream resourceVersions come from one sequence, so a newer one is a stream of the
+   * namespace re-created since), with their scheduled tags. Answers how many streams went.
+   */
+  async dropNamespace(namespace: string, deletedAtResourceVersion: string): Promise<number> {
+    const rows: { streams: number }[] = await this.dataSource.query(
+      `WITH streams AS (
+         DELETE FROM import_spec_versions WHERE namespace = $1 AND resource_version < $2 RETURNING stream
+       ), tags AS (
+         DELETE FROM scheduled_tags WHERE namespace = $1 AND stream IN (SELECT stream FROM streams) RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM streams)::int AS streams`,
+      [namespace, deletedAtResourceVersion],
+    );
+    return rows[0].streams;
+  }
+
   async dropTag(key: TagKey): Promise<void> {
     await this.dataSource.query('DELETE FROM scheduled_tags WHERE namespace = $1 AND stream = $2 AND tag = $3', [key.namespace, key.stream, key.tag]);
   }

@@ -59,8 +59,13 @@ const BATCH = 100;
 const LEASE_MS = 2000;
 /** Timestamps come from Date.now() (server, scheduler) and Postgres' clock (leases): same clock, ms rounding. */
 const CLOCK_TOLERANCE_MS = 50;
-/** How long after it is due a check may reach the registry: a tick, plus waiting behind other batches. */
-const LATENESS_MS = 1500;
+/**
+ * How long after it is due a check may reach the registry: a tick, plus waiting behind other
+ * batches, plus what a loaded two-core CI machine adds (three replicas, the registry and this
+ * process share it; 1.5 s was exceeded by 30-600 ms there). Correctness (nothing missed, nothing
+ * twice, rescue only after the lease) does not depend on it.
+ */
+const LATENESS_MS = 3000;
 const MIN_GAP_MS = INTERVAL_MS * (1 - JITTER) - CLOCK_TOLERANCE_MS;
 const MAX_GAP_MS = INTERVAL_MS * (1 + JITTER) + LATENESS_MS;
 /** Every tag's first check falls in the first interval (all 1,000 are due at once: one burst). */

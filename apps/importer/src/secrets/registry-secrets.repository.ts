@@ -47,6 +47,11 @@ export class RegistrySecretsRepository {
     return returnedRows(await this.dataSource.query('DELETE FROM registry_secrets WHERE namespace = $1 AND name = $2 RETURNING name', [namespace, name])).length > 0;
   }
 
+  /** A deleted namespace's secrets created no later than `deletedAt` (later ones are the re-created namespace's); how many went. */
+  async deleteCreatedBy(namespace: string, deletedAt: string): Promise<number> {
+    return returnedRows(await this.dataSource.query('DELETE FROM registry_secrets WHERE namespace = $1 AND created_at <= $2::timestamptz RETURNING name', [namespace, deletedAt])).length;
+  }
+
   async currentVersion(): Promise<string> {
     const rows: { version: string }[] = await this.dataSource.query(`SELECT COALESCE((SELECT last_value FROM registry_secret_version_seq WHERE is_called), 0) AS version`);
     return String(rows[0].version);

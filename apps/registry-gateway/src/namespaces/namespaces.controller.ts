@@ -39,9 +39,12 @@ export class NamespacesController {
     return this.owners.request(ImageRequests.getNamespace, { name });
   }
 
-  /** Deletes the namespace with its image streams (each announced by `imagestream.deleted`). */
+  /**
+   * Deletes the namespace with its image streams (each announced by `imagestream.deleted`); the
+   * other services delete the rest when they hear `namespace.deleted`, the gateway its access objects here.
+   */
   @Delete(':name')
-  @ApiDoc({ summary: 'delete a namespace with its image streams', returns: 'Status' })
+  @ApiDoc({ summary: 'delete a namespace and everything in it (streams, templates, instances, subscriptions, workloads, secrets, access objects)', returns: 'Status' })
   async delete(@Param('name') name: string): Promise<Status> {
     assertReadableNamespace(name);
     const status = await this.owners.request(ImageStreamRequests.deleteNamespace, { name, namespace: name });

@@ -248,8 +248,11 @@ export class DeliveryRepository {
            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::bigint[])
              AS t (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet, state, retry_ms)
          ), attempt AS (
+           -- A delivery whose subscription was deleted while it was being sent is gone: its attempt
+           -- is not recorded, and the rest of the batch is.
            INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet)
            SELECT delivery_id, attempted_at, status_code, latency_ms, error, response_snippet FROM input
+           WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = input.delivery_id)
          )
          UPDATE deliveries d SET attempts = d.attempts + 1, leased_until = NULL,
            state = CASE WHEN input.state = 'pending' AND d.ordering_key IS NOT NULL AND EXISTS (
