@@ -186,8 +186,12 @@ describe('tags: aliases, cross-namespace sources, rollback and deletion', () => 
   });
 
   it('rolls a tag back in one call: a new entry on top, cause rollback with the reason', async () => {
+    // Each move is heard before the next is made: moves of one tag that reach the dispatcher out of
+    // order (a redelivery under load) deliver only the newest, and this test is about rollback.
     const one = await push(namespace, 'web', 'rel');
+    await eventually(async () => (eventsFor('rel').length === 1 ? true : undefined), 'the first event for web:rel');
     const two = await push(namespace, 'web', 'rel');
+    await eventually(async () => (eventsFor('rel').length === 2 ? true : undefined), 'the second event for web:rel');
     const rolled = await api<{ image: { metadata: { name: string } } }>('POST', `${base(namespace)}/imagestreamtags/web:rel/rollback`, { revisionsBack: 1, reason: 'bad release' });
     expect(rolled.status).toBe(201);
     expect(rolled.body.image.metadata.name).toBe(one);

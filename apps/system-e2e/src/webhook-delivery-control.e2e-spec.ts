@@ -100,12 +100,17 @@ describe('webhook delivery control', () => {
 
   it('pauses and resumes through PATCH; moves while paused are not delivered', async () => {
     const [hooks, url] = await receiver();
+    // Pausing applies when the dispatcher plans an event, which happens after the move commits: a
+    // second, unpaused subscription shows when the move made while paused has been planned.
+    const [witness, witnessUrl] = await receiver();
     const namespace = await createTestNamespace('pause');
     await createSubscription(namespace, 'sub', { url, events: ['tag.changed'] });
+    await createSubscription(namespace, 'witness', { url: witnessUrl, events: ['tag.changed'] });
     const paused = await api<Subscription>('PATCH', subscriptionPath(namespace, 'sub'), { spec: { paused: true } }, { contentType: 'application/merge-patch+json' });
     expect(paused.status).toBe(200);
     expect(paused.body.spec['paused']).toBe(true);
     const whilePaused = await moveTag(namespace, 'app', 'latest');
+    await witness.waitForCount(1);
     await api('PATCH', subscriptionPath(namespace, 'sub'), { spec: { paused: false } });
     const afterResume = await moveTag(namespace, 'app', 'latest');
     const [request] = await hooks.waitForCount(1);
