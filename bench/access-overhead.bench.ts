@@ -5,7 +5,8 @@
  *   npm run bench:access-overhead
  *   BENCH_ROUNDS=5 BENCH_SECONDS=8 BENCH_CLIENTS=16 npm run bench:access-overhead
  *
- * Two private stacks run side by side (each its own NATS server and fresh database): `on`
+ * Two private stacks run side by side (each its own NATS server and fresh database, every service
+ * with DATABASE_POOL_SIZE=8 so both fit in Postgres' default 100 connections): `on`
  * (AUTHORIZATION=enabled, the default) and `off` (AUTHORIZATION=disabled). On `on` the client is a
  * service account bound to `edit` in the bench namespace through a RoleBinding, so every request
  * goes through token lookup and RBAC evaluation (not the cluster-admin shortcut a bootstrap token
@@ -212,9 +213,11 @@ async function main(): Promise<void> {
   const stacks: Partial<Record<Mode, RunningStack>> = {};
   const started = Date.now();
   try {
-    // One after the other: two stacks booting at once on two cores only slows both.
-    stacks.on = await startPrivateStack({ BOOTSTRAP_ADMIN_TOKEN: adminToken, AUTHORIZATION: 'enabled' });
-    stacks.off = await startPrivateStack({ BOOTSTRAP_ADMIN_TOKEN: adminToken, AUTHORIZATION: 'disabled' });
+    // One after the other: two stacks booting at once on two cores only slows both. Each service
+    // keeps at most 8 connections, so two stacks (10 pools) stay under Postgres' 100 connections.
+    const pool = { DATABASE_POOL_SIZE: '8' };
+    stacks.on = await startPrivateStack({ ...pool, BOOTSTRAP_ADMIN_TOKEN: adminToken, AUTHORIZATION: 'enabled' });
+    stacks.off = await startPrivateStack({ ...pool, BOOTSTRAP_ADMIN_TOKEN: adminToken, AUTHORIZATION: 'disabled' });
     const targets: Target[] = [await prepare('on', stacks.on.stack.gatewayUrl, adminToken), await prepare('off', stacks.off.stack.gatewayUrl, adminToken)];
     for (const target of targets) for (const phase of PHASES) await runPhase(target, phase);
 

@@ -23,7 +23,7 @@ export function platformModules(options: PlatformModulesOptions): DynamicModule[
       propagateWithoutExport: config.OTEL_PROPAGATORS === 'tracecontext',
     }),
     LoggingModule.forService({ serviceName: options.serviceName, level: config.LOG_LEVEL }),
-    ...(database ? [PersistenceModule.forService({ url: config.DATABASE_URL, entities: [], ...database })] : []),
+    ...(database ? [PersistenceModule.forService({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, entities: [], ...database })] : []),
     MessagingModule.forService({
       natsUrl: config.NATS_URL,
       serviceName: options.serviceName,

@@ -8,6 +8,15 @@ export class BaseServiceConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/imagestreams';
 
+  /**
+   * Postgres connections one process may open. Every replica of every service has its own pool,
+   * so replicas × services × this must stay under the server's max_connections (100 by default).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DATABASE_POOL_SIZE = 20;
+
   @Matches(/^(nats|tls):\/\/[^,]+(,(nats|tls):\/\/[^,]+)*$/, { message: 'must be one or more comma-separated nats:// URLs' })
   NATS_URL = 'nats://127.0.0.1:4222';
 

@@ -1,5 +1,6 @@
 import { IsInt, Matches, Min } from 'class-validator';
 import { ConfigValidationError, loadConfig } from './load-config';
+import { BaseServiceConfig } from './base-service.config';
 
 class ExampleConfig {
   @Matches(/^postgres:\/\//)
@@ -38,5 +39,13 @@ describe('loadConfig', () => {
   it('returns a frozen object so configuration cannot drift at run time', () => {
     const config = loadConfig(ExampleConfig, {});
     expect(Object.isFrozen(config)).toBe(true);
+  });
+});
+
+describe('BaseServiceConfig', () => {
+  it('sizes the Postgres pool from DATABASE_POOL_SIZE (20 by default) and refuses a pool of none', () => {
+    expect(loadConfig(BaseServiceConfig, {}).DATABASE_POOL_SIZE).toBe(20);
+    expect(loadConfig(BaseServiceConfig, { DATABASE_POOL_SIZE: '8' }).DATABASE_POOL_SIZE).toBe(8);
+    expect(() => loadConfig(BaseServiceConfig, { DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
   });
 });
