@@ -1,4 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { WatchLogPruner } from '@imagestreams/platform-persistence';
+import type { DataSource } from 'typeorm';
 import { NamespacesModule } from '../namespaces/namespaces.module';
 import { SpecResolver } from '../stream-writes/spec-resolver';
 import { STREAM_SETTINGS, type StreamSettings } from '../stream-writes/stream-settings';
@@ -22,7 +25,6 @@ import { REGISTRY_HOSTS } from './registry-hosts';
 import { RollbackImageStreamTag } from './rollback-image-stream-tag';
 import { UpdateImageStream } from './update-image-stream';
 import { ImageStreamChangesQueryHandler } from '../watch/image-stream-changes';
-import { WatchLogPruner } from '../watch/watch-log-pruner';
 import { WatchLogRepository } from '../watch/watch-log.repository';
 import { WatchRequests } from '../watch/watch.requests';
 
@@ -54,7 +56,7 @@ export class ImageStreamsModule {
         RollbackImageStreamTag,
         WatchLogRepository,
         ImageStreamChangesQueryHandler,
-        WatchLogPruner,
+        { provide: WatchLogPruner, useFactory: (dataSource: DataSource, settings: StreamSettings) => new WatchLogPruner(dataSource, settings.watchRetentionMs), inject: [getDataSourceToken(), STREAM_SETTINGS] },
       ],
       exports: [ImageStreamRepository, REGISTRY_HOSTS, STREAM_SETTINGS, StreamWriter, DeleteImageStreamTag, ImageStreamQueries],
     };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { watchLogHorizon } from '@imagestreams/platform-persistence';
 
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -53,18 +54,7 @@ export class WatchLogRepository {
   }
 
   /** A watch may resume from this resourceVersion or later; older ones may have missed pruned changes. */
-  async horizon(): Promise<bigint> {
-    const rows: { resource_version: string }[] = await this.dataSource.query('SELECT resource_version FROM watch_log_horizon');
-    return BigInt(rows[0].resource_version);
-  }
-
-  async prune(olderThanMs: number): Promise<void> {
-    await this.dataSource.query(
-      `WITH pruned AS (
-         DELETE FROM watch_log WHERE created_at < clock_timestamp() - $1::bigint * interval '1 millisecond' RETURNING resource_version
-       )
-       UPDATE watch_log_horizon SET resource_version = greatest(resource_version, coalesce((SELECT max(resource_version) FROM pruned), 0))`,
-      [olderThanMs],
-    );
+  horizon(): Promise<bigint> {
+    return watchLogHorizon(this.dataSource);
   }
 }

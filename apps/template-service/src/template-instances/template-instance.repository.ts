@@ -8,7 +8,7 @@ import type { ListPosition } from '../templates/template.repository';
 import { listPage } from '../templates/keyset-page';
 import { ChangeNotifier } from '../watch/change-notifier';
 import { CommittedChanges } from '../watch/committed-changes';
-import { logWritten } from '../watch/watch-log-sql';
+import { deleteLoggedCreatedBy, logWritten } from '../watch/watch-log-sql';
 
 export interface TemplateInstanceRow {
   uid: string;
@@ -213,15 +213,9 @@ export class TemplateInstanceRepository {
    * which hear of the deletion themselves. An instantiation in progress holds its row: this waits.
    */
   async deleteCreatedBy(namespace: string, deletedAt: string): Promise<number> {
-    const rows: { deleted: number }[] = await this.dataSource.query(
-      `WITH written AS (
-         DELETE FROM template_instances WHERE namespace = $1 AND created_at <= $2::timestamptz RETURNING *
-       ), logged AS (${logWritten('TemplateInstance', 'DELETED')})
-       SELECT count(*)::int AS deleted FROM written`,
-      [namespace, deletedAt],
-    );
-    if (rows[0].deleted > 0) this.changes.written(this.dataSource, namespace);
-    return rows[0].deleted;
+    const deleted = await deleteLoggedCreatedBy(this.dataSource, 'TemplateInstance', namespace, deletedAt);
+    if (deleted > 0) this.changes.written(this.dataSource, namespace);
+    return deleted;
   }
 
   /** A transaction whose writes wake watchers once it commits. */

@@ -5,7 +5,7 @@ import { currentResourceVersion, returnedRows } from '@imagestreams/platform-per
 import type { DataSource, EntityManager } from 'typeorm';
 import { ChangeNotifier } from '../watch/change-notifier';
 import { CommittedChanges } from '../watch/committed-changes';
-import { logWritten } from '../watch/watch-log-sql';
+import { deleteLoggedCreatedBy, logWritten } from '../watch/watch-log-sql';
 import { listPage } from './keyset-page';
 
 export interface TemplateRow {
@@ -114,15 +114,9 @@ export class TemplateRepository {
    * namespace re-created since), each with its DELETED entry in the change log; how many went.
    */
   async deleteCreatedBy(namespace: string, deletedAt: string): Promise<number> {
-    const rows: { deleted: number }[] = await this.dataSource.query(
-      `WITH written AS (
-         DELETE FROM templates WHERE namespace = $1 AND created_at <= $2::timestamptz RETURNING *
-       ), logged AS (${logWritten('Template', 'DELETED')})
-       SELECT count(*)::int AS deleted FROM written`,
-      [namespace, deletedAt],
-    );
-    if (rows[0].deleted > 0) this.changes.written(this.dataSource, namespace);
-    return rows[0].deleted;
+    const deleted = await deleteLoggedCreatedBy(this.dataSource, 'Template', namespace, deletedAt);
+    if (deleted > 0) this.changes.written(this.dataSource, namespace);
+    return deleted;
   }
 
   /** A transaction whose writes wake watchers once it commits. */

@@ -13,7 +13,7 @@ import {
   type ClassType,
   type Status,
 } from '@imagestreams/contracts';
-import { openServiceDataSource } from '@imagestreams/platform-persistence';
+import { openServiceDataSource, pruneWatchLog } from '@imagestreams/platform-persistence';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -297,7 +297,7 @@ describe('template change log and label selection (Postgres)', () => {
     it('answers a resourceVersion older than the pruned part of the log with 410 Expired, and a newer one with its changes', async () => {
       await createTemplate('retention', 'old');
       const pruned = await templates.currentResourceVersion();
-      await log.prune(0);
+      await pruneWatchLog(dataSource, 0);
       await createTemplate('retention', 'new');
 
       expect(await statusOf(templatesChanged({ namespace: 'retention', sinceResourceVersion: String(BigInt(pruned) - 1n) }))).toMatchObject({

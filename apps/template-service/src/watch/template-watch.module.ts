@@ -1,7 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { WatchLogPruner } from '@imagestreams/platform-persistence';
+import type { DataSource } from 'typeorm';
 import { ChangeNotifier } from './change-notifier';
 import { ResourceChangesReader } from './resource-changes.reader';
-import { WatchLogPruner } from './watch-log-pruner';
 import { WatchLogRepository } from './watch-log.repository';
 import { WATCH_SETTINGS, type WatchSettings } from './watch-settings';
 
@@ -16,7 +18,13 @@ export class TemplateWatchModule {
   static register(settings: WatchSettings): DynamicModule {
     return {
       module: TemplateWatchModule,
-      providers: [{ provide: WATCH_SETTINGS, useValue: settings }, WatchLogRepository, ChangeNotifier, ResourceChangesReader, WatchLogPruner],
+      providers: [
+        { provide: WATCH_SETTINGS, useValue: settings },
+        WatchLogRepository,
+        ChangeNotifier,
+        ResourceChangesReader,
+        { provide: WatchLogPruner, useFactory: (dataSource: DataSource) => new WatchLogPruner(dataSource, settings.retentionMs), inject: [getDataSourceToken()] },
+      ],
       exports: [ChangeNotifier, ResourceChangesReader],
     };
   }

@@ -5,3 +5,4 @@ export * from './group-rows';
 export * from './micro-batcher';
 export * from './returned-rows';
 export * from './label-condition';
+export * from './watch-log';

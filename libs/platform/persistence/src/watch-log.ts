@@ -1,0 +1,47 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+
+/**
+ * The change log behind `?watch=true`, as every owning service keeps it: `watch_log` rows written
+ * with each change, and `watch_log_horizon`, the oldest resourceVersion a watch may still resume
+ * from. Pruning moves the horizon past what it drops, in one statement, so a watcher asking for a
+ * pruned range gets 410 Expired rather than a silent gap.
+ */
+export async function watchLogHorizon(dataSource: DataSource): Promise<bigint> {
+  const rows: { resource_version: string }[] = await dataSource.query('SELECT resource_version FROM watch_log_horizon');
+  return BigInt(rows[0].resource_version);
+}
+
+export async function pruneWatchLog(dataSource: DataSource, olderThanMs: number): Promise<void> {
+  await dataSource.query(
+    `WITH pruned AS (
+       DELETE FROM watch_log WHERE created_at < clock_timestamp() - $1::bigint * interval '1 millisecond' RETURNING resource_version
+     )
+     UPDATE watch_log_horizon SET resource_version = greatest(resource_version, coalesce((SELECT max(resource_version) FROM pruned), 0))`,
+    [olderThanMs],
+  );
+}
+
+const PRUNE_INTERVAL_MS = 60_000;
+
+/** Keeps a service's watch log to its retention, once a minute; register it with a factory provider. */
+export class WatchLogPruner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('WatchLogPruner');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly retentionMs: number,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      pruneWatchLog(this.dataSource, this.retentionMs).catch((error: Error) => this.logger.warn(`pruning the watch log failed: ${error.message}`));
+    }, PRUNE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
