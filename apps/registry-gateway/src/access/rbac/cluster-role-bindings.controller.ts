@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ClusterRoleBindingInput, ClusterRoleBindingResource, RBAC_API_VERSION, type ClusterRoleBinding, type ClusterRoleBindingList, type Status } from '@imagestreams/contracts';
 import type { IncomingMessage } from 'node:http';
 import { validBody } from '../../http/edge-validation';
@@ -8,6 +8,7 @@ import { assertClusterAddressable } from './cluster-addressable';
 import { RbacBindings } from './rbac-bindings';
 import { rbacList } from './rbac-list';
 import { CLUSTER_SCOPE, clusterRoleBindingObject } from './rbac-objects';
+import { patchedObject } from './rbac-patch';
 
 /** `rbac.authorization.k8s.io/v1` ClusterRoleBindings: a ClusterRole granted everywhere. */
 @Controller('apis/rbac.authorization.k8s.io/v1/clusterrolebindings')
@@ -46,6 +47,14 @@ export class ClusterRoleBindingsController {
     assertClusterAddressable(ClusterRoleBindingResource, name);
     const input = validBody(ClusterRoleBindingInput, ClusterRoleBindingResource, body);
     return clusterRoleBindingObject(await this.bindings.update(callerOf(request), CLUSTER_SCOPE, name, input));
+  }
+
+  @Patch(':name')
+  @ApiDoc({ summary: 'JSON merge patch of a ClusterRoleBinding (then checked as a replace: roleRef cannot change; built-in ones are read-only)', body: { type: 'object', description: 'a JSON merge patch of a ClusterRoleBinding' }, consumes: ['application/merge-patch+json', 'application/json'], returns: 'ClusterRoleBinding' })
+  async patch(@Param('name') name: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Req() request: IncomingMessage): Promise<ClusterRoleBinding> {
+    assertClusterAddressable(ClusterRoleBindingResource, name);
+    const merged = patchedObject(clusterRoleBindingObject(await this.bindings.get(CLUSTER_SCOPE, name)), contentType, body);
+    return clusterRoleBindingObject(await this.bindings.update(callerOf(request), CLUSTER_SCOPE, name, validBody(ClusterRoleBindingInput, ClusterRoleBindingResource, merged)));
   }
 
   @Delete(':name')

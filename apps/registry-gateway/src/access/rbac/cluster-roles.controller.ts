@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ClusterRoleInput, ClusterRoleResource, RBAC_API_VERSION, type ClusterRole, type ClusterRoleList, type Status } from '@imagestreams/contracts';
 import type { IncomingMessage } from 'node:http';
 import { validBody } from '../../http/edge-validation';
@@ -8,6 +8,7 @@ import { assertClusterAddressable } from './cluster-addressable';
 import { RbacRoles } from './rbac-roles';
 import { rbacList } from './rbac-list';
 import { CLUSTER_SCOPE, clusterRoleObject } from './rbac-objects';
+import { patchedObject } from './rbac-patch';
 
 /** `rbac.authorization.k8s.io/v1` ClusterRoles: the built-in ones (read-only) and stored ones. */
 @Controller('apis/rbac.authorization.k8s.io/v1/clusterroles')
@@ -41,6 +42,14 @@ export class ClusterRolesController {
     assertClusterAddressable(ClusterRoleResource, name);
     const input = validBody(ClusterRoleInput, ClusterRoleResource, body);
     return clusterRoleObject(await this.roles.update(callerOf(request), CLUSTER_SCOPE, name, input));
+  }
+
+  @Patch(':name')
+  @ApiDoc({ summary: 'JSON merge patch of a ClusterRole (then checked as a replace; built-in ones are read-only)', body: { type: 'object', description: 'a JSON merge patch of a ClusterRole' }, consumes: ['application/merge-patch+json', 'application/json'], returns: 'ClusterRole' })
+  async patch(@Param('name') name: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Req() request: IncomingMessage): Promise<ClusterRole> {
+    assertClusterAddressable(ClusterRoleResource, name);
+    const merged = patchedObject(clusterRoleObject(await this.roles.get(CLUSTER_SCOPE, name)), contentType, body);
+    return clusterRoleObject(await this.roles.update(callerOf(request), CLUSTER_SCOPE, name, validBody(ClusterRoleInput, ClusterRoleResource, merged)));
   }
 
   @Delete(':name')

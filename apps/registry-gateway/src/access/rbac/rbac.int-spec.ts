@@ -99,6 +99,7 @@ describe('RBAC and audit (Postgres, NATS, HTTP, two replicas)', () => {
   const get = (url: string, token?: string, server = one) => request(server).get(url).set(bearerHeaders(token));
   const post = (url: string, body: object, token?: string, server = one) => request(server).post(url).set(bearerHeaders(token)).send(body);
   const put = (url: string, body: object, token?: string) => request(one).put(url).set(bearerHeaders(token)).send(body);
+  const patch = (url: string, body: object, token?: string) => request(one).patch(url).set({ ...bearerHeaders(token), 'content-type': 'application/merge-patch+json' }).send(JSON.stringify(body));
   const del = (url: string, token?: string, server = one) => request(server).delete(url).set(bearerHeaders(token));
 
   /** A user with a token, created by the bootstrap admin. */
@@ -256,6 +257,26 @@ describe('RBAC and audit (Postgres, NATS, HTTP, two replicas)', () => {
       expect(BigInt((updated.body as { metadata: { resourceVersion: string } }).metadata.resourceVersion)).toBeGreaterThan(BigInt(current.metadata.resourceVersion));
       expect(stale.status).toBe(409);
       expect(stale.body).toMatchObject({ reason: 'Conflict' });
+    });
+
+    it('PATCH (what kubectl apply sends) merges into the stored object and is checked as a PUT', async () => {
+      await namespace('patching');
+      expect((await post(`${RBAC}/namespaces/patching/roles`, streamReader('patched'), adminToken)).status).toBe(201);
+      expect((await post(`${RBAC}/namespaces/patching/rolebindings`, bindingTo('patched', { kind: 'Role', name: 'patched' }, []), adminToken)).status).toBe(201);
+
+      const labelled = await patch(`${RBAC}/namespaces/patching/roles/patched`, { metadata: { labels: { team: 'qa' } } }, adminToken);
+      const subjects = await patch(`${RBAC}/namespaces/patching/rolebindings/patched`, { subjects: [{ kind: 'Group', name: 'qa' }] }, adminToken);
+      const roleRef = await patch(`${RBAC}/namespaces/patching/rolebindings/patched`, { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' } }, adminToken);
+      const stale = await patch(`${RBAC}/namespaces/patching/roles/patched`, { metadata: { resourceVersion: '1' } }, adminToken);
+      const builtIn = await patch(`${RBAC}/clusterroles/view`, { metadata: { labels: { mine: 'yes' } } }, adminToken);
+
+      expect(labelled.status).toBe(200);
+      expect(labelled.body).toMatchObject({ metadata: { labels: { team: 'qa' } }, rules: streamReader('patched').rules });
+      expect(subjects.status).toBe(200);
+      expect(subjects.body).toMatchObject({ roleRef: { kind: 'Role', name: 'patched' }, subjects: [{ kind: 'Group', name: 'qa' }] });
+      expect(roleRef.status).toBe(422);
+      expect(stale.status).toBe(409);
+      expect(builtIn.status).toBe(403);
     });
 
     it('refuses broken objects: 422 for rules without groups, 400 for a name unlike the URL, 404 for a missing namespace, 409 for a taken name', async () => {
@@ -529,10 +550,10 @@ describe('RBAC and audit (Postgres, NATS, HTTP, two replicas)', () => {
 
     expect(rbac.body).toMatchObject({
       resources: [
-        { name: 'roles', namespaced: true, kind: 'Role', verbs: ['create', 'delete', 'get', 'list', 'update'] },
-        { name: 'rolebindings', namespaced: true, kind: 'RoleBinding', verbs: ['create', 'delete', 'get', 'list', 'update'] },
-        { name: 'clusterroles', namespaced: false, kind: 'ClusterRole', verbs: ['create', 'delete', 'get', 'list', 'update'] },
-        { name: 'clusterrolebindings', namespaced: false, kind: 'ClusterRoleBinding', verbs: ['create', 'delete', 'get', 'list', 'update'] },
+        { name: 'roles', namespaced: true, kind: 'Role', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] },
+        { name: 'rolebindings', namespaced: true, kind: 'RoleBinding', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] },
+        { name: 'clusterroles', namespaced: false, kind: 'ClusterRole', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] },
+        { name: 'clusterrolebindings', namespaced: false, kind: 'ClusterRoleBinding', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'] },
       ],
     });
     expect(authorization.body).toMatchObject({ resources: [{ name: 'selfsubjectaccessreviews', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] }] });

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ImageRequests, RBAC_API_VERSION, RoleBindingInput, RoleBindingResource, type RoleBinding, type RoleBindingList, type Status } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import type { IncomingMessage } from 'node:http';
@@ -8,6 +8,7 @@ import { callerOf } from '../request-identity';
 import { RbacBindings } from './rbac-bindings';
 import { rbacList } from './rbac-list';
 import { roleBindingObject } from './rbac-objects';
+import { patchedObject } from './rbac-patch';
 
 /** `rbac.authorization.k8s.io/v1` RoleBindings: a Role of the namespace, or a ClusterRole, granted to subjects inside the namespace. */
 @Controller('apis/rbac.authorization.k8s.io/v1')
@@ -60,6 +61,15 @@ export class RoleBindingsController {
     assertBodyNamespace(body, namespace);
     const input = validBody(RoleBindingInput, RoleBindingResource, body);
     return roleBindingObject(await this.bindings.update(callerOf(request), namespace, name, input));
+  }
+
+  @Patch('namespaces/:namespace/rolebindings/:name')
+  @ApiDoc({ summary: 'JSON merge patch of a RoleBinding (then checked as a replace: roleRef cannot change)', body: { type: 'object', description: 'a JSON merge patch of a RoleBinding' }, consumes: ['application/merge-patch+json', 'application/json'], returns: 'RoleBinding' })
+  async patch(@Param('namespace') namespace: string, @Param('name') name: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Req() request: IncomingMessage): Promise<RoleBinding> {
+    assertAddressable(RoleBindingResource, namespace, name);
+    const merged = patchedObject(roleBindingObject(await this.bindings.get(namespace, name)), contentType, body);
+    assertBodyNamespace(merged, namespace);
+    return roleBindingObject(await this.bindings.update(callerOf(request), namespace, name, validBody(RoleBindingInput, RoleBindingResource, merged)));
   }
 
   @Delete('namespaces/:namespace/rolebindings/:name')

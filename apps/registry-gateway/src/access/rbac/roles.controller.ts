@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ImageRequests, RBAC_API_VERSION, RoleInput, RoleResource, type Role, type RoleList, type Status } from '@imagestreams/contracts';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import type { IncomingMessage } from 'node:http';
@@ -8,6 +8,7 @@ import { callerOf } from '../request-identity';
 import { RbacRoles } from './rbac-roles';
 import { rbacList } from './rbac-list';
 import { roleObject } from './rbac-objects';
+import { patchedObject } from './rbac-patch';
 
 /** `rbac.authorization.k8s.io/v1` Roles: rules that grant only inside their namespace, once bound there. */
 @Controller('apis/rbac.authorization.k8s.io/v1')
@@ -56,6 +57,15 @@ export class RolesController {
     assertBodyNamespace(body, namespace);
     const input = validBody(RoleInput, RoleResource, body);
     return roleObject(await this.roles.update(callerOf(request), namespace, name, input));
+  }
+
+  @Patch('namespaces/:namespace/roles/:name')
+  @ApiDoc({ summary: 'JSON merge patch of a Role (then checked as a replace)', body: { type: 'object', description: 'a JSON merge patch of a Role' }, consumes: ['application/merge-patch+json', 'application/json'], returns: 'Role' })
+  async patch(@Param('namespace') namespace: string, @Param('name') name: string, @Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Req() request: IncomingMessage): Promise<Role> {
+    assertAddressable(RoleResource, namespace, name);
+    const merged = patchedObject(roleObject(await this.roles.get(namespace, name)), contentType, body);
+    assertBodyNamespace(merged, namespace);
+    return roleObject(await this.roles.update(callerOf(request), namespace, name, validBody(RoleInput, RoleResource, merged)));
   }
 
   @Delete('namespaces/:namespace/roles/:name')
