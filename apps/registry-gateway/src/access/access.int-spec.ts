@@ -1,22 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ImageRequests, ImageStreamRequests, NamespaceResource, Statuses, StatusError, successStatus, TriggerRequests, type Namespace } from '@imagestreams/contracts';
+import { successStatus, TriggerRequests } from '@imagestreams/contracts';
 import { hashAccessToken } from '@imagestreams/domain-access';
-import { loadConfig } from '@imagestreams/platform-config';
-import { OwnerClient } from '@imagestreams/platform-messaging';
 import { bearerHeaders, generateAccessToken, testDatabaseUrl, testNatsUrl } from '@imagestreams/testing';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import request from 'supertest';
-import { AppModule } from '../app.module';
 import { API_RESOURCES } from '../discovery/api-resources';
-import { configureHttpEdge } from '../http/http-edge';
-import { RegistryGatewayConfig } from '../registry-gateway.config';
-import { FakeOwnerClient } from '../testing/test-gateway';
+import { GatewayWithDatabase } from '../testing/gateway-with-database';
 
 /**
  * The gateway's access check and identity APIs over real HTTP, against real Postgres (a database
@@ -24,75 +12,18 @@ import { FakeOwnerClient } from '../testing/test-gateway';
  * before one would be asked.
  */
 describe('access control (Postgres, NATS, HTTP)', () => {
-  const database = `access_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const gateway = new GatewayWithDatabase({ postgresUrl: testDatabaseUrl(), natsUrl: testNatsUrl() }, 'access_int');
+  const owners = gateway.owners;
   const adminToken = generateAccessToken();
-  const owners = new FakeOwnerClient();
-  const namespaces = new Set<string>();
-  let app: INestApplication;
   let http: Server;
-  let dataDir: string;
-
-  async function admin(sql: string): Promise<void> {
-    const client = new Client({ connectionString: testDatabaseUrl() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
-
-  function namespaceObject(name: string): Namespace {
-    return {
-      kind: 'Namespace',
-      apiVersion: 'v1',
-      metadata: { name, uid: randomUUID(), resourceVersion: '1', creationTimestamp: new Date().toISOString() },
-      spec: { finalizers: [] },
-      status: { phase: 'Active' },
-    };
-  }
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE "${database}"`);
-    dataDir = await mkdtemp(path.join(tmpdir(), 'access-int-'));
-    const url = new URL(testDatabaseUrl());
-    url.pathname = `/${database}`;
-    const config = loadConfig(RegistryGatewayConfig, {
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: url.toString(),
-      NATS_URL: testNatsUrl(),
-      DATA_DIR: dataDir,
-      BOOTSTRAP_ADMIN_TOKEN: adminToken,
-    });
-    owners.answer(ImageRequests.createNamespace, ({ namespace }) => {
-      namespaces.add(namespace.metadata.name);
-      return namespaceObject(namespace.metadata.name);
-    });
-    owners.answer(ImageRequests.getNamespace, ({ name }) => {
-      if (!namespaces.has(name)) throw new StatusError(Statuses.notFound(NamespaceResource, name));
-      return namespaceObject(name);
-    });
-    owners.answer(ImageStreamRequests.deleteNamespace, ({ name }) => {
-      namespaces.delete(name);
-      return successStatus(200, { name, group: '', kind: 'namespaces' });
-    });
-    owners.answer(ImageRequests.listImageStreams, () => ({ kind: 'ImageStreamList' as const, apiVersion: 'image.openshift.io/v1' as const, metadata: { resourceVersion: '1' }, items: [] }));
+    await gateway.create({ BOOTSTRAP_ADMIN_TOKEN: adminToken });
     owners.answer(TriggerRequests.receiveBuildWebhook, () => successStatus(200));
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
-      .overrideProvider(OwnerClient)
-      .useValue(owners)
-      .compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    configureHttpEdge(app, { maxBodyBytes: config.MAX_BODY_BYTES, registry: true });
-    await app.init();
-    http = app.getHttpServer() as Server;
+    http = await gateway.startReplica();
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => gateway.destroy());
 
   const get = (url: string, token?: string) => request(http).get(url).set(bearerHeaders(token));
   const post = (url: string, body: object, token?: string) => request(http).post(url).set(bearerHeaders(token)).send(body);

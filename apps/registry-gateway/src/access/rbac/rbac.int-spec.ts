@@ -1,20 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ImageRequests, NamespaceResource, Statuses, StatusError, type AuditEvent, type AuditEventList, type Namespace } from '@imagestreams/contracts';
-import { loadConfig } from '@imagestreams/platform-config';
-import { OwnerClient } from '@imagestreams/platform-messaging';
+import { type AuditEvent, type AuditEventList } from '@imagestreams/contracts';
 import { bearerHeaders, generateAccessToken, testDatabaseUrl, testNatsUrl } from '@imagestreams/testing';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { AppModule } from '../../app.module';
-import { configureHttpEdge } from '../../http/http-edge';
-import { RegistryGatewayConfig } from '../../registry-gateway.config';
-import { FakeOwnerClient } from '../../testing/test-gateway';
+import { GatewayWithDatabase } from '../../testing/gateway-with-database';
 import { AuditPruner } from '../audit/audit-pruner';
 import { POLICY_TTL_MS } from './policy-store';
 
@@ -25,71 +14,18 @@ import { POLICY_TTL_MS } from './policy-store';
  * services are stand-ins: every decision here is the gateway's.
  */
 describe('RBAC and audit (Postgres, NATS, HTTP, two replicas)', () => {
-  const database = `rbac_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const gateway = new GatewayWithDatabase({ postgresUrl: testDatabaseUrl(), natsUrl: testNatsUrl() }, 'rbac_int');
   const adminToken = generateAccessToken();
-  const owners = new FakeOwnerClient();
-  const namespaces = new Set<string>();
-  const apps: INestApplication[] = [];
   let one: Server;
   let two: Server;
-  let dataDir: string;
-
-  async function admin(sql: string): Promise<void> {
-    const client = new Client({ connectionString: testDatabaseUrl() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
-
-  function namespaceObject(name: string): Namespace {
-    return {
-      kind: 'Namespace',
-      apiVersion: 'v1',
-      metadata: { name, uid: randomUUID(), resourceVersion: '1', creationTimestamp: new Date().toISOString() },
-      spec: { finalizers: [] },
-      status: { phase: 'Active' },
-    };
-  }
-
-  async function startReplica(config: RegistryGatewayConfig): Promise<Server> {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
-      .overrideProvider(OwnerClient)
-      .useValue(owners)
-      .compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    configureHttpEdge(app, { maxBodyBytes: config.MAX_BODY_BYTES, registry: true });
-    await app.init();
-    apps.push(app);
-    return app.getHttpServer() as Server;
-  }
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE "${database}"`);
-    dataDir = await mkdtemp(path.join(tmpdir(), 'rbac-int-'));
-    const url = new URL(testDatabaseUrl());
-    url.pathname = `/${database}`;
-    const config = loadConfig(RegistryGatewayConfig, { LOG_LEVEL: 'silent', DATABASE_URL: url.toString(), NATS_URL: testNatsUrl(), DATA_DIR: dataDir, BOOTSTRAP_ADMIN_TOKEN: adminToken });
-    owners.answer(ImageRequests.createNamespace, ({ namespace }) => {
-      namespaces.add(namespace.metadata.name);
-      return namespaceObject(namespace.metadata.name);
-    });
-    owners.answer(ImageRequests.getNamespace, ({ name }) => {
-      if (!namespaces.has(name)) throw new StatusError(Statuses.notFound(NamespaceResource, name));
-      return namespaceObject(name);
-    });
-    owners.answer(ImageRequests.listImageStreams, () => ({ kind: 'ImageStreamList' as const, apiVersion: 'image.openshift.io/v1' as const, metadata: { resourceVersion: '1' }, items: [] }));
-    one = await startReplica(config);
-    two = await startReplica(config);
+    await gateway.create({ BOOTSTRAP_ADMIN_TOKEN: adminToken });
+    one = await gateway.startReplica();
+    two = await gateway.startReplica();
   }, 90_000);
 
-  afterAll(async () => {
-    for (const app of apps) await app.close();
-    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => gateway.destroy());
 
   const RBAC = '/apis/rbac.authorization.k8s.io/v1';
   const SSAR = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
@@ -516,9 +452,7 @@ describe('RBAC and audit (Postgres, NATS, HTTP, two replicas)', () => {
     });
 
     it('prunes events older than the retention and keeps the rest', async () => {
-      const url = new URL(testDatabaseUrl());
-      url.pathname = `/${database}`;
-      const client = new Client({ connectionString: url.toString() });
+      const client = new Client({ connectionString: gateway.databaseUrl });
       await client.connect();
       try {
         await client.query(
@@ -530,7 +464,7 @@ describe('RBAC and audit (Postgres, NATS, HTTP, two replicas)', () => {
       }
       expect((await events('user=old-timer')).map((event) => event.verb)).toEqual(['get', 'delete']);
 
-      expect(await apps[0].get(AuditPruner).prune()).toBe(1);
+      expect(await gateway.app(0).get(AuditPruner).prune()).toBe(1);
       expect((await events('user=old-timer')).map((event) => event.verb)).toEqual(['get']);
       expect((await events('namespace=audited&verb=create')).length).toBeGreaterThanOrEqual(4);
     });
