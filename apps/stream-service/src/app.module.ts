@@ -3,14 +3,11 @@ import { OutboxModule } from '@imagestreams/platform-messaging';
 import { platformModules } from '@imagestreams/platform-bootstrap';
 import { ImageStreamsModule } from './image-streams/image-streams.module';
 import { ImagesModule } from './images/images.module';
-import { CreateStreamSchema1764201600000 } from './migrations/1764201600000-create-stream-schema';
-import { ImageLayersAndManifests1764202000000 } from './migrations/1764202000000-image-layers-and-manifests';
 import { NamespacesModule } from './namespaces/namespaces.module';
 import { RegistryModule } from './registry/registry.module';
 import { ImportsModule } from './imports/imports.module';
-import { WatchLog1764202100000 } from './migrations/1764202100000-watch-log';
-import { TagConditions1764202200000 } from './migrations/1764202200000-tag-conditions';
 import type { StreamServiceConfig } from './stream-service.config';
+import { STREAM_MIGRATIONS } from './migrations';
 
 export const SERVICE_NAME = 'stream-service';
 
@@ -25,7 +22,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'stream', migrations: [CreateStreamSchema1764201600000, ImageLayersAndManifests1764202000000, WatchLog1764202100000, TagConditions1764202200000] } }),
+        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'stream', migrations: STREAM_MIGRATIONS } }),
         OutboxModule.forService({ pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS }),
         NamespacesModule,
         imageStreams,

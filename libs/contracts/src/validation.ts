@@ -2,6 +2,9 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { ClassType } from './define-event';
 import type { CauseType, StatusCause } from './api/status';
+import { cacheValidationMetadataLookups } from './validation-metadata-cache';
+
+cacheValidationMetadataLookups();
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; causes: StatusCause[] };
 

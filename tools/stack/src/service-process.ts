@@ -111,9 +111,13 @@ export class ServiceProcess {
     const entry = serviceDefinition(this.name).entry;
     const child = spawn(
       process.execPath,
-      this.options.compiled
+      [
+        // e.g. STACK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile every service of a benchmark (NODE_OPTIONS refuses --cpu-prof).
+        ...(process.env['STACK_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+        ...(this.options.compiled
         ? ['-r', path.join(root, 'tools', 'register-compiled-paths.js'), path.join(root, 'dist', 'compiled', entry.replace(/\.ts$/, '.js'))]
-        : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry],
+        : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry]),
+      ],
       {
         ...spawnOptions(),
         cwd: root,

@@ -3,10 +3,7 @@ import { EventSubjects, StatusError, type CloudEvent, type NamespaceDeletedV1 } 
 import { openServiceDataSource } from '@imagestreams/platform-persistence';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
-import { CreateStreamSchema1764201600000 } from '../migrations/1764201600000-create-stream-schema';
-import { ImageLayersAndManifests1764202000000 } from '../migrations/1764202000000-image-layers-and-manifests';
-import { WatchLog1764202100000 } from '../migrations/1764202100000-watch-log';
-import { TagConditions1764202200000 } from '../migrations/1764202200000-tag-conditions';
+import { STREAM_MIGRATIONS } from '../migrations';
 import { NamespaceRepository } from '../namespaces/namespace.repository';
 import type { StreamWriter } from '../stream-writes/stream-writer';
 import { WatchLogRepository } from '../watch/watch-log.repository';
@@ -36,7 +33,7 @@ describe('DeleteNamespace (Postgres)', () => {
       url: testDatabaseUrl(),
       schema,
       entities: [],
-      migrations: [CreateStreamSchema1764201600000, ImageLayersAndManifests1764202000000, WatchLog1764202100000, TagConditions1764202200000],
+      migrations: STREAM_MIGRATIONS,
       poolSize: 4,
     });
     streams = new ImageStreamRepository(dataSource);

@@ -53,7 +53,7 @@ export interface ImageRecord {
 const INSERT_IMAGE_SQL = `INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests) VALUES ($1, $2, $3, $4, $5, $6)
   ON CONFLICT (name) DO NOTHING`;
 
-function imageInsertParameters(image: ImageRecord): unknown[] {
+export function imageInsertParameters(image: ImageRecord): unknown[] {
   // Arrays go in as JSON text: the driver would otherwise send them as Postgres arrays.
   return [
     image.name,
@@ -229,22 +229,24 @@ export class ImageStreamRepository {
     return rows[0];
   }
 
-  /** Returns the new row's id. */
-  async prependTagEvent(manager: EntityManager, streamUid: string, tag: string, event: TagEvent): Promise<string> {
-    const rows: { id: string }[] = await manager.query(
-      'INSERT INTO tag_events (image_stream_uid, tag, image, docker_image_reference, generation, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-      [streamUid, tag, event.image, event.dockerImageReference, event.generation, event.created],
+  /**
+   * The stream (unlocked) and one tag's current history entry, in one round trip: what an
+   * optimistic push needs to know. Undefined when the stream does not exist.
+   */
+  async readWithCurrentTag(namespace: string, name: string, tag: string): Promise<{ stream: ImageStreamRow; current: TagEventRow | undefined } | undefined> {
+    const rows: (ImageStreamRow & { current_tag_event: TagEventRow | null })[] = await this.dataSource.query(
+      `SELECT s.*, (
+         SELECT json_build_object('id', e.id::text, 'image_stream_uid', e.image_stream_uid, 'tag', e.tag, 'image', e.image,
+                                  'docker_image_reference', e.docker_image_reference, 'generation', e.generation::text,
+                                  'created_at', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+         FROM tag_events e WHERE e.image_stream_uid = s.uid AND e.tag = $3 ORDER BY e.id DESC LIMIT 1
+       ) AS current_tag_event
+       FROM image_streams s WHERE s.namespace = $1 AND s.name = $2`,
+      [namespace, name, tag],
     );
-    return String(rows[0].id);
-  }
-
-  async replaceTagEvent(manager: EntityManager, rowId: string, event: TagEvent): Promise<void> {
-    await manager.query('UPDATE tag_events SET image = $2, docker_image_reference = $3, generation = $4 WHERE id = $1', [
-      rowId,
-      event.image,
-      event.dockerImageReference,
-      event.generation,
-    ]);
+    if (!rows[0]) return undefined;
+    const { current_tag_event: current, ...stream } = rows[0];
+    return { stream, current: current ?? undefined };
   }
 
   async find(namespace: string, name: string): Promise<ImageStreamRow | undefined> {

@@ -2,7 +2,7 @@ import type { TagChangeCause } from '@imagestreams/contracts';
 import type { SpecTag, TagEvent } from '@imagestreams/domain-image';
 import type { OutboxEntry } from '@imagestreams/platform-messaging';
 import type { EntityManager } from 'typeorm';
-import type { ImageStreamRow } from '../image-streams/image-stream.repository';
+import type { ImageRecord, ImageStreamRow } from '../image-streams/image-stream.repository';
 
 /** A tag whose current image moved during the write; becomes one `tag.changed` event at commit. */
 export interface TagMove {
@@ -13,9 +13,16 @@ export interface TagMove {
   reason?: string;
 }
 
+/** A history entry the write adds. */
+export interface PendingEntry {
+  tag: string;
+  event: TagEvent;
+}
+
 /**
- * Everything one write of one stream has seen and done, inside one transaction that holds the
- * stream's row lock. Events are only built at the end, when the stream's new resourceVersion is known.
+ * Everything one write of one stream has seen and done: inside one transaction that holds the
+ * stream's row lock, or optimistically (see `expectedResourceVersion`). Nothing is written until
+ * the end, when history, resourceVersion, change log and events go to Postgres in one statement.
  */
 export interface StreamWrite {
   manager: EntityManager;
@@ -27,10 +34,22 @@ export interface StreamWrite {
   /** Importable tags new or changed in this write: the importer imports them now. */
   importsNeeded: Set<string>;
   /**
-   * items[0] per tag as of now, with its row id so in-place updates hit the right row. Filled on
-   * demand (null = the tag has no history), so a push to one tag of a big stream reads one row.
+   * items[0] per tag as of now, with its row id so in-place updates hit the right row (or, for an
+   * entry this write adds, its place in `prepended`). Filled on demand (null = the tag has no
+   * history), so a push to one tag of a big stream reads one row.
    */
-  current: Map<string, { id: string; event: TagEvent } | null>;
+  current: Map<string, { id: string | PendingEntry; event: TagEvent } | null>;
+  /** History entries this write adds, oldest first; written when the write finishes. */
+  prepended: PendingEntry[];
+  /** Existing history rows this write changes in place, by row id. */
+  replaced: Map<string, TagEvent>;
+  /**
+   * Set when the stream row is not locked (an optimistic write): the write only lands if the stream
+   * is still at this resourceVersion, otherwise finish() throws StreamChangedMeanwhile.
+   */
+  expectedResourceVersion?: string;
+  /** An image to record together with the write (an optimistic push). */
+  image?: ImageRecord;
   moves: TagMove[];
   /** Other events of this write (stream created/deleted, tag deleted), data without resourceVersion. */
   entries: OutboxEntry[];

@@ -1,14 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotificationSubjects, type TagChangedV1 } from '@imagestreams/contracts';
 import { addTagEvent, importableTagsKey, isImportableTag, tagsTracking, type SpecTag, type TagEvent } from '@imagestreams/domain-image';
-import { appendToOutbox, InjectNatsConnection, OutboxRelay, type OutboxEntry } from '@imagestreams/platform-messaging';
+import { appendToOutbox, InjectNatsConnection, OutboxRelay, outboxRows, type OutboxEntry } from '@imagestreams/platform-messaging';
 import type { NatsConnection } from 'nats';
 import type { EntityManager } from 'typeorm';
 import { importSpecChangedEntry, tagChangedEntry } from '../image-streams/image-events';
 import { ImageStreamRepository, toTagEvent, type ImageStreamRow, type TagEventRow } from '../image-streams/image-stream.repository';
-import { WatchLogRepository } from '../watch/watch-log.repository';
 import { STREAM_SETTINGS, type StreamSettings } from './stream-settings';
-import type { StreamWrite, TagMove } from './stream-write';
+import type { PendingEntry, StreamWrite, TagMove } from './stream-write';
+import { commitWrite, RESOURCE_VERSION_PLACEHOLDER } from './write-commit';
+
+/** An optimistic write found the stream changed (or gone) since it was read: nothing was written. */
+export class StreamChangedMeanwhile extends Error {
+  constructor(namespace: string, name: string) {
+    super(`image stream ${namespace}/${name} changed while it was being written`);
+  }
+}
 
 const NO_SPEC_TAGS: SpecTag[] = [];
 
@@ -27,7 +34,6 @@ export class StreamWriter {
   constructor(
     private readonly streams: ImageStreamRepository,
     private readonly relay: OutboxRelay,
-    private readonly watchLog: WatchLogRepository,
     @InjectNatsConnection() private readonly connection: NatsConnection,
     @Inject(STREAM_SETTINGS) private readonly settings: StreamSettings,
   ) {}
@@ -45,6 +51,8 @@ export class StreamWriter {
       previousSpecTags: specTagsOf(before),
       importsNeeded: new Set(),
       current: new Map(),
+      prepended: [],
+      replaced: new Map(),
       moves: [],
       entries: [],
       dirty: false,
@@ -59,7 +67,7 @@ export class StreamWriter {
   }
 
   /** The tag's current event as this write sees it (its own changes included). */
-  async currentOf(write: StreamWrite, tag: string): Promise<{ id: string; event: TagEvent } | undefined> {
+  async currentOf(write: StreamWrite, tag: string): Promise<{ id: string | PendingEntry; event: TagEvent } | undefined> {
     if (!write.current.has(tag)) {
       const row = await this.streams.currentTagEvent(write.manager, write.stream.uid, tag);
       write.current.set(tag, row ? { id: String(row.id), event: toTagEvent(row) } : null);
@@ -83,10 +91,12 @@ export class StreamWriter {
       const top = change.history[0];
       let id = existing?.id;
       if (change.kind === 'prepended' || !id) {
-        id = await this.streams.prependTagEvent(write.manager, write.stream.uid, next.tag, top);
-        if (this.settings.historyLimit > 0) await this.streams.pruneTagHistory(write.manager, write.stream.uid, next.tag, this.settings.historyLimit);
+        id = { tag: next.tag, event: top };
+        write.prepended.push(id);
+      } else if (typeof id === 'string') {
+        write.replaced.set(id, top);
       } else {
-        await this.streams.replaceTagEvent(write.manager, id, top);
+        id.event = top;
       }
       write.current.set(next.tag, { id, event: top });
       write.dirty = true;
@@ -99,14 +109,47 @@ export class StreamWriter {
   }
 
   /**
-   * Moves the stream's resourceVersion if anything changed and appends the write's events to the
-   * outbox, in the caller's transaction. Returns the stream's resourceVersion after the write.
-   * Call `published()` after the transaction commits.
+   * Writes everything the write did: history, the stream's new resourceVersion (if anything
+   * changed) and its events, in the caller's transaction, or on its own for an optimistic write
+   * (which throws StreamChangedMeanwhile, having written nothing, if the stream moved on since it
+   * was read). Returns the stream's resourceVersion after the write. Call `published()` after the
+   * transaction commits.
    */
   async finish(write: StreamWrite): Promise<string> {
-    const resourceVersion = write.dirty
-      ? await this.watchLog.bumpAndLog(write.manager, { uid: write.stream.uid, namespace: write.here.namespace, name: write.here.stream, type: write.watchType })
-      : String(write.stream.resource_version);
+    if (!write.dirty) {
+      if (write.expectedResourceVersion === undefined) {
+        await appendToOutbox(write.manager, this.events(write, String(write.stream.resource_version)));
+        return String(write.stream.resource_version);
+      }
+      // Nothing changed, so nothing to guard: the write still records what it brought.
+      if (write.image) await this.streams.insertImage(write.manager, write.image);
+      const entries = this.events(write, String(write.stream.resource_version));
+      if (entries.length > 0) await appendToOutbox(write.manager, entries);
+      return String(write.stream.resource_version);
+    }
+    const resourceVersion = await commitWrite(write.manager, {
+      uid: write.stream.uid,
+      namespace: write.here.namespace,
+      name: write.here.stream,
+      watchType: write.watchType,
+      expectedResourceVersion: write.expectedResourceVersion,
+      image: write.image,
+      prepended: write.prepended,
+      replaced: [...write.replaced].map(([id, event]) => ({ id, event })),
+      outbox: outboxRows(this.events(write, RESOURCE_VERSION_PLACEHOLDER)),
+    });
+    if (resourceVersion === undefined) throw new StreamChangedMeanwhile(write.here.namespace, write.here.stream);
+    if (this.settings.historyLimit > 0 && write.prepended.length > 0) {
+      // After the write even when it was optimistic: keeping the newest entries is safe at any time.
+      for (const tag of new Set(write.prepended.map((entry) => entry.tag))) {
+        await this.streams.pruneTagHistory(write.manager, write.stream.uid, tag, this.settings.historyLimit);
+      }
+    }
+    return resourceVersion;
+  }
+
+  /** The write's events, stamped with `resourceVersion`. */
+  private events(write: StreamWrite, resourceVersion: string): OutboxEntry[] {
     const tagEntries = write.moves.map((move) => {
       const data: TagChangedV1 = {
         namespace: write.here.namespace,
@@ -123,8 +166,7 @@ export class StreamWriter {
       return tagChangedEntry(data);
     });
     const importSpec = this.importSpecEntry(write, resourceVersion);
-    await appendToOutbox(write.manager, [...write.entries, ...tagEntries, ...(importSpec ? [importSpec] : [])]);
-    return resourceVersion;
+    return [...write.entries, ...tagEntries, ...(importSpec ? [importSpec] : [])];
   }
 
   /** `importspec.changed` when the stream's importable tags changed or some must be imported now. */

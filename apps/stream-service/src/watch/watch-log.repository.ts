@@ -29,24 +29,6 @@ export class WatchLogRepository {
     ]);
   }
 
-  /**
-   * Moves the stream's resourceVersion and records the change for watchers, in one statement (this
-   * runs on every write). Returns the new resourceVersion.
-   */
-  async bumpAndLog(manager: EntityManager, entry: { uid: string; namespace: string; name: string; type: WatchType }): Promise<string> {
-    const rows: { resource_version: string }[] = await manager.query(
-      `WITH bumped AS (
-         UPDATE image_streams SET resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING resource_version, labels
-       ), logged AS (
-         INSERT INTO watch_log (resource_version, namespace, name, uid, type, labels)
-         SELECT resource_version, $2, $3, $1, $4, labels FROM bumped
-       )
-       SELECT resource_version FROM bumped`,
-      [entry.uid, entry.namespace, entry.name, entry.type],
-    );
-    return String(rows[0].resource_version);
-  }
-
   async since(resourceVersion: string, namespace?: string, limit = 5_000): Promise<WatchLogRow[]> {
     return namespace === undefined
       ? this.dataSource.query('SELECT * FROM watch_log WHERE resource_version > $1 ORDER BY resource_version LIMIT $2', [resourceVersion, limit])

@@ -17,6 +17,10 @@ export async function connectToNats(url: string, name: string): Promise<NatsConn
     // after about 30 s instead of the client's default 4 minutes, and the client moves to another node.
     pingInterval: 10_000,
     maxPingOut: 3,
+    // The client otherwise builds two Error objects (stack traces) per request for a friendlier
+    // timeout trace: measured at about 3 % of the gateway's CPU under load. Our own request layer
+    // already names the subject in its timeout errors.
+    noAsyncTraces: true,
   });
 }
 

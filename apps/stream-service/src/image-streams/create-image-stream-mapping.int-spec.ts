@@ -1,0 +1,126 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CloudEvent, TagChangedV1 } from '@imagestreams/contracts';
+import type { OutboxRelay } from '@imagestreams/platform-messaging';
+import { openServiceDataSource } from '@imagestreams/platform-persistence';
+import { testDatabaseUrl } from '@imagestreams/testing';
+import type { NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { STREAM_MIGRATIONS } from '../migrations';
+import { NamespaceRepository } from '../namespaces/namespace.repository';
+import { StreamWriter } from '../stream-writes/stream-writer';
+import { commitWrite } from '../stream-writes/write-commit';
+import { CreateImageStreamMapping } from './create-image-stream-mapping';
+import { ImageStreamRepository, type ImageStreamRow } from './image-stream.repository';
+
+const HOSTS = { internal: 'registry.local:5000' };
+
+function digest(): string {
+  return `sha256:${randomBytes(32).toString('hex')}`;
+}
+
+/**
+ * Pushes against real Postgres (a fresh schema, the service's migrations): the optimistic path
+ * (read, then one conditional statement) must behave exactly like the locking one, also when many
+ * pushes race for one tag.
+ */
+describe('CreateImageStreamMapping (Postgres)', () => {
+  const schema = `stream_mapping_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const namespace = 'pushes';
+  let dataSource: DataSource;
+  let streams: ImageStreamRepository;
+  let mappings: CreateImageStreamMapping;
+
+  beforeAll(async () => {
+    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: STREAM_MIGRATIONS, poolSize: 8 });
+    streams = new ImageStreamRepository(dataSource);
+    const relay = { kick: () => undefined } as unknown as OutboxRelay;
+    const connection = { isClosed: () => true } as unknown as NatsConnection;
+    const writer = new StreamWriter(streams, relay, connection, { hosts: HOSTS, historyLimit: 0, watchRetentionMs: 60_000 });
+    mappings = new CreateImageStreamMapping(streams, writer, HOSTS);
+    await new NamespaceRepository(dataSource).insert({ name: namespace, uid: randomUUID(), labels: {}, annotations: {} });
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  const push = (stream: string, tag: string, image: string) =>
+    mappings.execute({ namespace, mapping: { metadata: { name: stream }, image: { metadata: { name: image } }, tag }, actor: 'alice' });
+
+  async function streamNamed(name: string): Promise<ImageStreamRow> {
+    const stream = await streams.find(namespace, name);
+    if (!stream) throw new Error(`stream ${name} is missing`);
+    return stream;
+  }
+
+  async function tagChanges(stream: string): Promise<TagChangedV1[]> {
+    const rows: { payload: string }[] = await dataSource.query(`SELECT payload FROM outbox WHERE subject LIKE '%tag.changed%' ORDER BY seq`);
+    return rows.map((row) => (JSON.parse(row.payload) as CloudEvent<TagChangedV1>).data).filter((data) => data.imageStream === stream);
+  }
+
+  it('moves a tag of an existing stream: history, image, change log and an event stamped with the new resourceVersion', async () => {
+    const first = digest();
+    const second = digest();
+    await push('web', 'latest', first);
+    await push('web', 'latest', second);
+
+    const stream = await streamNamed('web');
+    const history: { image: string }[] = await dataSource.query('SELECT image FROM tag_events WHERE image_stream_uid = $1 ORDER BY id DESC', [stream.uid]);
+    expect(history.map((row) => row.image)).toEqual([second, first]);
+    expect(await streams.imageRow(dataSource.manager, second)).toMatchObject({ name: second, docker_image_reference: `${HOSTS.internal}/${namespace}/web@${second}` });
+
+    const [, moved] = await tagChanges('web');
+    expect(moved).toMatchObject({ tag: 'latest', previous: { image: first }, current: { image: second }, cause: 'push', actor: 'alice' });
+    expect(moved.resourceVersion).toBe(String(stream.resource_version));
+    const logged: { type: string }[] = await dataSource.query('SELECT type FROM watch_log WHERE resource_version = $1', [stream.resource_version]);
+    expect(logged).toEqual([{ type: 'MODIFIED' }]);
+  });
+
+  it('writes nothing when the stream moved on since it was read', async () => {
+    await push('stale', 'latest', digest());
+    const before = await streamNamed('stale');
+    const counts = () =>
+      dataSource.query(`SELECT (SELECT count(*)::int FROM tag_events) AS history, (SELECT count(*)::int FROM outbox) AS events,
+                               (SELECT count(*)::int FROM watch_log) AS changes, (SELECT count(*)::int FROM images) AS images`);
+    const counted = await counts();
+    const image = digest();
+
+    const written = await commitWrite(dataSource.manager, {
+      uid: before.uid,
+      namespace,
+      name: 'stale',
+      watchType: 'MODIFIED',
+      expectedResourceVersion: String(BigInt(before.resource_version) - 1n),
+      image: { name: image, dockerImageReference: `elsewhere/x@${image}` },
+      prepended: [{ tag: 'latest', event: { created: new Date().toISOString(), image, dockerImageReference: `elsewhere/x@${image}`, generation: 1 } }],
+      replaced: [],
+      outbox: [{ id: randomUUID(), subject: 'x', payload: '{}' }],
+    });
+
+    expect(written).toBeUndefined();
+    expect(await counts()).toEqual(counted);
+    expect((await streamNamed('stale')).resource_version).toBe(before.resource_version);
+  });
+
+  it('loses no push when many race for one tag: every image is in the history and each event follows the one before', async () => {
+    await push('busy', 'latest', digest());
+    const images = Array.from({ length: 24 }, digest);
+
+    await Promise.all(images.map((image) => push('busy', 'latest', image)));
+
+    const stream = await streamNamed('busy');
+    const history: { image: string }[] = await dataSource.query('SELECT image FROM tag_events WHERE image_stream_uid = $1 ORDER BY id', [stream.uid]);
+    expect(history.slice(1).map((row) => row.image).sort()).toEqual([...images].sort());
+    const changes = (await tagChanges('busy')).slice(1);
+    expect(changes).toHaveLength(images.length);
+    // A lost update would show as two events with the same previous image.
+    changes.forEach((change, index) => {
+      expect(change.previous?.image).toBe(history[index].image);
+      expect(change.current.image).toBe(history[index + 1].image);
+    });
+    const versions = changes.map((change) => BigInt(change.resourceVersion));
+    expect(versions).toEqual([...versions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(new Set(versions).size).toBe(images.length);
+  });
+});
