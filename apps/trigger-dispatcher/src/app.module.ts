@@ -4,10 +4,7 @@ import { OutboxModule } from '@imagestreams/platform-messaging';
 import { SecretKeyRing, SecretsModule } from '@imagestreams/platform-secrets';
 import { webhookAddressPolicy, webhookDispatcher } from './deliveries/webhook-address-policy';
 import { DeliveriesModule } from './deliveries/deliveries.module';
-import { CreateTriggerSchema1764201700000 } from './migrations/1764201700000-create-trigger-schema';
-import { DeliveryControl1764400000000 } from './migrations/1764400000000-delivery-control';
-import { Workloads1764500000000 } from './migrations/1764500000000-workloads';
-import { SealSigningSecrets1764800300000 } from './migrations/1764800300000-seal-signing-secrets';
+import { TRIGGER_MIGRATIONS } from './migrations';
 import { SIGNING_SECRETS_TABLE } from './subscriptions/signing-secrets';
 import { WorkloadsModule } from './workloads/workloads.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
@@ -29,7 +26,7 @@ export class AppModule {
         ...platformModules({
           serviceName: SERVICE_NAME,
           config,
-          database: { schema: 'trigger', migrations: [CreateTriggerSchema1764201700000, DeliveryControl1764400000000, Workloads1764500000000, SealSigningSecrets1764800300000] },
+          database: { schema: 'trigger', migrations: TRIGGER_MIGRATIONS },
         }),
         OutboxModule.forService(),
         SecretsModule.forService({ keyRing, tables: [SIGNING_SECRETS_TABLE] }),

@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { openServiceDataSource } from '@imagestreams/platform-persistence';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
-import { CreateTriggerSchema1764201700000 } from '../migrations/1764201700000-create-trigger-schema';
-import { DeliveryControl1764400000000 } from '../migrations/1764400000000-delivery-control';
-import { Workloads1764500000000 } from '../migrations/1764500000000-workloads';
-import { SealSigningSecrets1764800300000 } from '../migrations/1764800300000-seal-signing-secrets';
+import { TRIGGER_MIGRATIONS } from '../migrations';
 import { DeliveryRepository, type AttemptResult } from './delivery.repository';
 
 /**
@@ -22,7 +19,7 @@ describe('DeliveryRepository.recordAttempts (Postgres)', () => {
       url: testDatabaseUrl(),
       schema,
       entities: [],
-      migrations: [CreateTriggerSchema1764201700000, DeliveryControl1764400000000, Workloads1764500000000, SealSigningSecrets1764800300000],
+      migrations: TRIGGER_MIGRATIONS,
       poolSize: 2,
     });
     deliveries = new DeliveryRepository(dataSource);

@@ -7,10 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { DeliveryPlanner, ImageEventData } from '../deliveries/delivery-planner';
 import type { DeliveryWorker } from '../deliveries/delivery-worker';
 import { ImageEventsListener } from '../deliveries/image-events.listener';
-import { CreateTriggerSchema1764201700000 } from '../migrations/1764201700000-create-trigger-schema';
-import { DeliveryControl1764400000000 } from '../migrations/1764400000000-delivery-control';
-import { Workloads1764500000000 } from '../migrations/1764500000000-workloads';
-import { SealSigningSecrets1764800300000 } from '../migrations/1764800300000-seal-signing-secrets';
+import { TRIGGER_MIGRATIONS } from '../migrations';
 import type { TriggerFiring } from '../workloads/trigger-firing';
 import { DeleteNamespaceContents } from './delete-namespace-contents';
 import { NamespaceContentsRepository } from './namespace-contents.repository';
@@ -36,7 +33,7 @@ describe('namespace.deleted in trigger-dispatcher (Postgres)', () => {
       url: testDatabaseUrl(),
       schema,
       entities: [],
-      migrations: [CreateTriggerSchema1764201700000, DeliveryControl1764400000000, Workloads1764500000000, SealSigningSecrets1764800300000],
+      migrations: TRIGGER_MIGRATIONS,
       poolSize: 4,
     });
     const planner = { plan: async (event: CloudEvent<ImageEventData>) => (planned.push(event.type), []) } as unknown as DeliveryPlanner;

@@ -12,10 +12,7 @@ import { DeliveryRepository } from '../deliveries/delivery.repository';
 import { DeliveryWorker } from '../deliveries/delivery-worker';
 import type { EventArchive } from '../deliveries/event-archive';
 import { SubscriptionEvents } from '../deliveries/subscription-events';
-import { CreateTriggerSchema1764201700000 } from '../migrations/1764201700000-create-trigger-schema';
-import { DeliveryControl1764400000000 } from '../migrations/1764400000000-delivery-control';
-import { Workloads1764500000000 } from '../migrations/1764500000000-workloads';
-import { SealSigningSecrets1764800300000 } from '../migrations/1764800300000-seal-signing-secrets';
+import { TRIGGER_MIGRATIONS } from '../migrations';
 import { SIGNING_SECRETS_TABLE, SigningSecrets } from './signing-secrets';
 import { SubscriptionRepository } from './subscription.repository';
 import { SubscriptionsRequests } from './subscriptions.requests';
@@ -57,7 +54,7 @@ describe('signing secrets at rest (Postgres)', () => {
       url: testDatabaseUrl(),
       schema,
       entities: [],
-      migrations: [CreateTriggerSchema1764201700000, DeliveryControl1764400000000, Workloads1764500000000, SealSigningSecrets1764800300000],
+      migrations: TRIGGER_MIGRATIONS,
       poolSize: 6,
     });
     url = await receiver.start();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { StoredObject } from '@imagestreams/contracts';
 import type { WatchedImageStreamTag } from '@imagestreams/domain-trigger';
-import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
+import { currentResourceVersion, MicroBatcher, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface WorkloadRow {
@@ -27,6 +27,9 @@ export interface BuildRow {
 
 @Injectable()
 export class WorkloadRepository {
+  /** Tag moves arriving together are checked together: one query per burst, not one per event. */
+  private readonly watchedCheck = new MicroBatcher<WatchedImageStreamTag, boolean>((tags) => this.watchedAmong(tags));
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -73,9 +76,18 @@ export class WorkloadRepository {
   }
 
   /** Cheap check outside any transaction: most tag moves have no watching objects. */
-  async anyWatching(tag: WatchedImageStreamTag): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM workload_watches WHERE namespace = $1 AND stream = $2 AND tag = $3 LIMIT 1', [tag.namespace, tag.stream, tag.tag]);
-    return rows.length > 0;
+  anyWatching(tag: WatchedImageStreamTag): Promise<boolean> {
+    return this.watchedCheck.submit(tag);
+  }
+
+  private async watchedAmong(tags: WatchedImageStreamTag[]): Promise<boolean[]> {
+    const rows: WatchedImageStreamTag[] = await this.dataSource.query(
+      `SELECT DISTINCT w.namespace, w.stream, w.tag
+       FROM workload_watches w JOIN unnest($1::text[], $2::text[], $3::text[]) AS asked (namespace, stream, tag) USING (namespace, stream, tag)`,
+      [tags.map((tag) => tag.namespace), tags.map((tag) => tag.stream), tags.map((tag) => tag.tag)],
+    );
+    const watched = new Set(rows.map((row) => JSON.stringify([row.namespace, row.stream, row.tag])));
+    return tags.map((tag) => watched.has(JSON.stringify([tag.namespace, tag.stream, tag.tag])));
   }
 
   /** Every object watching the tag, locked, so concurrent moves of one tag evaluate them one after another. */
