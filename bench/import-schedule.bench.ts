@@ -17,66 +17,70 @@
  * Counting: the importer's requests go through a counting HTTP proxy (a plain node:http forwarder
  * with keep-alive, run as a separate process so that its CPU is not the importer's) in front of
  * docker-registry, which exposes no request counts. `upstream` reports what the proxy saw during
- * the pass (by method, manifest HEADs per upstream tag); `clientRequests` is the importer side's
- * own count (undici's `undici:request:create` diagnostics channel) as a cross-check.
+ * the pass (by method, manifest HEADs per upstream tag); `clientRequests` is the replicas' own
+ * count (undici's `undici:request:create` diagnostics channel, in each replica) as a cross-check.
  *
- * Replicas: each is the production wiring (SchedulerReplicaModule: PersistenceModule with the
- * importer's schema and migrations, ImportsModule with a real RegistryClient, so a real
- * ImportScheduler), created with NestFactory.createApplicationContext in this process, against a
- * fresh schema `import_bench_<random>` (dropped at the end) in TEST_POSTGRES_URL's `postgres`
- * database. Settings are ImporterConfig's defaults (tick 1000 ms, lease 120 s, 8 requests in
- * flight per registry, pool of 20 connections, 30 s timeout, 3 retries) except
- * IMPORT_MAX_PER_MINUTE = 0 (unlimited), IMPORT_SCHEDULER_BATCH = BENCH_BATCH (200) and loopback
- * allowed. stream-service is not there: its OwnerClient is a recorder, and `ownerCalls` must stay 0.
- * No logging, metrics or tracing modules are loaded.
+ * Replicas: each runs in a process of its own (bench/support/import-scheduler-replica.ts), so that
+ * its RSS and CPU are the importer's and not this process's (its bookkeeping, polling, ts-node).
+ * Each is the production wiring (SchedulerReplicaModule: PersistenceModule with the importer's
+ * schema and migrations, ImportsModule with a real RegistryClient, so a real ImportScheduler),
+ * created with NestFactory.createApplicationContext, against a fresh schema
+ * `import_bench_<random>` (dropped at the end) in TEST_POSTGRES_URL's `postgres` database. It runs
+ * as this bench does: the compiled JavaScript with tools/register-compiled-paths.js under
+ * `npm run bench:import-schedule:compiled` (as the Dockerfile runs the services), else the sources
+ * under ts-node (transpile-only, tsconfig-paths, as tools/stack does), so its baseline then includes
+ * the TypeScript compiler; `replicaCommand` in the report says which. BENCH_REPLICA_NODE_ARGS
+ * (space separated) is put before the entry, e.g. `--max-semi-space-size=8` to try V8 flags.
+ * Settings are ImporterConfig's defaults (tick 1000 ms, lease 120 s, 8 requests in flight per
+ * registry, pool of 20 connections, 30 s timeout, 3 retries) except IMPORT_MAX_PER_MINUTE = 0
+ * (unlimited), IMPORT_SCHEDULER_BATCH = BENCH_BATCH (200) and loopback allowed. stream-service is
+ * not there: its OwnerClient is a recorder whose count each replica reports over IPC, and
+ * `ownerCalls` (since the replica started) must stay 0, also when the replicas stop. No logging,
+ * metrics or tracing modules are loaded.
  *
- * One phase per entry of BENCH_REPLICAS (`1,2`): the rows are parked (due tomorrow, never checked),
- * that many replicas are started and left to go idle, then every row is made due at once
- * (`next_check_at = now()`), and the pass ends when every row has `last_checked_at`.
- * `passSeconds` = the moment the rows became due → the last row's last_checked_at (so it includes
- * up to one scheduler tick before the first claim: `firstRequestAfterMs`); `checksPerSecond` =
- * tags / passSeconds. The replicas are stopped after each phase. Before the measured phases, a
- * warm-up pass over BENCH_WARMUP_TAGS (2,000) of the rows with one replica (reported as `warmup`;
- * 0 skips it) lets the JIT, the connection pools and docker-registry's caches settle.
+ * One phase per entry of BENCH_REPLICAS (`1,2`): that many replica processes are started, one
+ * after the other, and a warm-up pass over BENCH_WARMUP_TAGS (2,000) of the rows (reported as
+ * `<phase>:warmup`; 0 skips it) lets the replicas' JIT, their connection pools and
+ * docker-registry's caches settle; then the measured pass over all BENCH_TAGS, with the same
+ * processes; then they are stopped. Each pass: the rows are parked (due tomorrow, never checked),
+ * the replicas are left to go idle, then the rows are made due at once (`next_check_at = now()`),
+ * and the pass ends when every row has `last_checked_at`. `passSeconds` = the moment the rows
+ * became due → the last row's last_checked_at (so it includes up to one scheduler tick before the
+ * first claim: `firstRequestAfterMs`); `checksPerSecond` = tags / passSeconds.
  *
- * Cost, for this whole process (the replicas, the Postgres clients, the bench's own polling every
- * 100 ms): `cpu` = process.cpuUsage() delta over the pass (user + system, ms, and cores = CPU
- * time / pass time), `eventLoopUtilization` over the pass, `rss` = the max of
- * process.memoryUsage().rss sampled every 100 ms during the pass (MB = MiB; `atMax` = the V8 heap
- * and external memory of that sample), next to the RSS just before it; run with
- * NODE_OPTIONS=--expose-gc, `heapUsedAfterFullGcMB` is the heap still in use after a full GC at
- * the end of the pass (null otherwise). The process runs under
- * ts-node (transpile-only, as the Dockerfile runs the services), so the baseline includes the
- * TypeScript compiler. With two replicas both share this process and its one event loop.
- * `otherProcessesCpu` is what the pass cost docker-registry, the proxy and the replicas' Postgres
- * backends (from /proc), and `loadAverage1m` the machine's load around it: on a busy machine the
- * pass is slower for reasons that are not the importer's.
+ * Cost, of the replica processes, over the pass: `cpu` = utime + stime deltas from /proc/<pid>/stat
+ * (ms, summed over the replicas; cores = CPU time / pass time; 10 ms ticks); `rss.maxMB` = the
+ * largest VmRSS (/proc/<pid>/status) of any one replica, sampled every 100 ms during the pass, next
+ * to the RSS just before it (`beforeMB`). `replicaProcesses` has each replica's numbers: CPU,
+ * event loop utilization, `rss.peakSinceStartMB` (VmHWM: start-up and warm-up included),
+ * `rss.atMax` (the replica's own process.memoryUsage() sample, every 100 ms, with the largest RSS:
+ * V8 heap vs external memory) and, when run with NODE_OPTIONS=--expose-gc (the replicas inherit
+ * it), `rss.heapUsedAfterFullGcMB`, the heap still in use after a full GC at the end of the pass
+ * (null otherwise). `benchProcess` is this process's own CPU and max RSS over the pass (polling
+ * Postgres every 100 ms, the sampling), not the importer's. `otherProcessesCpu` is what the pass
+ * cost docker-registry, the proxy and the replicas' Postgres backends (from /proc), and
+ * `loadAverage1m` the machine's load around it: on a busy machine the pass is slower for reasons
+ * that are not the importer's.
  *
  * Targets are printed next to the numbers (`target`, `met`) and never asserted: ≥ 170 checks/s
- * with one replica (10,000 tags in ≤ 60 s), max RSS < 200 MB. A phase that cannot run, or a pass
- * that does not finish within BENCH_PASS_TIMEOUT_SECONDS (300), reports `error`, and the process
- * exits 1 after printing. Prints one JSON document.
+ * with one replica (10,000 tags in ≤ 60 s), max RSS of each replica < 200 MB. A phase that cannot
+ * run, or a pass that does not finish within BENCH_PASS_TIMEOUT_SECONDS (300), reports `error`, and
+ * the process exits 1 after printing. Prints one JSON document.
  */
 import 'reflect-metadata';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
 import { openServiceDataSource } from '@imagestreams/platform-persistence';
-import type { RegistryClientOptions } from '@imagestreams/platform-registry-client';
-import { SecretKeyRing } from '@imagestreams/platform-secrets';
 import { DOCKER_REGISTRY_BINARY, pushBlob, pushManifest, sha256, startDockerRegistry, type DockerRegistry } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
-import type { ImportSettings } from '../apps/importer/src/imports/import-settings';
-import { importsOptions } from '../apps/importer/src/imports/imports-options';
-import { ImporterConfig } from '../apps/importer/src/importer.config';
-import { IMPORTER_MIGRATIONS, RecordingOwnerClient, SchedulerReplicaModule } from '../apps/importer/src/schedules/scheduler-replica.fixture';
+import { IMPORTER_MIGRATIONS } from '../apps/importer/src/schedules/scheduler-replica.fixture';
 import { runBench } from './support/bench-stack';
+import type { ReplicaReply, ReplicaRequest } from './support/import-scheduler-replica';
 
 const TAGS = Number(process.env['BENCH_TAGS'] ?? 10_000);
 const IMAGES = Number(process.env['BENCH_IMAGES'] ?? 20);
@@ -85,10 +89,13 @@ const BATCH = Number(process.env['BENCH_BATCH'] ?? 200);
 const REPLICA_COUNTS = (process.env['BENCH_REPLICAS'] ?? '1,2').split(',').map((n) => Number(n.trim()));
 const WARMUP_TAGS = Number(process.env['BENCH_WARMUP_TAGS'] ?? 2000);
 const PASS_TIMEOUT_MS = Number(process.env['BENCH_PASS_TIMEOUT_SECONDS'] ?? 300) * 1000;
+const REPLICA_NODE_ARGS = (process.env['BENCH_REPLICA_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 const POSTGRES_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 const DATABASE_URL = `${POSTGRES_SERVER_URL}/postgres`;
 
 const PUSH_CONCURRENCY = 16;
+const REPLICA_START_TIMEOUT_MS = 120_000;
+const REPLICA_STOP_TIMEOUT_MS = 15_000;
 const SAMPLE_INTERVAL_MS = 100;
 const POLL_INTERVAL_MS = 100;
 const MIB = 1024 * 1024;
@@ -261,28 +268,98 @@ async function pushImages(registry: DockerRegistry): Promise<UpstreamImage[]> {
 
 // ------------------------------------------------------------------------------------ replicas
 
-/** ImporterConfig's defaults, mapped as the importer maps them, with the bench's overrides. */
-function importerSettings(): { settings: ImportSettings; client: RegistryClientOptions } {
-  const config = new ImporterConfig();
-  config.IMPORT_MAX_PER_MINUTE = 0;
-  config.IMPORT_SCHEDULER_BATCH = BATCH;
-  config.IMPORT_ALLOW_LOOPBACK = true;
-  return importsOptions(config);
+/** Compiled (dist/compiled/bench/…js, by `npm run bench:import-schedule:compiled`) or the sources under ts-node. */
+const COMPILED = __filename.endsWith('.js');
+const REPO_ROOT = COMPILED ? path.resolve(__dirname, '..', '..', '..') : path.resolve(__dirname, '..');
+
+/** How a replica process is started: as this bench runs (compiled JavaScript, or ts-node transpile-only as tools/stack does). */
+function replicaArguments(): string[] {
+  return [
+    ...REPLICA_NODE_ARGS,
+    ...(COMPILED
+      ? ['-r', path.join(REPO_ROOT, 'tools', 'register-compiled-paths.js'), path.join(__dirname, 'support', 'import-scheduler-replica.js')]
+      : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', path.join(__dirname, 'support', 'import-scheduler-replica.ts')]),
+  ];
 }
 
-interface Replica {
-  app: INestApplicationContext;
-  owner: RecordingOwnerClient;
+type Reply<T extends ReplicaReply['type']> = Extract<ReplicaReply, { type: T }>;
+
+/** One importer replica in its own process (bench/support/import-scheduler-replica.ts), talked to over IPC. */
+interface ReplicaProcess {
+  pid: number;
+  ask(request: { type: 'begin' }): Promise<Reply<'begun'>>;
+  ask(request: { type: 'end' }): Promise<Reply<'ended'>>;
+  /** Closes its application context and waits for the exit; resolves to its final owner-call count (null if it had to be killed). */
+  stop(): Promise<number | null>;
 }
 
-async function startReplicas(count: number, schema: string): Promise<Replica[]> {
-  const { settings, client } = importerSettings();
-  const sealer = SecretKeyRing.fromConfig(randomBytes(32).toString('base64'), '', '');
-  const replicas: Replica[] = [];
-  for (let i = 0; i < count; i++) {
-    const owner = new RecordingOwnerClient();
-    const module = SchedulerReplicaModule.register({ databaseUrl: DATABASE_URL, schema, applicationName: `import-bench-${i + 1}`, settings, client, sealer, owner });
-    replicas.push({ app: await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] }), owner });
+async function startReplica(index: number, schema: string): Promise<ReplicaProcess> {
+  const child: ChildProcess = spawn(process.execPath, replicaArguments(), {
+    cwd: REPO_ROOT,
+    // Its stdout (Nest's warnings) goes to our stderr: our stdout is the JSON report.
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      // Both ts-node and tsconfig-paths read this to find compiler options and path aliases.
+      TS_NODE_PROJECT: path.join(REPO_ROOT, 'tools', 'tsconfig.json'),
+      REPLICA_DATABASE_URL: DATABASE_URL,
+      REPLICA_SCHEMA: schema,
+      REPLICA_APPLICATION_NAME: `import-bench-${index + 1}`,
+      REPLICA_BATCH: String(BATCH),
+    },
+  });
+  child.stdout?.pipe(process.stderr);
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const waiting: ((reply: ReplicaReply) => void)[] = [];
+  let final: number | null = null;
+  child.on('message', (reply: ReplicaReply) => {
+    if (reply.type === 'stopped') final = reply.ownerCalls;
+    else waiting.shift()?.(reply);
+  });
+  const next = <T extends ReplicaReply['type']>(type: T, timeoutMs: number) =>
+    new Promise<Reply<T>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`replica ${index + 1} (pid ${child.pid}) did not answer ${type} within ${timeoutMs / 1000} s`)), timeoutMs);
+      void exited.then(() => reject(new Error(`replica ${index + 1} (pid ${child.pid}) exited (${child.exitCode ?? child.signalCode}) before ${type}`)));
+      waiting.push((reply) => {
+        clearTimeout(timer);
+        if (reply.type === type) resolve(reply as Reply<T>);
+        else reject(new Error(`replica ${index + 1} answered ${reply.type}, expected ${type}`));
+      });
+    });
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      if (child.connected) child.send({ type: 'stop' } satisfies ReplicaRequest);
+      const timer = setTimeout(() => child.kill('SIGKILL'), REPLICA_STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    return final;
+  };
+  try {
+    await next('ready', REPLICA_START_TIMEOUT_MS);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const ask = (request: ReplicaRequest) => {
+    const answer = next(request.type === 'begin' ? 'begun' : 'ended', 30_000);
+    child.send(request);
+    return answer;
+  };
+  return { pid: child.pid ?? -1, ask: ask as ReplicaProcess['ask'], stop };
+}
+
+/** One after the other, as a rolling deployment would; all stopped again if one fails to start. */
+async function startReplicas(count: number, schema: string): Promise<ReplicaProcess[]> {
+  const replicas: ReplicaProcess[] = [];
+  try {
+    for (let i = 0; i < count; i++) replicas.push(await startReplica(i, schema));
+  } catch (error) {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    throw error;
   }
   return replicas;
 }
@@ -292,12 +369,29 @@ async function startReplicas(count: number, schema: string): Promise<Replica[]> 
 /** USER_HZ: /proc/<pid>/stat counts CPU time in these (100 on Linux everywhere that matters). */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** utime + stime of a process in ms, from /proc; undefined when it is gone or unreadable. */
-function processCpuMs(pid: number): number | undefined {
+/** utime and stime of a process in ms, from /proc; undefined when it is gone or unreadable. */
+function processCpuTimes(pid: number): { userMs: number; systemMs: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    return { userMs: (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND, systemMs: (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND };
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process in ms, from /proc; undefined when it is gone or unreadable. */
+function processCpuMs(pid: number): number | undefined {
+  const times = processCpuTimes(pid);
+  return times && times.userMs + times.systemMs;
+}
+
+/** VmRSS (resident now) and VmHWM (the peak since the process started) of a process in MiB, from /proc/<pid>/status. */
+function processMemory(pid: number): { rssMB: number; hwmMB: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMB: kB('VmRSS') / 1024, hwmMB: kB('VmHWM') / 1024 };
   } catch {
     return undefined;
   }
@@ -364,27 +458,17 @@ class PeerCpu {
 
 // ------------------------------------------------------------------------------------ one pass
 
-/** Counts the requests this process's undici sends (RegistryClient's agent included). */
-class ClientRequestCounter {
-  count = 0;
-  private readonly onRequest = () => {
-    this.count++;
-  };
-  start(): void {
-    subscribe('undici:request:create', this.onRequest);
-  }
-  stop(): void {
-    unsubscribe('undici:request:create', this.onRequest);
-  }
-}
-
-/** Max RSS sampled every SAMPLE_INTERVAL_MS, with process.memoryUsage() of that sample (to tell the V8 heap from the rest). */
-function sampleRss(): { stop(): { maxMB: number; atMax: Record<string, number>; samples: number } } {
-  let max = process.memoryUsage();
+/**
+ * RSS of the replica processes (VmRSS from /proc/<pid>/status) and of this process
+ * (process.memoryUsage().rss), sampled every SAMPLE_INTERVAL_MS; the max of each.
+ */
+function sampleRss(pids: number[]) {
+  const max = new Map<number, number>(pids.map((pid) => [pid, processMemory(pid)?.rssMB ?? 0]));
+  let benchMax = process.memoryUsage().rss;
   let samples = 1;
   const take = () => {
-    const usage = process.memoryUsage();
-    if (usage.rss > max.rss) max = usage;
+    for (const pid of pids) max.set(pid, Math.max(max.get(pid) ?? 0, processMemory(pid)?.rssMB ?? 0));
+    benchMax = Math.max(benchMax, process.memoryUsage().rss);
     samples++;
   };
   const timer = setInterval(take, SAMPLE_INTERVAL_MS);
@@ -392,8 +476,7 @@ function sampleRss(): { stop(): { maxMB: number; atMax: Record<string, number>; 
     stop() {
       clearInterval(timer);
       take();
-      const atMax = { heapTotalMB: round(max.heapTotal / MIB, 1), heapUsedMB: round(max.heapUsed / MIB, 1), externalMB: round(max.external / MIB, 1), arrayBuffersMB: round(max.arrayBuffers / MIB, 1) };
-      return { maxMB: round(max.rss / MIB, 1), atMax, samples };
+      return { replicaMaxMB: (pid: number) => round(max.get(pid) ?? 0, 1), benchMaxMB: round(benchMax / MIB, 1), samples };
     },
   };
 }
@@ -402,98 +485,154 @@ async function parkRows(admin: DataSource): Promise<void> {
   await admin.query(`UPDATE scheduled_tags SET next_check_at = now() + interval '1 day', last_checked_at = NULL, lease_owner = NULL, lease_until = NULL`);
 }
 
-async function pass(admin: DataSource, proxy: CountingProxy, label: string, replicaCount: number, schema: string, tags: number, digests: Map<string, string>) {
+/** One pass over `tags` rows by already running, idle `replicas`; `label` ending in `:warmup` is reported, never compared. */
+async function pass(admin: DataSource, proxy: CountingProxy, label: string, replicas: ReplicaProcess[], tags: number, digests: Map<string, string>) {
+  const warmup = label.endsWith(':warmup');
   await parkRows(admin);
-  const replicas = await startReplicas(replicaCount, schema);
-  try {
-    // Idle replicas: a tick or two finds nothing due.
-    await sleep(1500);
-    const clientRequests = new ClientRequestCounter();
-    await proxy.ask('reset');
-    const peers = new PeerCpu(admin, proxy.pid);
-    await peers.begin();
-    const loadBefore = loadavg()[0];
-    const rssBeforeMB = round(process.memoryUsage().rss / MIB, 1);
-    const rss = sampleRss();
-    const elu = performance.eventLoopUtilization();
-    const cpu = process.cpuUsage();
-    clientRequests.start();
-    await admin.query(`UPDATE scheduled_tags SET next_check_at = now() WHERE (namespace, stream, tag) IN (SELECT namespace, stream, tag FROM scheduled_tags ORDER BY tag LIMIT $1)`, [tags]);
-    const dueAt = Date.now();
-    let progress = { done: 0, last: null as Date | null };
-    while (Date.now() - dueAt < PASS_TIMEOUT_MS) {
-      [progress] = (await admin.query('SELECT count(last_checked_at)::int AS done, max(last_checked_at) AS last FROM scheduled_tags')) as { done: number; last: Date | null }[];
-      if (progress.done >= tags) break;
-      await sleep(POLL_INTERVAL_MS);
-    }
-    const cpuUsed = process.cpuUsage(cpu);
-    const eventLoop = performance.eventLoopUtilization(elu);
-    clientRequests.stop();
-    const memory = rss.stop();
-    // With NODE_OPTIONS=--expose-gc: what of the heap survives a full GC (retained, as opposed to garbage not yet collected).
-    const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
-    const heapAfterGcMB = gc ? round(process.memoryUsage().heapUsed / MIB, 1) : null;
-    const peerCpu = await peers.end();
-    const loadAfter = loadavg()[0];
-    const upstream = await proxy.ask('counts');
-    const timedOut = progress.done < tags;
-    const passMs = (progress.last?.getTime() ?? Date.now()) - dueAt;
-    const passSeconds = passMs / 1000;
-    const checksPerSecond = round(progress.done / passSeconds, 1);
-    const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
-
-    // Every checked row found its digest unchanged and is next due an interval from now.
-    const [outcome] = (await admin.query(
-      `SELECT count(*) FILTER (WHERE last_checked_at IS NOT NULL AND next_check_at > now() + interval '10 minutes')::int AS rescheduled,
-              count(*) FILTER (WHERE lease_owner IS NOT NULL)::int AS leased
-       FROM scheduled_tags`,
-    )) as { rescheduled: number; leased: number }[];
-    const digestRows = (await admin.query('SELECT source, last_digest FROM scheduled_tags WHERE last_checked_at IS NOT NULL')) as { source: string; last_digest: string }[];
-    const digestChanged = digestRows.filter((row) => digests.get(row.source) !== row.last_digest).length;
-    const ownerCalls = replicas.reduce((sum, replica) => sum + replica.owner.calls.length, 0);
-    const errors = [
-      ...(timedOut ? [`only ${progress.done} of ${tags} tags checked within ${PASS_TIMEOUT_MS / 1000} s`] : []),
-      ...(ownerCalls > 0 ? [`${ownerCalls} calls to stream-service (imports)`] : []),
-      ...(digestChanged > 0 ? [`${digestChanged} rows changed last_digest`] : []),
-      ...(outcome.rescheduled !== progress.done ? [`${progress.done - outcome.rescheduled} checked rows not rescheduled an interval ahead`] : []),
-    ];
-    const perTag = round(upstream.requests / Math.max(1, progress.done), 3);
-    return {
-      phase: label,
-      replicas: replicaCount,
-      tags,
-      checked: progress.done,
-      passSeconds: round(passSeconds),
-      firstRequestAfterMs: upstream.firstAt === null ? null : upstream.firstAt - dueAt,
-      checksPerSecond,
-      upstream: {
-        counted: 'counting proxy',
-        requests: upstream.requests,
-        perTag,
-        byMethod: upstream.methods,
-        manifestHeadsPerUpstreamTag: { upstreamTags: upstream.references, min: upstream.minPerReference, max: upstream.maxPerReference },
-        clientRequests: clientRequests.count,
-      },
-      cpu: { userMs: Math.round(cpuUsed.user / 1000), systemMs: Math.round(cpuUsed.system / 1000), totalMs: Math.round(cpuMs), cores: round(cpuMs / passMs), perCheckMs: round(cpuMs / Math.max(1, progress.done), 3) },
-      eventLoopUtilization: round(eventLoop.utilization, 3),
-      rss: { beforeMB: rssBeforeMB, maxMB: memory.maxMB, atMax: memory.atMax, heapUsedAfterFullGcMB: heapAfterGcMB, samples: memory.samples, intervalMs: SAMPLE_INTERVAL_MS },
-      otherProcessesCpu: peerCpu,
-      loadAverage1m: { before: round(loadBefore), after: round(loadAfter), cpus: cpus().length },
-      ownerCalls,
-      stillLeased: outcome.leased,
-      ...(errors.length ? { error: errors.join('; ') } : {}),
-      // The warm-up is reported, never compared.
-      ...(label === 'warmup'
-        ? {}
-        : {
-            target: { checksPerSecond: replicaCount === 1 ? `>= ${TARGET_CHECKS_PER_SECOND}` : 'none (compare with 1 replica)', maxRssMB: `< ${TARGET_MAX_RSS_MB}` },
-            met: errors.length === 0 && (replicaCount !== 1 || checksPerSecond >= TARGET_CHECKS_PER_SECOND) && memory.maxMB < TARGET_MAX_RSS_MB,
-          }),
-    };
-  } finally {
-    for (const replica of replicas) await replica.app.close();
+  // Idle replicas: a tick or two finds nothing due.
+  await sleep(1500);
+  await proxy.ask('reset');
+  const peers = new PeerCpu(admin, proxy.pid);
+  await peers.begin();
+  const loadBefore = loadavg()[0];
+  const pids = replicas.map((replica) => replica.pid);
+  await Promise.all(replicas.map((replica) => replica.ask({ type: 'begin' })));
+  const rssBefore = new Map(pids.map((pid) => [pid, round(processMemory(pid)?.rssMB ?? 0, 1)]));
+  const benchRssBeforeMB = round(process.memoryUsage().rss / MIB, 1);
+  const cpuBefore = new Map(pids.map((pid) => [pid, processCpuTimes(pid)]));
+  const rss = sampleRss(pids);
+  const benchCpu = process.cpuUsage();
+  await admin.query(`UPDATE scheduled_tags SET next_check_at = now() WHERE (namespace, stream, tag) IN (SELECT namespace, stream, tag FROM scheduled_tags ORDER BY tag LIMIT $1)`, [tags]);
+  const dueAt = Date.now();
+  let progress = { done: 0, last: null as Date | null };
+  while (Date.now() - dueAt < PASS_TIMEOUT_MS) {
+    [progress] = (await admin.query('SELECT count(last_checked_at)::int AS done, max(last_checked_at) AS last FROM scheduled_tags')) as { done: number; last: Date | null }[];
+    if (progress.done >= tags) break;
+    await sleep(POLL_INTERVAL_MS);
   }
+  const benchCpuUsed = process.cpuUsage(benchCpu);
+  const cpuAfter = new Map(pids.map((pid) => [pid, processCpuTimes(pid)]));
+  const memory = rss.stop();
+  const peaks = new Map(pids.map((pid) => [pid, round(processMemory(pid)?.hwmMB ?? 0, 1)]));
+  // The replicas' own view (event loop, heap at their max RSS sample, heap after a full GC with --expose-gc, undici requests).
+  const ended = await Promise.all(replicas.map((replica) => replica.ask({ type: 'end' })));
+  const peerCpu = await peers.end();
+  const loadAfter = loadavg()[0];
+  const upstream = await proxy.ask('counts');
+  const timedOut = progress.done < tags;
+  const passMs = (progress.last?.getTime() ?? Date.now()) - dueAt;
+  const passSeconds = passMs / 1000;
+  const checksPerSecond = round(progress.done / passSeconds, 1);
+
+  // Every checked row found its digest unchanged and is next due an interval from now.
+  const [outcome] = (await admin.query(
+    `SELECT count(*) FILTER (WHERE last_checked_at IS NOT NULL AND next_check_at > now() + interval '10 minutes')::int AS rescheduled,
+            count(*) FILTER (WHERE lease_owner IS NOT NULL)::int AS leased
+     FROM scheduled_tags`,
+  )) as { rescheduled: number; leased: number }[];
+  const digestRows = (await admin.query('SELECT source, last_digest FROM scheduled_tags WHERE last_checked_at IS NOT NULL')) as { source: string; last_digest: string }[];
+  const digestChanged = digestRows.filter((row) => digests.get(row.source) !== row.last_digest).length;
+  const ownerCalls = ended.reduce((sum, replica) => sum + replica.ownerCalls, 0);
+  const errors = [
+    ...(timedOut ? [`only ${progress.done} of ${tags} tags checked within ${PASS_TIMEOUT_MS / 1000} s`] : []),
+    ...(ownerCalls > 0 ? [`${ownerCalls} calls to stream-service (imports)`] : []),
+    ...(digestChanged > 0 ? [`${digestChanged} rows changed last_digest`] : []),
+    ...(outcome.rescheduled !== progress.done ? [`${progress.done - outcome.rescheduled} checked rows not rescheduled an interval ahead`] : []),
+  ];
+  const perTag = round(upstream.requests / Math.max(1, progress.done), 3);
+  const replicaProcesses = replicas.map((replica, i) => {
+    const before = cpuBefore.get(replica.pid);
+    const after = cpuAfter.get(replica.pid);
+    const userMs = before && after ? Math.round(after.userMs - before.userMs) : null;
+    const systemMs = before && after ? Math.round(after.systemMs - before.systemMs) : null;
+    return {
+      pid: replica.pid,
+      cpu: { userMs, systemMs, totalMs: userMs === null || systemMs === null ? null : userMs + systemMs },
+      eventLoopUtilization: ended[i].eventLoopUtilization,
+      rss: {
+        beforeMB: rssBefore.get(replica.pid),
+        maxMB: memory.replicaMaxMB(replica.pid),
+        peakSinceStartMB: peaks.get(replica.pid),
+        atMax: ended[i].atMax,
+        heapUsedAfterFullGcMB: ended[i].heapUsedAfterFullGcMB,
+      },
+      clientRequests: ended[i].clientRequests,
+      ownerCalls: ended[i].ownerCalls,
+    };
+  });
+  const sum = (values: (number | null)[]) => values.reduce<number>((total, value) => total + (value ?? 0), 0);
+  const cpuMs = sum(replicaProcesses.map((replica) => replica.cpu.totalMs));
+  const maxRssMB = Math.max(...replicaProcesses.map((replica) => replica.rss.maxMB));
+  const benchCpuMs = (benchCpuUsed.user + benchCpuUsed.system) / 1000;
+  return {
+    phase: label,
+    replicas: replicas.length,
+    tags,
+    checked: progress.done,
+    passSeconds: round(passSeconds),
+    firstRequestAfterMs: upstream.firstAt === null ? null : upstream.firstAt - dueAt,
+    checksPerSecond,
+    upstream: {
+      counted: 'counting proxy',
+      requests: upstream.requests,
+      perTag,
+      byMethod: upstream.methods,
+      manifestHeadsPerUpstreamTag: { upstreamTags: upstream.references, min: upstream.minPerReference, max: upstream.maxPerReference },
+      clientRequests: sum(replicaProcesses.map((replica) => replica.clientRequests)),
+    },
+    cpu: {
+      of: 'the replica processes (/proc/<pid>/stat)',
+      userMs: sum(replicaProcesses.map((replica) => replica.cpu.userMs)),
+      systemMs: sum(replicaProcesses.map((replica) => replica.cpu.systemMs)),
+      totalMs: cpuMs,
+      cores: round(cpuMs / passMs),
+      perCheckMs: round(cpuMs / Math.max(1, progress.done), 3),
+    },
+    rss: {
+      of: 'each replica process (/proc/<pid>/status VmRSS); maxMB is the largest of any one',
+      beforeMB: Math.max(...replicaProcesses.map((replica) => replica.rss.beforeMB ?? 0)),
+      maxMB: maxRssMB,
+      samples: memory.samples,
+      intervalMs: SAMPLE_INTERVAL_MS,
+    },
+    replicaProcesses,
+    benchProcess: {
+      cpu: { totalMs: Math.round(benchCpuMs), cores: round(benchCpuMs / passMs) },
+      rss: { beforeMB: benchRssBeforeMB, maxMB: memory.benchMaxMB },
+    },
+    otherProcessesCpu: peerCpu,
+    loadAverage1m: { before: round(loadBefore), after: round(loadAfter), cpus: cpus().length },
+    ownerCalls,
+    stillLeased: outcome.leased,
+    ...(errors.length ? { error: errors.join('; ') } : {}),
+    ...(warmup
+      ? {}
+      : {
+          target: { checksPerSecond: replicas.length === 1 ? `>= ${TARGET_CHECKS_PER_SECOND}` : 'none (compare with 1 replica)', maxRssMB: `< ${TARGET_MAX_RSS_MB}` },
+          met: errors.length === 0 && (replicas.length !== 1 || checksPerSecond >= TARGET_CHECKS_PER_SECOND) && maxRssMB < TARGET_MAX_RSS_MB,
+        }),
+  };
+}
+
+/** One phase: `count` fresh replica processes, the warm-up pass (unless BENCH_WARMUP_TAGS=0), then the measured pass; the replicas are stopped after it. */
+async function phase(admin: DataSource, proxy: CountingProxy, label: string, count: number, schema: string, digests: Map<string, string>): Promise<object[]> {
+  const results: object[] = [];
+  const replicas = await startReplicas(count, schema);
+  try {
+    if (WARMUP_TAGS > 0) results.push(await pass(admin, proxy, `${label}:warmup`, replicas, Math.min(WARMUP_TAGS, TAGS), digests));
+    results.push(await pass(admin, proxy, label, replicas, TAGS, digests));
+  } finally {
+    const finalOwnerCalls = await Promise.all(replicas.map((replica) => replica.stop()));
+    const late = finalOwnerCalls.reduce<number>((sum, calls) => sum + (calls ?? 0), 0);
+    const killed = finalOwnerCalls.filter((calls) => calls === null).length;
+    const last = results.at(-1) as { ownerCalls?: number; error?: string } | undefined;
+    const problems = [
+      ...(late > (last?.ownerCalls ?? 0) ? [`${late} calls to stream-service by the time the replicas stopped`] : []),
+      ...(killed > 0 ? [`${killed} replica(s) did not stop cleanly (crashed, or killed after ${REPLICA_STOP_TIMEOUT_MS / 1000} s)`] : []),
+    ];
+    if (last && problems.length) last.error = [last.error, ...problems].filter(Boolean).join('; ');
+  }
+  return results;
 }
 
 // ------------------------------------------------------------------------------------ main
@@ -534,17 +673,14 @@ async function main(): Promise<void> {
     );
     setup['seedSeconds'] = round((performance.now() - started) / 1000);
 
-    const phase = async (label: string, run: () => Promise<object>) => {
+    for (const count of REPLICA_COUNTS) {
+      const label = `pass-${count}-replica${count === 1 ? '' : 's'}`;
       try {
-        results.push(await run());
+        results.push(...(await phase(admin, proxy, label, count, schema, digests)));
       } catch (error) {
         results.push({ phase: label, error: (error as Error).stack ?? (error as Error).message });
       }
-    };
-    const database = admin;
-    const counting = proxy;
-    if (WARMUP_TAGS > 0) await phase('warmup', () => pass(database, counting, 'warmup', 1, schema, Math.min(WARMUP_TAGS, TAGS), digests));
-    for (const count of REPLICA_COUNTS) await phase(`pass-${count}-replica${count === 1 ? '' : 's'}`, () => pass(database, counting, `pass-${count}-replica${count === 1 ? '' : 's'}`, count, schema, TAGS, digests));
+    }
   } catch (error) {
     results.push({ phase: 'setup', error: (error as Error).stack ?? (error as Error).message });
   } finally {
@@ -558,7 +694,8 @@ async function main(): Promise<void> {
   const report = {
     machine: { cpus: cpus().length, node: process.version },
     setup,
-    unit: 'seconds; MB = MiB; cpu and rss are this whole process (all its replicas)',
+    unit: 'seconds; MB = MiB; cpu and rss are the replica processes (benchProcess: this one)',
+    replicaCommand: `node ${replicaArguments().map((arg) => path.relative(REPO_ROOT, arg) || arg).join(' ')}`,
     results,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
