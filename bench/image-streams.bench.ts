@@ -5,6 +5,9 @@
  *   BENCH_CLIENTS=64 BENCH_SECONDS=30 npm run bench:image-streams
  *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_TOKEN=<access token> npm run bench:image-streams   # against a running stack
  *
+ * Requests go through one undici Pool with a keep-alive connection per client (support/load-client),
+ * a lighter load generator than fetch on a machine it shares with the system under test.
+ *
  * 1. Tag moves. BENCH_CLIENTS (32) closed-loop clients each POST an ImageStreamMapping with a fresh
  *    random digest, wait for the answer (body read included), and immediately send the next one.
  *    Every request picks one of 50 streams × 4 tags uniformly at random, so clients sometimes
@@ -29,6 +32,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gatewayAuthHeaders, runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
+import { LoadClient } from './support/load-client';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
@@ -74,23 +78,22 @@ function mapping(stream: string, tag: string) {
 }
 
 /** One timed POST; resolves to its latency in ms, or undefined (error recorded) when it failed. */
-async function timedPost(url: string, body: unknown, errors: Errors): Promise<number | undefined> {
+async function timedPost(client: LoadClient, pathname: string, body: unknown, errors: Errors): Promise<number | undefined> {
   const payload = JSON.stringify(body);
   const started = performance.now();
   try {
-    const response = await fetch(url, { method: 'POST', headers: { ...gatewayAuthHeaders(), 'content-type': 'application/json' }, body: payload });
-    const text = await response.text();
+    const response = await client.request('POST', pathname, payload);
     const elapsed = performance.now() - started;
     if (response.status === 201) return elapsed;
-    errors.add(`${response.status}: ${text}`);
+    errors.add(`${response.status}: ${response.body.toString()}`);
   } catch (error) {
     errors.add(`network: ${(error as Error).message}`);
   }
   return undefined;
 }
 
-async function tagMovesPhase(gateway: string, namespace: string, label: string, seconds: number) {
-  const url = `${gateway}${mappingsPath(namespace)}`;
+async function tagMovesPhase(client: LoadClient, namespace: string, label: string, seconds: number) {
+  const pathname = mappingsPath(namespace);
   const samples: number[] = [];
   const errors = new Errors();
   const started = performance.now();
@@ -99,7 +102,7 @@ async function tagMovesPhase(gateway: string, namespace: string, label: string, 
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < deadline) {
         const body = mapping(`app-${randomInt(MOVE_STREAMS)}`, `t${randomInt(MOVE_TAGS)}`);
-        const latency = await timedPost(url, body, errors);
+        const latency = await timedPost(client, pathname, body, errors);
         if (latency !== undefined) samples.push(latency);
       }
     }),
@@ -145,22 +148,21 @@ interface StreamBody {
   status?: { tags?: { tag: string; items?: unknown[] }[] };
 }
 
-async function timedGet(url: string): Promise<{ ms: number; status: number; bytes: Buffer }> {
+async function timedGet(client: LoadClient, pathname: string): Promise<{ ms: number; status: number; bytes: Buffer }> {
   const started = performance.now();
-  const response = await fetch(url, { headers: gatewayAuthHeaders() });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  return { ms: performance.now() - started, status: response.status, bytes };
+  const response = await client.request('GET', pathname);
+  return { ms: performance.now() - started, status: response.status, bytes: response.body };
 }
 
-async function streamGetPhase(gateway: string, namespace: string, natsUrl: string | undefined) {
+async function streamGetPhase(gateway: string, client: LoadClient, namespace: string, natsUrl: string | undefined) {
   const stream = 'big';
   await postOrThrow(gateway, '/api/v1/namespaces', { metadata: { name: namespace } });
   const setup = await fillBigStream(gateway, namespace, stream);
   // The 5,000 pushes' events are still being relayed and consumed; measure GETs on a quiet system.
   await waitForEventsDrained(natsUrl);
-  const url = `${gateway}/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams/${stream}`;
+  const url = `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams/${stream}`;
 
-  const first = await timedGet(url);
+  const first = await timedGet(client, url);
   if (first.status !== 200) {
     return { phase: 'stream-get', setup, error: `first GET answered ${first.status} after ${first.ms.toFixed(0)} ms: ${first.bytes.toString().slice(0, 500)}`, target: { p99Ms: `< ${TARGET_GET_P99_MS}` }, met: false };
   }
@@ -173,14 +175,14 @@ async function streamGetPhase(gateway: string, namespace: string, natsUrl: strin
     maxHistoryPerTag: historyLengths.length ? Math.max(...historyLengths) : 0,
   };
 
-  for (let i = 0; i < GET_WARMUP; i++) await timedGet(url);
+  for (let i = 0; i < GET_WARMUP; i++) await timedGet(client, url);
 
   const samples: number[] = [];
   const sizes = new Set<number>();
   const errors = new Errors();
   for (let i = 0; i < GETS; i++) {
     try {
-      const result = await timedGet(url);
+      const result = await timedGet(client, url);
       if (result.status === 200) {
         samples.push(result.ms);
         sizes.add(result.bytes.length);
@@ -210,6 +212,7 @@ async function streamGetPhase(gateway: string, namespace: string, natsUrl: strin
 
 async function main(): Promise<void> {
   await withBenchStack(async (gateway, natsUrl) => {
+    const client = new LoadClient(gateway, CLIENTS);
     const prefix = `bench-${randomBytes(3).toString('hex')}`;
     const results: object[] = [];
     const phase = async (label: string, run: () => Promise<object>) => {
@@ -222,14 +225,15 @@ async function main(): Promise<void> {
     const movesNamespace = `${prefix}-moves`;
     await phase('tag-moves', async () => {
       await postOrThrow(gateway, '/api/v1/namespaces', { metadata: { name: movesNamespace } });
-      if (WARMUP_SECONDS > 0) results.push(await tagMovesPhase(gateway, movesNamespace, 'warmup', WARMUP_SECONDS));
-      return tagMovesPhase(gateway, movesNamespace, 'tag-moves', SECONDS);
+      if (WARMUP_SECONDS > 0) results.push(await tagMovesPhase(client, movesNamespace, 'warmup', WARMUP_SECONDS));
+      return tagMovesPhase(client, movesNamespace, 'tag-moves', SECONDS);
     });
-    await phase('stream-get', () => streamGetPhase(gateway, `${prefix}-get`, natsUrl));
+    await phase('stream-get', () => streamGetPhase(gateway, client, `${prefix}-get`, natsUrl));
 
     const report = { machine: { cpus: cpus().length, node: process.version }, gateway: process.env['GATEWAY_URL'] ?? 'private stack', results };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (results.some((result) => 'error' in result)) process.exitCode = 1;
+    await client.close();
   });
 }
 

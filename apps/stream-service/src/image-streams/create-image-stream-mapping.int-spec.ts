@@ -28,7 +28,8 @@ describe('CreateImageStreamMapping (Postgres)', () => {
   const namespace = 'pushes';
   let dataSource: DataSource;
   let streams: ImageStreamRepository;
-  let mappings: CreateImageStreamMapping;
+  /** Two instances, as in two replicas: only pushes of different instances can race for a stream. */
+  let replicas: CreateImageStreamMapping[];
 
   beforeAll(async () => {
     dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: STREAM_MIGRATIONS, poolSize: 8 });
@@ -36,7 +37,7 @@ describe('CreateImageStreamMapping (Postgres)', () => {
     const relay = { kick: () => undefined } as unknown as OutboxRelay;
     const connection = { isClosed: () => true } as unknown as NatsConnection;
     const writer = new StreamWriter(streams, relay, connection, { hosts: HOSTS, historyLimit: 0, watchRetentionMs: 60_000 });
-    mappings = new CreateImageStreamMapping(streams, writer, HOSTS);
+    replicas = [new CreateImageStreamMapping(streams, writer, HOSTS), new CreateImageStreamMapping(streams, writer, HOSTS)];
     await new NamespaceRepository(dataSource).insert({ name: namespace, uid: randomUUID(), labels: {}, annotations: {} });
   });
 
@@ -45,8 +46,8 @@ describe('CreateImageStreamMapping (Postgres)', () => {
     await dataSource.destroy();
   });
 
-  const push = (stream: string, tag: string, image: string) =>
-    mappings.execute({ namespace, mapping: { metadata: { name: stream }, image: { metadata: { name: image } }, tag }, actor: 'alice' });
+  const push = (stream: string, tag: string, image: string, replica = 0) =>
+    replicas[replica].execute({ namespace, mapping: { metadata: { name: stream }, image: { metadata: { name: image } }, tag }, actor: 'alice' });
 
   async function streamNamed(name: string): Promise<ImageStreamRow> {
     const stream = await streams.find(namespace, name);
@@ -103,11 +104,11 @@ describe('CreateImageStreamMapping (Postgres)', () => {
     expect((await streamNamed('stale')).resource_version).toBe(before.resource_version);
   });
 
-  it('loses no push when many race for one tag: every image is in the history and each event follows the one before', async () => {
+  it('loses no push when many race for one tag from two replicas: every image is in the history and each event follows the one before', async () => {
     await push('busy', 'latest', digest());
     const images = Array.from({ length: 24 }, digest);
 
-    await Promise.all(images.map((image) => push('busy', 'latest', image)));
+    await Promise.all(images.map((image, index) => push('busy', 'latest', image, index % 2)));
 
     const stream = await streamNamed('busy');
     const history: { image: string }[] = await dataSource.query('SELECT image FROM tag_events WHERE image_stream_uid = $1 ORDER BY id', [stream.uid]);

@@ -11,6 +11,7 @@ import {
   type Status,
 } from '@imagestreams/contracts';
 import { imagePullSpec, type TagEvent } from '@imagestreams/domain-image';
+import { OneAtATime } from '@imagestreams/platform-persistence';
 import { StreamChangedMeanwhile, StreamWriter } from '../stream-writes/stream-writer';
 import { ANONYMOUS_ACTOR } from './actor';
 import { imageStreamCreatedEntry } from './image-events';
@@ -29,10 +30,14 @@ import type { RegistryHosts } from './image-stream.view';
  * This is the push path, so it is written for speed: when the stream exists, the tag is moved
  * optimistically in two round trips (read, then one conditional statement that writes everything
  * if nobody changed the stream in between) and no row lock is held across them. Only if someone
- * did (or the stream is new) does it take the locking path.
+ * did (or the stream is new) does it take the locking path. Pushes to one stream in this process
+ * take turns, so only another replica's write can make the optimistic one fail.
  */
 @Injectable()
 export class CreateImageStreamMapping {
+  /** Pushes to one stream queue here rather than conflict with each other (other replicas' still may). */
+  private readonly perStream = new OneAtATime();
+
   constructor(
     private readonly streams: ImageStreamRepository,
     private readonly writer: StreamWriter,
@@ -56,9 +61,9 @@ export class CreateImageStreamMapping {
       layers: mapping.image.dockerImageLayers,
       manifests: mapping.image.dockerImageManifests,
     };
-    if (!(await this.moveOptimistically(namespace, streamName, mapping.tag, image, actor))) {
-      await this.moveLocked(command, image, actor);
-    }
+    await this.perStream.run(`${namespace}/${streamName}`, async () => {
+      if (!(await this.moveOptimistically(namespace, streamName, mapping.tag, image, actor))) await this.moveLocked(command, image, actor);
+    });
     this.writer.published(namespace);
     return successStatus(201);
   }

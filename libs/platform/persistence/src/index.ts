@@ -6,3 +6,4 @@ export * from './micro-batcher';
 export * from './returned-rows';
 export * from './label-condition';
 export * from './watch-log';
+export * from './one-at-a-time';
