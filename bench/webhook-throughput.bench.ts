@@ -27,8 +27,9 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ServiceProcess, Stack } from '@imagestreams/stack';
-import { gatewayAuthHeaders, runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
+import { runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
+import { LoadClient } from './support/load-client';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
 const RATE = Number(process.env['BENCH_RATE'] ?? 200);
@@ -91,9 +92,12 @@ async function startReceivers(count: number): Promise<{ urls: string[]; arrivals
   return { urls: ports.map((port) => `http://127.0.0.1:${port}/hook`), arrivals, close: () => worker.terminate() };
 }
 
-async function post(gateway: string, pathname: string, body: unknown): Promise<void> {
-  const response = await fetch(`${gateway}${pathname}`, { method: 'POST', headers: { ...gatewayAuthHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (response.status !== 201) throw new Error(`POST ${pathname} answered ${response.status}: ${await response.text()}`);
+/** Keep-alive connections to the gateway, shared by every request of the run (see support/load-client). */
+const CONNECTIONS = 64;
+
+async function post(client: LoadClient, pathname: string, body: unknown): Promise<void> {
+  const response = await client.request('POST', pathname, JSON.stringify(body));
+  if (response.status !== 201) throw new Error(`POST ${pathname} answered ${response.status}: ${response.body.toString()}`);
 }
 
 // ------------------------------------------------------------------------------------ /proc sampling
@@ -151,7 +155,7 @@ const maximum = (values: number[]) => (values.length ? Math.max(...values) : NaN
 // ------------------------------------------------------------------------------------ the run
 
 /** Open-loop moves at RATE for `seconds`; resolves when every move was acknowledged. */
-async function sendMoves(gateway: string, namespace: string, prefix: string, seconds: number): Promise<{ count: number; startedAt: number; lastAckAt: number; sendingMs: number; failures: number }> {
+async function sendMoves(client: LoadClient, namespace: string, prefix: string, seconds: number): Promise<{ count: number; startedAt: number; lastAckAt: number; sendingMs: number; failures: number }> {
   const count = Math.round(RATE * seconds);
   const startedAt = Date.now();
   let lastAckAt = startedAt;
@@ -163,7 +167,7 @@ async function sendMoves(gateway: string, namespace: string, prefix: string, sec
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const mapping = { metadata: { name: `app-${i % STREAMS}` }, image: { metadata: { name: `sha256:${randomBytes(32).toString('hex')}` } }, tag: `${prefix}${i}` };
     inFlight.push(
-      post(gateway, `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreammappings`, mapping).then(
+      post(client, `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreammappings`, mapping).then(
         () => {
           lastAckAt = Date.now();
         },
@@ -203,11 +207,12 @@ function distinct(arrivals: Arrival[], prefix: string): Map<string, Arrival> {
 async function main(): Promise<void> {
   await withBenchStack(async (gateway, natsUrl, stack?: Stack) => {
     const receivers = await startReceivers(SUBSCRIPTIONS);
+    const client = new LoadClient(gateway, CONNECTIONS);
     try {
       const namespace = `throughput-${randomBytes(3).toString('hex')}`;
-      await post(gateway, '/api/v1/namespaces', { metadata: { name: namespace } });
+      await post(client, '/api/v1/namespaces', { metadata: { name: namespace } });
       for (const [index, url] of receivers.urls.entries()) {
-        await post(gateway, `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/webhooksubscriptions`, {
+        await post(client, `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/webhooksubscriptions`, {
           metadata: { name: `sub-${index}` },
           spec: { url, events: ['tag.changed'] },
         });
@@ -216,14 +221,14 @@ async function main(): Promise<void> {
       // Warm-up: the same load, not measured; then let its tail drain.
       let warmup: { moves: number; failedMoves: number; delivered: number; allDelivered: boolean } | undefined;
       if (WARMUP_SECONDS > 0) {
-        const sent = await sendMoves(gateway, namespace, 'w', WARMUP_SECONDS);
+        const sent = await sendMoves(client, namespace, 'w', WARMUP_SECONDS);
         const allDelivered = await waitForArrivals(receivers.arrivals, 'w', sent.count * SUBSCRIPTIONS, WARMUP_DRAIN_TIMEOUT_MS);
         await waitForEventsDrained(natsUrl, WARMUP_DRAIN_TIMEOUT_MS);
         warmup = { moves: sent.count, failedMoves: sent.failures, delivered: distinct(receivers.arrivals, 'w').size, allDelivered };
       }
 
       const sampler = stack ? sampleProcesses(stack.services) : undefined;
-      const sent = await sendMoves(gateway, namespace, 't', SECONDS);
+      const sent = await sendMoves(client, namespace, 't', SECONDS);
       const expected = sent.count * SUBSCRIPTIONS;
       const allDelivered = await waitForArrivals(receivers.arrivals, 't', expected, DRAIN_TIMEOUT_MS);
       const series = sampler?.stop() ?? [];
@@ -266,6 +271,7 @@ async function main(): Promise<void> {
       };
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } finally {
+      await client.close();
       await receivers.close();
     }
   });

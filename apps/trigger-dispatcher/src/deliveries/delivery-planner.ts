@@ -72,6 +72,16 @@ export class DeliveryPlanner {
       const seq = BigInt(event.data.resourceVersion as string);
       if ((oldest.get(key) ?? seq) >= seq) oldest.set(key, seq);
     }
+    // This process leases to itself what its targets have room for; the rest waits in the database.
+    const room = new Map<string, number>();
+    let left = 0;
+    const takesNow = (target: string): boolean => {
+      const available = room.get(target) ?? this.worker.roomFor(target);
+      room.set(target, available - 1);
+      if (available > 0) return true;
+      left += 1;
+      return false;
+    };
     const leases = await this.deliveries.insertLeased(
         all.map(({ job, event, orderingKey }) => ({
           id: job.id,
@@ -80,7 +90,7 @@ export class DeliveryPlanner {
           eventType: event.type,
           eventSubject: event.subject,
           payload: job.payload,
-          leaseMs: this.worker.leaseMs(job.spec.timeoutSeconds),
+          leaseMs: takesNow(job.target) ? this.worker.leaseMs(job.spec.timeoutSeconds) : null,
           target: job.target,
           ...(orderingKey
             ? {
@@ -91,6 +101,7 @@ export class DeliveryPlanner {
             : {}),
         })),
     );
+    this.worker.leftInDatabase(left);
     // A redelivered event inserts nothing: its deliveries already exist and are someone's to send.
     return planned.map((jobs) => jobs.flatMap(({ job, orderingKey }) => (leases.has(job.id) ? [{ ...job, lease: leases.get(job.id), ordered: orderingKey !== undefined }] : [])));
   }

@@ -8,7 +8,7 @@ import type { Dispatcher } from 'undici';
 import { SigningSecrets } from '../subscriptions/signing-secrets';
 import { DeliveryRepository, type AttemptRecord, type AttemptResult, type DeliveryJob } from './delivery.repository';
 import { deliveryLatency, deliveryOutcomes } from './delivery-metrics';
-import { eventTraceFields, type EventTraceFields } from './event-trace';
+import { EventTraceCache, type EventTraceFields } from './event-trace';
 import { SubscriptionEvents } from './subscription-events';
 import { TargetSlots } from './target-slots';
 import { sendWebhook } from './webhook-sender';
@@ -26,6 +26,13 @@ export interface DeliveryWorkerOptions {
 }
 
 export const DELIVERY_WORKER_OPTIONS = Symbol('DELIVERY_WORKER_OPTIONS');
+
+/**
+ * A target holds at most this many rounds of its slots in this process (running + queued). More
+ * stays in the database, unleased, for whichever replica has room: memory stays bounded under a
+ * burst, queued deliveries need no lease renewals, and other replicas can help.
+ */
+const HELD_ROUNDS_PER_TARGET = 32;
 
 interface SendResult {
   attempt: AttemptRecord;
@@ -46,8 +53,12 @@ export class DeliveryWorker {
   private readonly logger = new Logger('DeliveryWorker');
   private readonly inFlight = new Set<Promise<void>>();
   private readonly slots: TargetSlots<DeliveryJob>;
+  private readonly eventFields = new EventTraceCache();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  private renewing = false;
+  /** Deliveries were left in the database for lack of room here: poll as soon as a target drains. */
+  private backlog = false;
   private stopped = true;
   /** Attempts finishing together are recorded in one transaction. */
   private readonly recorder: MicroBatcher<AttemptResult, void>;
@@ -59,7 +70,7 @@ export class DeliveryWorker {
     private readonly options: DeliveryWorkerOptions,
     private readonly signingSecrets: SigningSecrets,
   ) {
-    this.slots = new TargetSlots(options.maxConcurrency, options.maxConcurrencyPerTarget);
+    this.slots = new TargetSlots(options.maxConcurrency, options.maxConcurrencyPerTarget, options.maxConcurrencyPerTarget * HELD_ROUNDS_PER_TARGET);
     this.recorder = new MicroBatcher<AttemptResult, void>(async (results) => {
       let disabledAny = false;
       await this.deliveries.recordAttempts(results, this.options.disableAfterFailures, async (manager, disabled) => {
@@ -81,13 +92,29 @@ export class DeliveryWorker {
 
   start(): void {
     this.stopped = false;
-    this.timer = setInterval(() => void this.poll(), this.options.pollIntervalMs);
+    this.timer = setInterval(() => {
+      void this.keepQueuedLeases();
+      void this.poll();
+    }, this.options.pollIntervalMs);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * How many new deliveries for `target` this process takes on now (the planner leases that many to
+   * itself and leaves the rest for polling). Telling it `left` > 0 makes the worker poll for them
+   * as soon as the target has room.
+   */
+  roomFor(target: string): number {
+    return this.stopped ? 0 : this.slots.roomFor(target);
+  }
+
+  leftInDatabase(left: number): void {
+    if (left > 0) this.backlog = true;
   }
 
   /** Sends deliveries this process already holds the lease for, as target slots allow. */
@@ -100,7 +127,7 @@ export class DeliveryWorker {
 
   /** One attempt outside the retry machinery (a test ping): recorded, but it neither extends nor ends a failure streak. */
   async sendOnce(job: DeliveryJob): Promise<AttemptRecord> {
-    const { attempt } = await this.send(job, eventTraceFields(job.payload));
+    const { attempt } = await this.send(job, this.eventFields.of(job.event_id, job.payload));
     const success = classifyResponse(attempt.statusCode) === 'success';
     await this.recorder.submit({ deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt, outcome: { state: success ? 'succeeded' : 'dead' }, streak: 'none' });
     return attempt;
@@ -110,6 +137,11 @@ export class DeliveryWorker {
     for (const job of this.slots.takeRunnable()) this.run(job);
   }
 
+  /** After a target freed a slot: with work waiting in the database and the target down to one round, fetch more. */
+  private refill(target: string): void {
+    if (this.backlog && !this.polling && this.slots.held(target) <= this.options.maxConcurrencyPerTarget) setImmediate(() => void this.poll());
+  }
+
   private async poll(): Promise<void> {
     if (this.polling || this.stopped) return;
     this.polling = true;
@@ -117,16 +149,48 @@ export class DeliveryWorker {
       // A full claim means more is due (a backlog after an outage or a restart): go on at once
       // instead of one batch per poll interval, as long as there is room.
       for (;;) {
-        const capacity = this.options.maxConcurrency - this.slots.runningCount - this.slots.queuedCount;
+        const capacity = this.options.maxConcurrency * HELD_ROUNDS_PER_TARGET - this.slots.runningCount - this.slots.queuedCount;
         if (capacity <= 0 || this.stopped) return;
         const claimed = await this.deliveries.claimDue(capacity, this.options.leaseGraceMs, this.slots.saturatedTargets());
         this.dispatch(claimed);
-        if (claimed.length < capacity) return;
+        if (claimed.length < capacity) {
+          this.backlog = false;
+          return;
+        }
       }
     } catch (error) {
       this.logger.warn(`polling for due deliveries failed: ${(error as Error).message}`);
     } finally {
       this.polling = false;
+    }
+  }
+
+  /**
+   * Jobs waiting in a target's queue (a burst bigger than the receivers take at once) keep their
+   * leases, so no other replica's poller takes them over: every job past a third of its lease is
+   * renewed, all in one statement per tick rather than one round trip per job just before it
+   * is sent. A job whose lease could not be renewed is no longer ours and leaves the queue.
+   */
+  private async keepQueuedLeases(): Promise<void> {
+    if (this.renewing || this.stopped) return;
+    const now = Date.now();
+    const due = this.slots.queuedJobs().filter((job) => job.lease !== undefined && job.leasedAt !== undefined && now - job.leasedAt > this.leaseMs(job.spec.timeoutSeconds) / 3);
+    if (due.length === 0) return;
+    this.renewing = true;
+    try {
+      const renewed = await this.deliveries.renewLeases(due.map((job) => ({ id: job.id, lease: job.lease as string, leaseMs: this.leaseMs(job.spec.timeoutSeconds) })));
+      for (const job of due) {
+        const lease = renewed.get(job.id);
+        if (lease === undefined) continue;
+        job.lease = lease;
+        job.leasedAt = now;
+      }
+      const lost = new Set(due.filter((job) => !renewed.has(job.id)).map((job) => job.id));
+      if (lost.size > 0) this.slots.drop((job) => lost.has(job.id));
+    } catch (error) {
+      this.logger.warn(`renewing the leases of queued deliveries failed: ${(error as Error).message}`);
+    } finally {
+      this.renewing = false;
     }
   }
 
@@ -139,7 +203,9 @@ export class DeliveryWorker {
       if (released) return;
       released = true;
       this.slots.release(job.target);
-      if (!this.stopped) this.pump();
+      if (this.stopped) return;
+      this.pump();
+      this.refill(job.target);
     };
     const task: Promise<void> = this.attempt(job, release)
       .catch((error: Error) => this.logger.error(`delivery ${job.id} attempt could not be recorded: ${error.message}`))
@@ -151,13 +217,13 @@ export class DeliveryWorker {
   }
 
   private async attempt(job: DeliveryJob, answered: () => void): Promise<void> {
-    // A job that waited in its target's queue for half its lease renews it before sending, so no
-    // other replica's poller takes it over meanwhile; if the lease already ran out, it is not ours.
+    // Queued jobs' leases are kept by keepQueuedLeases; one that still waited half its lease (the
+    // renewal failed or is running late) renews it before sending; if it already ran out, it is not ours.
     const leaseMs = this.leaseMs(job.spec.timeoutSeconds);
     if (job.leasedAt !== undefined && job.lease !== undefined && Date.now() - job.leasedAt > leaseMs / 2) {
       if (!(await this.deliveries.renewLease(job.id, job.lease, leaseMs))) return;
     }
-    const event = eventTraceFields(job.payload);
+    const event = this.eventFields.of(job.event_id, job.payload);
     const { attempt, unsigned } = await this.send(job, event);
     answered();
     const base = { deliveryId: job.id, subscriptionUid: job.subscription_uid, attempt, ordered: job.ordered === true };

@@ -12,7 +12,8 @@ export interface NewDelivery {
   eventType: string;
   eventSubject?: string;
   payload: string;
-  leaseMs: number;
+  /** Lease it to this process for this long; null leaves it unleased, for any replica's poller. */
+  leaseMs: number | null;
   /** Origin of the receiver URL: what per-target concurrency counts. */
   target: string;
   /** `<namespace>/<stream>:<tag>` for tag moves: deliveries with one key are sent in `orderingSeq` order. */
@@ -152,7 +153,7 @@ export class DeliveryRepository {
          INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, payload, target, ordering_key, ordering_seq, state, leased_until)
          SELECT id, subscription_uid, event_id, event_type, event_subject, payload, target, ordering_key, ordering_seq,
            CASE WHEN stale THEN 'skipped' ELSE 'pending' END,
-           CASE WHEN stale OR blocked THEN NULL ELSE clock_timestamp() + lease_ms * interval '1 millisecond' END
+           CASE WHEN stale OR blocked OR lease_ms IS NULL THEN NULL ELSE clock_timestamp() + lease_ms * interval '1 millisecond' END
          FROM decided
          ON CONFLICT (subscription_uid, event_id) DO NOTHING
          RETURNING id, leased_until::text AS lease`,
@@ -203,6 +204,24 @@ export class DeliveryRepository {
        FROM claimed d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid`,
       [limit, leaseGraceMs, saturatedTargets],
     );
+  }
+
+  /**
+   * renewLease for many deliveries in one statement; returns the new lease of each renewed one
+   * (those missing were taken over by another process or are no longer pending).
+   */
+  async renewLeases(leases: { id: string; lease: string; leaseMs: number }[]): Promise<Map<string, string>> {
+    if (leases.length === 0) return new Map();
+    const rows: { id: string; lease: string }[] = returnedRows(
+      await this.dataSource.query(
+        `UPDATE deliveries d SET leased_until = clock_timestamp() + r.lease_ms * interval '1 millisecond'
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[]) AS r (id, lease, lease_ms)
+         WHERE d.id = r.id AND d.state = 'pending' AND d.leased_until = r.lease AND d.leased_until > clock_timestamp()
+         RETURNING d.id, d.leased_until::text AS lease`,
+        [leases.map((entry) => entry.id), leases.map((entry) => entry.lease), leases.map((entry) => entry.leaseMs)],
+      ),
+    );
+    return new Map(rows.map((row) => [row.id, row.lease]));
   }
 
   /**

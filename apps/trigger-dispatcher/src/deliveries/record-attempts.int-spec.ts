@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openServiceDataSource } from '@imagestreams/platform-persistence';
+import { openServiceDataSource, returnedRows } from '@imagestreams/platform-persistence';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import { TRIGGER_MIGRATIONS } from '../migrations';
@@ -60,5 +60,51 @@ describe('DeliveryRepository.recordAttempts (Postgres)', () => {
     expect(attempts.map((row) => row.delivery_id)).toEqual([kept.delivery]);
     const [state]: { state: string }[] = await dataSource.query('SELECT state FROM deliveries WHERE id = $1', [kept.delivery]);
     expect(state.state).toBe('succeeded');
+  });
+
+  it('renews many leases in one statement, only those still held exactly as read', async () => {
+    const held = await subscriptionWithDelivery();
+    const takenOver = await subscriptionWithDelivery();
+    const expired = await subscriptionWithDelivery();
+    const lease = async (id: string, sql: string): Promise<string> => {
+      const [row] = returnedRows<{ lease: string }>(await dataSource.query(`UPDATE deliveries SET leased_until = ${sql} WHERE id = $1 RETURNING leased_until::text AS lease`, [id]));
+      return row.lease;
+    };
+    const heldLease = await lease(held.delivery, `clock_timestamp() + interval '10 seconds'`);
+    const readLease = await lease(takenOver.delivery, `clock_timestamp() + interval '10 seconds'`);
+    await lease(takenOver.delivery, `clock_timestamp() + interval '20 seconds'`);
+    const expiredLease = await lease(expired.delivery, `clock_timestamp() - interval '1 second'`);
+
+    const renewed = await deliveries.renewLeases([
+      { id: held.delivery, lease: heldLease, leaseMs: 60_000 },
+      { id: takenOver.delivery, lease: readLease, leaseMs: 60_000 },
+      { id: expired.delivery, lease: expiredLease, leaseMs: 60_000 },
+    ]);
+
+    expect([...renewed.keys()]).toEqual([held.delivery]);
+    const [row]: { seconds: number }[] = await dataSource.query('SELECT extract(epoch FROM leased_until - clock_timestamp())::int AS seconds FROM deliveries WHERE id = $1', [held.delivery]);
+    expect(row.seconds).toBeGreaterThan(50);
+    expect(renewed.get(held.delivery)).not.toBe(heldLease);
+  });
+
+  it('leaves a delivery planned without room here unleased, for whichever poller claims it', async () => {
+    const { subscription } = await subscriptionWithDelivery();
+    const [taken, left] = [randomUUID(), randomUUID()];
+    const planned = (id: string, leaseMs: number | null) => ({
+      id,
+      subscriptionUid: subscription,
+      eventId: randomUUID(),
+      eventType: 'io.imagestreams.tag.changed.v1',
+      payload: '{}',
+      leaseMs,
+      target: 'http://127.0.0.1:1',
+    });
+
+    const leases = await deliveries.insertLeased([planned(taken, 60_000), planned(left, null)]);
+
+    expect([...leases.keys()]).toEqual([taken]);
+    const claimed = await deliveries.claimDue(10, 5_000);
+    expect(claimed.map((job) => job.id)).toContain(left);
+    expect(claimed.map((job) => job.id)).not.toContain(taken);
   });
 });

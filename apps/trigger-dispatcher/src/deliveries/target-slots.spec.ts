@@ -36,4 +36,18 @@ describe('TargetSlots', () => {
     expect(slots.saturatedTargets()).toEqual([]);
     expect(slots.runningCount).toBe(0);
   });
+
+  it('lists waiting jobs and drops the ones it is told to, leaving the rest in order', () => {
+    const slots = new TargetSlots<{ target: string; id: number }>(1, 1);
+    for (const [target, id] of [['a', 1], ['a', 2], ['b', 3], ['a', 4]] as const) slots.enqueue(job(target, id));
+    expect(slots.takeRunnable().map((taken) => taken.id)).toEqual([1]);
+    expect(slots.queuedJobs().map((queued) => queued.id).sort()).toEqual([2, 3, 4]);
+
+    expect(slots.drop((queued) => queued.id === 2 || queued.id === 3)).toBe(2);
+    expect(slots.queuedCount).toBe(1);
+    expect(slots.saturatedTargets()).toEqual(['a']);
+    slots.release('a');
+    expect(slots.takeRunnable().map((taken) => taken.id)).toEqual([4]);
+    expect(slots.queuedJobs()).toEqual([]);
+  });
 });

@@ -1,6 +1,8 @@
 /**
  * Per-target (receiver origin) concurrency: a slow receiver fills its own slots and waits in its own
- * queue, while other targets keep the rest of the process's capacity. Pure bookkeeping, no I/O.
+ * queue, while other targets keep the rest of the process's capacity. How much a target may hold
+ * (running + queued) is bounded too: beyond that, work stays in the database for later. Pure
+ * bookkeeping, no I/O.
  */
 export class TargetSlots<T extends { target: string }> {
   private readonly running = new Map<string, number>();
@@ -11,7 +13,19 @@ export class TargetSlots<T extends { target: string }> {
   constructor(
     private readonly maxTotal: number,
     private readonly maxPerTarget: number,
+    /** Running + queued jobs a target may hold; the default, one round of slots, queues nothing up front. */
+    private readonly maxHeldPerTarget = maxPerTarget,
   ) {}
+
+  /** Jobs of the target this process holds: running and queued. */
+  held(target: string): number {
+    return (this.running.get(target) ?? 0) + (this.queues.get(target)?.length ?? 0);
+  }
+
+  /** How many more jobs the target may hold. */
+  roomFor(target: string): number {
+    return Math.max(0, this.maxHeldPerTarget - this.held(target));
+  }
 
   get runningCount(): number {
     return this.total;
@@ -59,10 +73,27 @@ export class TargetSlots<T extends { target: string }> {
     this.total -= 1;
   }
 
-  /** Targets this process should not claim more work for: all their slots are taken or work is queued. */
+  /** Every job still waiting for a slot, in no particular order. */
+  queuedJobs(): T[] {
+    return [...this.queues.values()].flat();
+  }
+
+  /** Takes waiting jobs out (this process no longer holds them); returns how many went. */
+  drop(shouldDrop: (job: T) => boolean): number {
+    let dropped = 0;
+    for (const [target, queue] of [...this.queues]) {
+      const kept = queue.filter((job) => !shouldDrop(job));
+      dropped += queue.length - kept.length;
+      if (kept.length === 0) this.queues.delete(target);
+      else this.queues.set(target, kept);
+    }
+    this.queued -= dropped;
+    return dropped;
+  }
+
+  /** Targets this process should not claim more work for: they hold all they may. */
   saturatedTargets(): string[] {
-    const saturated = new Set(this.queues.keys());
-    for (const [target, count] of this.running) if (count >= this.maxPerTarget) saturated.add(target);
-    return [...saturated];
+    const targets = new Set([...this.queues.keys(), ...this.running.keys()]);
+    return [...targets].filter((target) => this.held(target) >= this.maxHeldPerTarget);
   }
 }

@@ -1,6 +1,6 @@
 import { CLOUDEVENTS_CONTENT_TYPE } from '@imagestreams/contracts';
-import { Webhook } from 'standardwebhooks';
-import { fetch, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { standardWebhookSignature } from './webhook-signature';
 import type { AttemptRecord, DeliveryJob } from './delivery.repository';
 
 const RESPONSE_SNIPPET_BYTES = 1_024;
@@ -28,7 +28,7 @@ export interface SendOptions {
 export async function sendWebhook(job: WebhookMessage, signingSecrets: readonly string[], options: SendOptions = {}): Promise<AttemptRecord> {
   const attemptedAt = (options.now ?? (() => new Date()))();
   const started = performance.now();
-  const signature = signingSecrets.map((secret) => new Webhook(secret).sign(job.event_id, attemptedAt, job.payload)).join(' ');
+  const signature = signingSecrets.map((secret) => standardWebhookSignature(secret, job.event_id, attemptedAt, job.payload)).join(' ');
   const headers: Record<string, string> = {
     ...job.spec.headers,
     ...options.traceHeaders,
@@ -38,40 +38,42 @@ export async function sendWebhook(job: WebhookMessage, signingSecrets: readonly 
     'webhook-timestamp': String(Math.floor(attemptedAt.getTime() / 1000)),
     'webhook-signature': signature,
   };
+  // undici's request(), not fetch(): no WHATWG Request/Response/stream objects per delivery, and a
+  // plain timer instead of AbortSignal.timeout(). Redirects are never followed by request().
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), job.spec.timeoutSeconds * 1000);
   try {
-    const response = await fetch(job.spec.url, {
+    const response = await request(job.spec.url, {
       method: 'POST',
       headers,
       body: job.payload,
-      redirect: 'manual',
+      signal: timeout.signal,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      signal: AbortSignal.timeout(job.spec.timeoutSeconds * 1000),
     });
-    const snippet = await readSnippet(response);
-    return { attemptedAt, statusCode: response.status, latencyMs: Math.round(performance.now() - started), ...(snippet ? { responseSnippet: snippet } : {}) };
+    const snippet = await readSnippet(response.body);
+    return { attemptedAt, statusCode: response.statusCode, latencyMs: Math.round(performance.now() - started), ...(snippet ? { responseSnippet: snippet } : {}) };
   } catch (error) {
-    const err = error as Error;
-    const message = err.name === 'TimeoutError' ? `timed out after ${job.spec.timeoutSeconds} s` : `${err.message}${err.cause ? `: ${(err.cause as Error).message}` : ''}`;
+    const err = error as Error & { code?: string };
+    const message = timeout.signal.aborted ? `timed out after ${job.spec.timeoutSeconds} s` : `${err.message}${err.cause ? `: ${(err.cause as Error).message}` : ''}`;
     return { attemptedAt, latencyMs: Math.round(performance.now() - started), error: message };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-async function readSnippet(response: Awaited<ReturnType<typeof fetch>>): Promise<string | undefined> {
-  if (!response.body) return undefined;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+/** At most RESPONSE_SNIPPET_BYTES of the body; the rest is discarded so the connection can be reused. */
+async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
   let size = 0;
   try {
-    while (size < RESPONSE_SNIPPET_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
+    for await (const chunk of body) {
+      if (size < RESPONSE_SNIPPET_BYTES) {
+        chunks.push(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
     }
   } catch {
     // A body that breaks off mid-way still leaves a status code worth recording.
-  } finally {
-    await reader.cancel().catch(() => undefined);
   }
   const text = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8');
   return text || undefined;

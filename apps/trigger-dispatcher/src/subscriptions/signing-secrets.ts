@@ -37,9 +37,18 @@ export function storedSigningSecrets(row: StoredSigningSecrets): StoredSigningSe
   };
 }
 
-/** Seals signing secrets for storage and opens them only to sign a delivery. */
+/** Opened secrets kept at most: about one per active subscription. */
+const OPENED_KEPT = 1_024;
+
+/**
+ * Seals signing secrets for storage and opens them only to sign a delivery. An opened secret is
+ * kept by its sealed bytes, so the ten deliveries of one event (or the thousands of a busy
+ * subscription) do not each pay for an AES-GCM open; a re-sealed or rotated secret has other bytes.
+ */
 @Injectable()
 export class SigningSecrets {
+  private readonly opened = new Map<string, string>();
+
   constructor(@Inject(SECRET_KEY_RING) private readonly ring: SecretKeyRing) {}
 
   seal(secret: string): Buffer {
@@ -67,6 +76,14 @@ export class SigningSecrets {
 
   private open(plaintext: string | null, sealed: Buffer | null): string | null {
     if (plaintext !== null) return plaintext;
-    return sealed === null ? null : this.ring.unseal(sealed).toString('utf8');
+    if (sealed === null) return null;
+    const key = sealed.toString('base64');
+    let secret = this.opened.get(key);
+    if (secret === undefined) {
+      secret = this.ring.unseal(sealed).toString('utf8');
+      if (this.opened.size >= OPENED_KEPT) this.opened.clear();
+      this.opened.set(key, secret);
+    }
+    return secret;
   }
 }
