@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { returnedRows } from '@imagestreams/platform-persistence';
+import { returnedRows, ASYNC_COMMIT_SOURCE } from '@imagestreams/platform-persistence';
 import type { DataSource } from 'typeorm';
 
 export interface ManifestRecord {
@@ -44,7 +44,13 @@ export class RegistryRecordsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async linkBlob(repository: string, digest: string, size: number): Promise<void> {
-    await this.dataSource.query('INSERT INTO repository_blobs (repository, digest, size) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [repository, digest, size]);
+    // Asynchronous commit: the blob file is already durable, and the manifest that makes it part of
+    // an image commits synchronously (flushing this record with it) before the image exists.
+    await this.dataSource.query(`INSERT INTO repository_blobs (repository, digest, size) SELECT $1::text, $2::text, $3::bigint FROM ${ASYNC_COMMIT_SOURCE} ON CONFLICT DO NOTHING`, [
+      repository,
+      digest,
+      size,
+    ]);
   }
 
   /** Size of the blob if the repository may serve it. */
@@ -121,7 +127,8 @@ export class RegistryRecordsRepository {
   }
 
   async startUpload(id: string, repository: string): Promise<void> {
-    await this.dataSource.query('INSERT INTO uploads (id, repository) VALUES ($1, $2)', [id, repository]);
+    // Upload sessions commit asynchronously: a session lost in a database crash is one the client starts again.
+    await this.dataSource.query(`INSERT INTO uploads (id, repository) SELECT $1::uuid, $2::text FROM ${ASYNC_COMMIT_SOURCE}`, [id, repository]);
   }
 
   /** The upload if it belongs to the repository (an upload id is only valid where it was started). */
@@ -131,11 +138,11 @@ export class RegistryRecordsRepository {
   }
 
   async touchUpload(id: string): Promise<void> {
-    await this.dataSource.query('UPDATE uploads SET updated_at = now() WHERE id = $1', [id]);
+    await this.dataSource.query(`UPDATE uploads SET updated_at = now() FROM ${ASYNC_COMMIT_SOURCE} WHERE id = $1`, [id]);
   }
 
   async deleteUpload(id: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM uploads WHERE id = $1', [id]);
+    await this.dataSource.query(`DELETE FROM uploads USING ${ASYNC_COMMIT_SOURCE} WHERE id = $1`, [id]);
   }
 
   /** Removes upload sessions untouched since the cutoff and returns their ids. */

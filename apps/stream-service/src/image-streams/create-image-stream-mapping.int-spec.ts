@@ -124,4 +124,20 @@ describe('CreateImageStreamMapping (Postgres)', () => {
     expect(versions).toEqual([...versions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(new Set(versions).size).toBe(images.length);
   });
+
+  it('creates a missing stream, and with createNamespace (a registry push) its namespace too; without it a missing namespace is NotFound', async () => {
+    const image = digest();
+    await replicas[0].execute({ namespace: 'pushed-here', createNamespace: true, mapping: { metadata: { name: 'app' }, image: { metadata: { name: image } }, tag: 'v1' }, actor: 'bob' });
+    const created = await streams.find('pushed-here', 'app');
+    expect(created).toMatchObject({ namespace: 'pushed-here', name: 'app' });
+    const [namespaceRow]: { name: string }[] = await dataSource.query(`SELECT name FROM namespaces WHERE name = 'pushed-here'`);
+    expect(namespaceRow).toEqual({ name: 'pushed-here' });
+    const events: { payload: string }[] = await dataSource.query(`SELECT payload FROM outbox WHERE payload LIKE '%pushed-here%' ORDER BY seq`);
+    expect(events.map((row) => (JSON.parse(row.payload) as CloudEvent).type)).toEqual([expect.stringContaining('imagestream.created'), expect.stringContaining('tag.changed')]);
+
+    await expect(replicas[0].execute({ namespace: 'nowhere', mapping: { metadata: { name: 'app' }, image: { metadata: { name: digest() } }, tag: 'v1' }, actor: 'bob' })).rejects.toMatchObject({
+      status: { reason: 'NotFound' },
+    });
+    expect(await streams.find('nowhere', 'app')).toBeUndefined();
+  });
 });

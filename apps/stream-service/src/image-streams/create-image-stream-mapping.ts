@@ -62,16 +62,17 @@ export class CreateImageStreamMapping {
       manifests: mapping.image.dockerImageManifests,
     };
     await this.perStream.run(`${namespace}/${streamName}`, async () => {
-      if (!(await this.moveOptimistically(namespace, streamName, mapping.tag, image, actor))) await this.moveLocked(command, image, actor);
+        const outcome = await this.moveOptimistically(namespace, streamName, mapping.tag, image, actor);
+      if (outcome !== 'moved') await this.moveLocked(command, image, actor, outcome === 'no-stream');
     });
     this.writer.published(namespace);
     return successStatus(201);
   }
 
-  /** False when the stream does not exist yet or changed under the write (nothing was written then). */
-  private async moveOptimistically(namespace: string, streamName: string, tag: string, image: ImageRecord, actor: string): Promise<boolean> {
+  /** Nothing was written unless 'moved': the stream does not exist yet, or it changed under the write. */
+  private async moveOptimistically(namespace: string, streamName: string, tag: string, image: ImageRecord, actor: string): Promise<'moved' | 'no-stream' | 'conflict'> {
     const read = await this.streams.readWithCurrentTag(namespace, streamName, tag);
-    if (!read) return false;
+    if (!read) return 'no-stream';
     const write = this.writer.begin(this.streams.manager(), read.stream, actor);
     write.expectedResourceVersion = String(read.stream.resource_version);
     write.image = image;
@@ -79,19 +80,18 @@ export class CreateImageStreamMapping {
     await this.writer.record(write, tag, this.tagEvent(image, read.stream), 'push');
     try {
       await this.writer.finish(write);
-      return true;
+      return 'moved';
     } catch (error) {
-      if (error instanceof StreamChangedMeanwhile) return false;
+      if (error instanceof StreamChangedMeanwhile) return 'conflict';
       throw error;
     }
   }
 
-  private async moveLocked(command: CreateImageStreamMappingCommand, image: ImageRecord, actor: string): Promise<void> {
+  private async moveLocked(command: CreateImageStreamMappingCommand, image: ImageRecord, actor: string, likelyNew: boolean): Promise<void> {
     const { namespace, mapping } = command;
     const streamName = mapping.metadata.name;
     await this.streams.transaction(async (manager) => {
-      if (command.createNamespace) await this.streams.ensureNamespace(manager, namespace, randomUUID());
-      const locked = await this.streams.lockOrCreate(manager, namespace, streamName, randomUUID());
+      const locked = await this.streams.lockOrCreate(manager, namespace, streamName, randomUUID(), { likelyNew, createNamespace: command.createNamespace === true });
       if (!locked) throw new StatusError(Statuses.notFound(NamespaceResource, namespace));
       const { stream, created } = locked;
       const current = await this.streams.recordImage(manager, image, { streamUid: stream.uid, tag: mapping.tag });

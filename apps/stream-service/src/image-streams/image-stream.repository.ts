@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { currentResourceVersion, labelCondition, returnedRows } from '@imagestreams/platform-persistence';
 import type { TagCondition, TagEvent } from '@imagestreams/domain-image';
@@ -81,31 +82,46 @@ export class ImageStreamRepository {
 
   /**
    * Locks the stream row for the rest of the transaction, creating it first if needed, so two
-   * writers of one stream serialize while writers of different streams do not wait. The common
-   * case (the stream exists) is one round trip. Returns undefined when the namespace does not exist
-   * (the foreign key says so; a stream that exists implies its namespace does).
+   * writers of one stream serialize while writers of different streams do not wait. Returns
+   * undefined when the namespace does not exist (the foreign key says so; a stream that exists
+   * implies its namespace does). `likelyNew` (the caller just saw no stream) tries the insert first,
+   * and `createNamespace` (a registry push) creates a missing namespace in the same statement: one
+   * round trip either way in the common case.
    */
-  async lockOrCreate(manager: EntityManager, namespace: string, name: string, uid: string): Promise<{ stream: ImageStreamRow; created: boolean } | undefined> {
+  async lockOrCreate(
+    manager: EntityManager,
+    namespace: string,
+    name: string,
+    uid: string,
+    options: { likelyNew?: boolean; createNamespace?: boolean } = {},
+  ): Promise<{ stream: ImageStreamRow; created: boolean } | undefined> {
     const lock = () => manager.query('SELECT * FROM image_streams WHERE namespace = $1 AND name = $2 FOR UPDATE', [namespace, name]) as Promise<ImageStreamRow[]>;
-    const [existing] = await lock();
-    if (existing) return { stream: existing, created: false };
+    if (!options.likelyNew) {
+      const [existing] = await lock();
+      if (existing) return { stream: existing, created: false };
+    }
     let inserted: ImageStreamRow[];
     try {
       inserted = await manager.query(
-        `INSERT INTO image_streams (uid, namespace, name, resource_version)
-         VALUES ($1, $2, $3, nextval('resource_version_seq'))
+        `WITH implicit_namespace AS (
+           INSERT INTO namespaces (name, uid, resource_version)
+           SELECT $1, $4::uuid, nextval('resource_version_seq') WHERE $5::boolean
+           ON CONFLICT (name) DO NOTHING
+         )
+         INSERT INTO image_streams (uid, namespace, name, resource_version)
+         VALUES ($3, $1, $2, nextval('resource_version_seq'))
          ON CONFLICT (namespace, name) DO NOTHING
          RETURNING *`,
-        [uid, namespace, name],
+        [namespace, name, uid, randomUUID(), options.createNamespace === true],
       );
     } catch (error) {
       if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return undefined;
       throw error;
     }
     if (inserted[0]) return { stream: inserted[0], created: true };
-    // Another writer created it between our SELECT and INSERT: wait for its lock like everyone else.
-    const [created] = await lock();
-    return { stream: created, created: false };
+    // It exists (another writer created it, or it did all along): wait for its lock like everyone else.
+    const [existing] = await lock();
+    return { stream: existing, created: false };
   }
 
   async lock(manager: EntityManager, namespace: string, name: string): Promise<ImageStreamRow | undefined> {

@@ -7,3 +7,4 @@ export * from './returned-rows';
 export * from './label-condition';
 export * from './watch-log';
 export * from './one-at-a-time';
+export * from './async-commit';
