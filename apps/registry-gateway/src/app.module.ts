@@ -11,6 +11,7 @@ import { ResourceWatcher } from './watch/resource-watcher';
 import { ImageStreamMappingsController } from './image-streams/image-stream-mappings.controller';
 import { ImageStreamTagsController } from './image-streams/image-stream-tags.controller';
 import { ImageStreamsController } from './image-streams/image-streams.controller';
+import { StreamCopies } from './image-streams/stream-copies';
 import { ImageStreamImagesController } from './images/image-stream-images.controller';
 import { ImagesController } from './images/images.controller';
 import { ImageStreamImportsController } from './imports/image-stream-imports.controller';
@@ -90,7 +91,7 @@ export class AppModule {
         RegistryNotificationsController,
         DiscoveryController,
       ],
-      providers: [RouteCatalog, ResourceWatcher, ApiDiscovery],
+      providers: [RouteCatalog, ResourceWatcher, ApiDiscovery, StreamCopies],
     };
   }
 }

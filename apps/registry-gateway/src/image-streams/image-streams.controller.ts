@@ -11,6 +11,13 @@ import { Actor } from '../access/actor.decorator';
 import { specTagSources, type Identity } from '@imagestreams/domain-access';
 import { Caller } from '../access/caller.decorator';
 import { TagSourceAccess } from '../access/tag-source-access';
+import { StreamCopies } from './stream-copies';
+
+const JSON_NULL = Buffer.from('null');
+
+function isJsonNull(json: Buffer): boolean {
+  return json.equals(JSON_NULL);
+}
 
 /** `image.openshift.io/v1` image streams; stream-service owns them and answers every call. */
 @Controller('apis/image.openshift.io/v1')
@@ -18,6 +25,7 @@ export class ImageStreamsController {
   constructor(
     private readonly owners: OwnerClient,
     private readonly watcher: ResourceWatcher,
+    private readonly copies: StreamCopies,
     // Absent on a gateway without access control (no database): every tag source is open then.
     @Optional() private readonly tagSources?: TagSourceAccess,
   ) {}
@@ -36,12 +44,27 @@ export class ImageStreamsController {
     return this.watcher.listOrWatch(IMAGE_STREAMS, namespace, listOptions(query), request, response);
   }
 
-  /** Forwarded as the owner serialized it: a big stream is megabytes of JSON not worth re-encoding. */
+  /**
+   * Forwarded as the owner serialized it: a big stream is megabytes of JSON not worth re-encoding.
+   * A big stream this gateway already holds a copy of comes from the copy when the owner says it is
+   * still current (StreamCopies).
+   */
   @Get('namespaces/:namespace/imagestreams/:name')
   @ApiDoc({ summary: 'read an image stream', returns: 'ImageStream' })
   async get(@Param('namespace') namespace: string, @Param('name') name: string, @Res() response: ServerResponse): Promise<void> {
     assertAddressable(ImageStreamResource, namespace, name);
-    const json = await this.owners.requestJson(ImageRequests.getImageStream, { namespace, name });
+    const held = this.copies.resourceVersionOf(namespace, name);
+    let json: Buffer;
+    try {
+      json = await this.owners.requestJson(ImageRequests.getImageStream, { namespace, name, ...(held ? { unlessResourceVersion: held } : {}) });
+    } catch (error) {
+      this.copies.drop(namespace, name);
+      throw error;
+    }
+    const copy = held && isJsonNull(json) ? this.copies.take(namespace, name, held) : undefined;
+    if (copy) json = copy;
+    else if (isJsonNull(json)) json = await this.owners.requestJson(ImageRequests.getImageStream, { namespace, name });
+    else this.copies.keep(namespace, name, json);
     response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': json.length });
     response.end(json);
   }

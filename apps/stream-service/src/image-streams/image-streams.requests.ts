@@ -4,7 +4,7 @@ import {
   CreateImageStreamMappingCommand,
   ImageRequests,
   ListRequest,
-  NamespacedNameRequest,
+  GetImageStreamQuery,
   type ImageStreamList,
   type Status,
 } from '@imagestreams/contracts';
@@ -26,10 +26,13 @@ export class ImageStreamsRequests {
     return this.createMapping.execute(command);
   }
 
-  /** Answered pre-serialized (from the rendered-view cache): the gateway forwards it as is. */
+  /**
+   * Answered pre-serialized (from the rendered-view cache): the gateway forwards it as is. `null`
+   * when the caller already holds the stream at its current resourceVersion.
+   */
   @OnRequest(ImageRequests.getImageStream)
-  get(@Payload() query: NamespacedNameRequest): Promise<RawJson> {
-    return this.queries.getJson(query.namespace, query.name);
+  get(@Payload() query: GetImageStreamQuery): Promise<RawJson> {
+    return this.queries.getJson(query.namespace, query.name, query.unlessResourceVersion);
   }
 
   @OnRequest(ImageRequests.listImageStreams)

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
 import type { ImageStream, ImageStreamList } from '../api/image-stream';
@@ -38,6 +38,17 @@ export class CreateImageStreamMappingCommand extends NamespacedCommand {
   createNamespace?: boolean;
 }
 
+export class GetImageStreamQuery extends NamespacedNameRequest {
+  /**
+   * The resourceVersion of a copy the caller already holds (the gateway keeps big streams): when the
+   * stream is still at it, the answer is `null` instead of the whole stream again.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,20}$/)
+  unlessResourceVersion?: string;
+}
+
 export const ImageRequests = {
   createNamespace: defineRequest<CreateNamespaceCommand, Namespace>(RequestSubjects.namespaceCreate, CreateNamespaceCommand),
   getNamespace: defineRequest<GetNamespaceQuery, Namespace>(RequestSubjects.namespaceGet, GetNamespaceQuery),
@@ -46,6 +57,6 @@ export const ImageRequests = {
     RequestSubjects.imageStreamMappingCreate,
     CreateImageStreamMappingCommand,
   ),
-  getImageStream: defineRequest<NamespacedNameRequest, ImageStream>(RequestSubjects.imageStreamGet, NamespacedNameRequest),
+  getImageStream: defineRequest<GetImageStreamQuery, ImageStream>(RequestSubjects.imageStreamGet, GetImageStreamQuery),
   listImageStreams: defineRequest<ListRequest, ImageStreamList>(RequestSubjects.imageStreamList, ListRequest),
 };
