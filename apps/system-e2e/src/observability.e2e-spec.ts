@@ -68,13 +68,14 @@ describe('observability', () => {
     }
   });
 
-  it('counts a mapping POST by route template and its NATS request by subject and outcome', async () => {
+  it('counts a mapping POST by route template, its NATS request by subject and outcome, and the owner\'s handling by subject', async () => {
     const namespace = await createTestNamespace('metrics-http');
     const posted = { method: 'POST', route: MAPPINGS_ROUTE, code: '201' };
     const mappingOk = { subject: 'imagestreams.req.image.imagestreammapping.create.v1', outcome: 'ok' };
     const streamMissing = { subject: 'imagestreams.req.image.imagestream.get.v1', outcome: 'rejected' };
     const before = await scrape('registry-gateway');
-    const publishedBefore = (await scrape('stream-service')).value('imagestreams_outbox_published_events_total');
+    const ownerBefore = await scrape('stream-service');
+    const publishedBefore = ownerBefore.value('imagestreams_outbox_published_events_total');
 
     expect(await postMapping(namespace, mapping('web', 'latest', randomDigest()))).toBe(201);
     expect((await api('GET', `${IMAGE_API}/namespaces/${namespace}/imagestreams/missing`)).status).toBe(404);
@@ -87,6 +88,11 @@ describe('observability', () => {
     expect(after.text).not.toContain(namespace);
     expect(after.value('imagestreams_nats_request_duration_seconds_count', mappingOk)).toBe(before.value('imagestreams_nats_request_duration_seconds_count', mappingOk) + 1);
     expect(after.value('imagestreams_nats_request_duration_seconds_count', streamMissing)).toBe(before.value('imagestreams_nats_request_duration_seconds_count', streamMissing) + 1);
+    // The owner timed its side of the same two requests.
+    const ownerAfter = await scrape('stream-service');
+    for (const subject of [mappingOk.subject, streamMissing.subject]) {
+      expect(ownerAfter.value('imagestreams_nats_request_handling_seconds_count', { subject })).toBe(ownerBefore.value('imagestreams_nats_request_handling_seconds_count', { subject }) + 1);
+    }
     // The mapping's tag.changed and imagestream.created left stream-service's outbox.
     await scrapeUntil('stream-service', (reading) => reading.value('imagestreams_outbox_published_events_total') >= publishedBefore + 2, 'the relay to publish the two events');
   });

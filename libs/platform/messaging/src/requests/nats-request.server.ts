@@ -3,6 +3,7 @@ import { ServerNats } from '@nestjs/microservices';
 import { Statuses } from '@imagestreams/contracts';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { NatsConnection } from 'nats';
+import { natsRequestHandling } from '../telemetry/messaging-metrics';
 import { contextFromHeaders, messagingTracer } from '../telemetry/trace-context';
 import { compressionThreshold, encodeReply } from './reply-codec';
 
@@ -50,6 +51,7 @@ export class NatsRequestServer extends ServerNats {
 
   override async handleMessage(channel: string, natsMsg: Parameters<ServerNats['handleMessage']>[1]): Promise<unknown> {
     this.inFlight++;
+    const started = performance.now();
     const parent = contextFromHeaders(natsMsg.headers);
     const span = messagingTracer().startSpan(
       `process ${channel}`,
@@ -59,6 +61,7 @@ export class NatsRequestServer extends ServerNats {
     try {
       return await context.with(trace.setSpan(parent, span), () => super.handleMessage(channel, natsMsg));
     } finally {
+      natsRequestHandling.observe({ subject: channel }, (performance.now() - started) / 1000);
       span.end();
       this.inFlight--;
       if (this.inFlight === 0) this.idle?.();

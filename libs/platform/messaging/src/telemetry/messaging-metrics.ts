@@ -33,6 +33,13 @@ export const natsRequestDuration = histogram({
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 
+export const natsRequestHandling = histogram({
+  name: 'imagestreams_nats_request_handling_seconds',
+  help: 'Owner requests as the owning service handles them: from the message arriving to the handler finishing (validation included), by subject. Against imagestreams_nats_request_duration_seconds on the caller, the difference is transport and queueing.',
+  labelNames: ['subject'] as const,
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+});
+
 // ------------------------------------------------------------------------------------ outbox
 
 /** Created with the first relay, so services without an outbox export no outbox series. */
