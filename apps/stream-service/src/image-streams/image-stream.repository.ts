@@ -95,9 +95,8 @@ export class ImageStreamRepository {
     uid: string,
     options: { likelyNew?: boolean; createNamespace?: boolean } = {},
   ): Promise<{ stream: ImageStreamRow; created: boolean } | undefined> {
-    const lock = () => manager.query('SELECT * FROM image_streams WHERE namespace = $1 AND name = $2 FOR UPDATE', [namespace, name]) as Promise<ImageStreamRow[]>;
     if (!options.likelyNew) {
-      const [existing] = await lock();
+      const existing = await this.lock(manager, namespace, name);
       if (existing) return { stream: existing, created: false };
     }
     let inserted: ImageStreamRow[];
@@ -120,7 +119,8 @@ export class ImageStreamRepository {
     }
     if (inserted[0]) return { stream: inserted[0], created: true };
     // It exists (another writer created it, or it did all along): wait for its lock like everyone else.
-    const [existing] = await lock();
+    const existing = await this.lock(manager, namespace, name);
+    if (!existing) throw new Error(`image stream ${namespace}/${name} was deleted while it was being created`);
     return { stream: existing, created: false };
   }
 
@@ -227,17 +227,6 @@ export class ImageStreamRepository {
   /** Records the image without reading any tag (a registry push by digest). */
   async insertImage(manager: EntityManager, image: ImageRecord): Promise<void> {
     await manager.query(INSERT_IMAGE_SQL, imageInsertParameters(image));
-  }
-
-  /**
-   * Creates the namespace unless it exists: the registry's implicit creation on push. A separate
-   * statement before the stream insert, because a failed foreign key would abort the transaction.
-   */
-  async ensureNamespace(manager: EntityManager, namespace: string, uid: string): Promise<void> {
-    await manager.query(
-      `INSERT INTO namespaces (name, uid, resource_version) VALUES ($1, $2, nextval('resource_version_seq')) ON CONFLICT (name) DO NOTHING`,
-      [namespace, uid],
-    );
   }
 
   async currentTagEvent(manager: EntityManager, streamUid: string, tag: string): Promise<TagEventRow | undefined> {

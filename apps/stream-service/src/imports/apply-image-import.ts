@@ -134,7 +134,6 @@ export class ApplyImageImport {
   /** The stream, locked; created when missing unless the request pinned a resourceVersion or uid (§5.1 step 3). */
   private async lockForImport(manager: Parameters<ImageStreamRepository['lock']>[0], command: ApplyImageImportCommand): Promise<{ stream: ImageStreamRow; created: boolean }> {
     const { namespace, stream: name } = command;
-    if (command.createNamespace) await this.streams.ensureNamespace(manager, namespace, randomUUID());
     const existing = await this.streams.lock(manager, namespace, name);
     if (existing) {
       if (command.uid && command.uid !== existing.uid) throw new StatusError(Statuses.notFound(ImageStreamResource, name));
@@ -144,7 +143,7 @@ export class ApplyImageImport {
       return { stream: existing, created: false };
     }
     if (command.resourceVersion || command.uid) throw new StatusError(Statuses.notFound(ImageStreamResource, name));
-    const locked = await this.streams.lockOrCreate(manager, namespace, name, randomUUID());
+    const locked = await this.streams.lockOrCreate(manager, namespace, name, randomUUID(), { likelyNew: true, createNamespace: command.createNamespace === true });
     if (!locked) throw new StatusError(Statuses.notFound(NamespaceResource, namespace));
     return locked;
   }

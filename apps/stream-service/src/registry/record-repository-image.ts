@@ -27,9 +27,8 @@ export class RecordRepositoryImage {
     const digest = image.metadata.name;
     let repositoryCreated = false;
     await this.streams.transaction(async (manager) => {
-      await this.streams.ensureNamespace(manager, namespace, randomUUID());
-      const locked = await this.streams.lockOrCreate(manager, namespace, streamName, randomUUID());
-      // ensureNamespace ran in this transaction, so the namespace exists.
+      const locked = await this.streams.lockOrCreate(manager, namespace, streamName, randomUUID(), { createNamespace: true });
+      // The namespace is created with the stream when missing, so it exists.
       if (!locked) throw new Error(`namespace ${namespace} vanished inside its own transaction`);
       await this.streams.insertImage(manager, {
         name: digest,

@@ -117,14 +117,9 @@ export class StreamWriter {
    */
   async finish(write: StreamWrite): Promise<string> {
     if (!write.dirty) {
-      if (write.expectedResourceVersion === undefined) {
-        await appendToOutbox(write.manager, this.events(write, String(write.stream.resource_version)));
-        return String(write.stream.resource_version);
-      }
-      // Nothing changed, so nothing to guard: the write still records what it brought.
+      // Nothing changed, so nothing to guard: the write still records the image it brought.
       if (write.image) await this.streams.insertImage(write.manager, write.image);
-      const entries = this.events(write, String(write.stream.resource_version));
-      if (entries.length > 0) await appendToOutbox(write.manager, entries);
+      await appendToOutbox(write.manager, this.events(write, String(write.stream.resource_version)));
       return String(write.stream.resource_version);
     }
     const resourceVersion = await commitWrite(write.manager, {

@@ -229,16 +229,9 @@ export class DeliveryRepository {
    * new lease when it did, `undefined` when it ran out and another process may have taken the delivery.
    */
   async renewLease(id: string, lease: string, leaseMs: number): Promise<string | undefined> {
-    const rows = returnedRows<{ lease: string }>(
-      await this.dataSource.query(
-        `UPDATE deliveries SET leased_until = clock_timestamp() + $3::bigint * interval '1 millisecond'
-         WHERE id = $1 AND state = 'pending' AND leased_until = $2::timestamptz AND leased_until > clock_timestamp()
-         RETURNING leased_until::text AS lease`,
-        [id, lease, leaseMs],
-      ),
-    );
-    return rows[0]?.lease;
+    return (await this.renewLeases([{ id, lease, leaseMs }])).get(id);
   }
+
 
   /**
    * Attempt rows and the deliveries' next states for any number of attempts, in one transaction
