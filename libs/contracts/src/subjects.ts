@@ -107,8 +107,10 @@ export const RequestSubjects = {
 /**
  * Best-effort wake-ups on core NATS (`ntf` = notification: may be lost, carries no state). Watchers
  * re-read the owner's change log when one arrives, and poll it anyway, so a lost one only delays.
+ * The `…changed.v1` ones are per namespace: published to `wakeUpSubject(subject, namespace)`.
  */
 export const NotificationSubjects = {
+  /** `{namespace}`: stream-service committed a change of an image stream there. */
   imageStreamsChanged: 'imagestreams.ntf.image.imagestreams.changed.v1',
   /** `{namespace}`: template-service committed a change of a template / template instance there. */
   templatesChanged: 'imagestreams.ntf.template.templates.changed.v1',
@@ -119,6 +121,20 @@ export const NotificationSubjects = {
    */
   accessChanged: 'imagestreams.ntf.access.policy.changed.v1',
 } as const;
+
+export type NamespacedNotificationSubject =
+  | typeof NotificationSubjects.imageStreamsChanged
+  | typeof NotificationSubjects.templatesChanged
+  | typeof NotificationSubjects.templateInstancesChanged;
+
+/**
+ * Where a namespaced wake-up goes: `<subject>.<namespace>` (a namespace is a DNS label, so one
+ * token). A listener of one namespace hears only its own, so a busy namespace costs nothing to
+ * listeners of others; without a namespace, the wildcard that hears them all.
+ */
+export function wakeUpSubject(subject: NamespacedNotificationSubject, namespace?: string): string {
+  return `${subject}.${namespace ?? '*'}`;
+}
 
 export type RequestSubject = (typeof RequestSubjects)[keyof typeof RequestSubjects];
 

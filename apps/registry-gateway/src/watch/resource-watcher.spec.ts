@@ -1,4 +1,4 @@
-import { NotificationSubjects, Statuses, StatusError, TemplateRequests, type Template, type TemplateChanges, type TemplateList } from '@imagestreams/contracts';
+import { NotificationSubjects, Statuses, StatusError, TemplateRequests, wakeUpSubject, type Template, type TemplateChanges, type TemplateList } from '@imagestreams/contracts';
 import type { OwnerClient } from '@imagestreams/platform-messaging';
 import type { NatsConnection } from 'nats';
 import { createServer, type Server } from 'node:http';
@@ -7,7 +7,7 @@ import { FakeOwnerClient } from '../testing/test-gateway';
 import { ResourceWatcher, type WatchOptions } from './resource-watcher';
 import { TEMPLATES } from './watchable-resources';
 
-/** Core NATS as the watcher uses it: subscriptions by subject, wake-ups delivered on demand. */
+/** Core NATS as the watcher uses it: subscriptions by subject (`*` matches one token), wake-ups delivered on demand. */
 class FakeWakeUps {
   private readonly callbacks = new Map<string, Set<(error: Error | null, message: { json(): unknown }) => void>>();
 
@@ -19,11 +19,20 @@ class FakeWakeUps {
   }
 
   publish(subject: string, payload: unknown): void {
-    for (const callback of this.callbacks.get(subject) ?? []) callback(null, { json: () => payload });
+    const tokens = subject.split('.');
+    for (const [pattern, callbacks] of this.callbacks) {
+      const wanted = pattern.split('.');
+      if (wanted.length !== tokens.length || !wanted.every((token, index) => token === '*' || token === tokens[index])) continue;
+      for (const callback of callbacks) callback(null, { json: () => payload });
+    }
   }
 
   subscribers(subject: string): number {
     return this.callbacks.get(subject)?.size ?? 0;
+  }
+
+  all(): number {
+    return [...this.callbacks.values()].reduce((sum, callbacks) => sum + callbacks.size, 0);
   }
 }
 
@@ -123,14 +132,16 @@ describe('ResourceWatcher', () => {
     expect(client.status).toBe(200);
     expect(owners.calls[0]).toEqual({ subject: TemplateRequests.list.subject, payload: { namespace: 'team-a', labelSelector: 'app=web' } });
 
-    // Subscribed to the resource's own wake-ups; a wake-up names the namespace that changed.
-    await until(() => wakeUps.subscribers(NotificationSubjects.templatesChanged) || undefined, 'the subscription');
-    wakeUps.publish(NotificationSubjects.templatesChanged, { namespace: 'team-a' });
+    // Subscribed to the resource's own wake-ups, of its namespace only.
+    const teamA = wakeUpSubject(NotificationSubjects.templatesChanged, 'team-a');
+    await until(() => wakeUps.subscribers(teamA) || undefined, 'the subscription');
+    expect(wakeUps.all()).toBe(1);
+    wakeUps.publish(teamA, { namespace: 'team-a' });
     expect((await client.events(2))[1]).toEqual({ type: 'MODIFIED', object: template('a', '9') });
     expect(changesCalls()[0]).toEqual({ namespace: 'team-a', labelSelector: 'app=web', sinceResourceVersion: '7' });
 
     // The next read continues where the last one ended.
-    wakeUps.publish(NotificationSubjects.templatesChanged, { namespace: 'team-a' });
+    wakeUps.publish(teamA, { namespace: 'team-a' });
     await until(() => changesCalls()[1], 'a second read of the change log');
     expect(changesCalls()[1]).toEqual({ namespace: 'team-a', labelSelector: 'app=web', sinceResourceVersion: '9' });
   });
@@ -152,7 +163,7 @@ describe('ResourceWatcher', () => {
     await until(() => (client.ended ? true : undefined), 'the answer');
     expect(client.status).toBe(410);
     expect(JSON.parse(client.body)).toMatchObject({ kind: 'Status', reason: 'Expired', code: 410 });
-    expect(wakeUps.subscribers(NotificationSubjects.templatesChanged)).toBe(0);
+    expect(wakeUps.all()).toBe(0);
   });
 
   it('ends the watch with an ERROR event carrying the Status when a later read fails', async () => {
@@ -160,12 +171,13 @@ describe('ResourceWatcher', () => {
     owners.fail(TemplateRequests.changes, Statuses.expired('too old resource version: 3'));
 
     const client = watch('');
-    await until(() => wakeUps.subscribers(NotificationSubjects.templatesChanged) || undefined, 'the subscription');
-    wakeUps.publish(NotificationSubjects.templatesChanged, { namespace: 'anywhere' });
+    // A watch across namespaces hears every namespace's wake-ups.
+    await until(() => wakeUps.subscribers(wakeUpSubject(NotificationSubjects.templatesChanged)) || undefined, 'the subscription');
+    wakeUps.publish(wakeUpSubject(NotificationSubjects.templatesChanged, 'anywhere'), { namespace: 'anywhere' });
 
     expect(await client.events(1)).toEqual([{ type: 'ERROR', object: expect.objectContaining({ kind: 'Status', reason: 'Expired', code: 410 }) }]);
     await until(() => (client.ended ? true : undefined), 'the end of the watch');
-    expect(wakeUps.subscribers(NotificationSubjects.templatesChanged)).toBe(0);
+    expect(wakeUps.all()).toBe(0);
   });
 
   it('ends the watch after timeoutSeconds and unsubscribes', async () => {
@@ -177,6 +189,6 @@ describe('ResourceWatcher', () => {
     await until(() => (client.ended ? true : undefined), 'the end of the watch');
     expect(client.status).toBe(200);
     expect(client.lines).toEqual([]);
-    expect(wakeUps.subscribers(NotificationSubjects.templatesChanged)).toBe(0);
+    expect(wakeUps.all()).toBe(0);
   });
 });

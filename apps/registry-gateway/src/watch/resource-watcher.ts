@@ -1,5 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { StatusError, type List, type ListRequest, type RequestDefinition, type ResourceChanges, type ResourceChangesQuery, type WatchEvent } from '@imagestreams/contracts';
+import {
+  StatusError,
+  wakeUpSubject,
+  type List,
+  type ListRequest,
+  type NamespacedNotificationSubject,
+  type RequestDefinition,
+  type ResourceChanges,
+  type ResourceChangesQuery,
+  type WatchEvent,
+} from '@imagestreams/contracts';
 import { InjectNatsConnection, OwnerClient } from '@imagestreams/platform-messaging';
 import type { NatsConnection } from 'nats';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,8 +29,8 @@ export interface WatchOptions {
 export interface WatchableResource<T> {
   list: RequestDefinition<ListRequest, List<T>>;
   changes: RequestDefinition<ResourceChangesQuery, ResourceChanges<T>>;
-  /** Core-NATS subject of the owner's best-effort `{namespace}` wake-ups. */
-  wakeUps: string;
+  /** The owner's best-effort per-namespace wake-ups (core NATS). */
+  wakeUps: NamespacedNotificationSubject;
 }
 
 /** Without a wake-up (they are best effort), the change log is still read this often. */
@@ -84,12 +94,8 @@ export class ResourceWatcher {
     };
     request.on('close', stop);
     const deadline = setTimeout(stop, options.timeoutSeconds * 1000);
-    const subscription = this.connection.subscribe(resource.wakeUps, {
-      callback: (_error, message) => {
-        const changed = (message.json() as { namespace?: string }).namespace;
-        if (namespace === undefined || changed === namespace) wake?.();
-      },
-    });
+    // Only this namespace's wake-ups reach this watch (all of them for a watch across namespaces).
+    const subscription = this.connection.subscribe(wakeUpSubject(resource.wakeUps, namespace), { callback: () => wake?.() });
     try {
       while (open) {
         await new Promise<void>((resolve) => {

@@ -16,6 +16,7 @@ import { StreamChangedMeanwhile, StreamWriter } from '../stream-writes/stream-wr
 import { ANONYMOUS_ACTOR } from './actor';
 import { imageStreamCreatedEntry } from './image-events';
 import { ImageStreamRepository, type ImageRecord, type ImageStreamRow } from './image-stream.repository';
+import { PushBaselines, type PushBaseline } from './push-baselines';
 import { REGISTRY_HOSTS } from './registry-hosts';
 import type { RegistryHosts } from './image-stream.view';
 
@@ -28,15 +29,17 @@ import type { RegistryHosts } from './image-stream.view';
  * stream is created here when missing: one call, one transaction, no window in between.
  *
  * This is the push path, so it is written for speed: when the stream exists, the tag is moved
- * optimistically in two round trips (read, then one conditional statement that writes everything
- * if nobody changed the stream in between) and no row lock is held across them. Only if someone
- * did (or the stream is new) does it take the locking path. Pushes to one stream in this process
- * take turns, so only another replica's write can make the optimistic one fail.
+ * optimistically with one conditional statement that writes everything if nobody changed the
+ * stream since it was read, and no row lock is held. The read is skipped when this process's last
+ * push to the stream left it behind (PushBaselines). Only if someone changed the stream (or it is
+ * new) does the push take the locking path. Pushes to one stream in this process take turns, so
+ * only another replica's write, or another kind of write, can make the optimistic one fail.
  */
 @Injectable()
 export class CreateImageStreamMapping {
   /** Pushes to one stream queue here rather than conflict with each other (other replicas' still may). */
   private readonly perStream = new OneAtATime();
+  private readonly baselines = new PushBaselines();
 
   constructor(
     private readonly streams: ImageStreamRepository,
@@ -62,7 +65,7 @@ export class CreateImageStreamMapping {
       manifests: mapping.image.dockerImageManifests,
     };
     await this.perStream.run(`${namespace}/${streamName}`, async () => {
-        const outcome = await this.moveOptimistically(namespace, streamName, mapping.tag, image, actor);
+      const outcome = await this.moveOptimistically(namespace, streamName, mapping.tag, image, actor);
       if (outcome !== 'moved') await this.moveLocked(command, image, actor, outcome === 'no-stream');
     });
     this.writer.published(namespace);
@@ -71,15 +74,30 @@ export class CreateImageStreamMapping {
 
   /** Nothing was written unless 'moved': the stream does not exist yet, or it changed under the write. */
   private async moveOptimistically(namespace: string, streamName: string, tag: string, image: ImageRecord, actor: string): Promise<'moved' | 'no-stream' | 'conflict'> {
+    const remembered = this.baselines.recall(namespace, streamName, tag);
+    if (remembered) {
+      if ((await this.moveFrom(remembered, tag, image, actor, { fresh: false })) === 'moved') return 'moved';
+      // Another write got there first, or memory says there is nothing to do: ask the database.
+      this.baselines.forget(namespace, streamName);
+    }
     const read = await this.streams.readWithCurrentTag(namespace, streamName, tag);
     if (!read) return 'no-stream';
-    const write = this.writer.begin(this.streams.manager(), read.stream, actor);
-    write.expectedResourceVersion = String(read.stream.resource_version);
+    // ('unsure' is only ever an answer about memory.)
+    return (await this.moveFrom(read, tag, image, actor, { fresh: true })) === 'moved' ? 'moved' : 'conflict';
+  }
+
+  /** One conditional statement that lands only if the stream is still as `baseline` shows it. */
+  private async moveFrom(baseline: PushBaseline, tag: string, image: ImageRecord, actor: string, { fresh }: { fresh: boolean }): Promise<'moved' | 'conflict' | 'unsure'> {
+    const write = this.writer.begin(this.streams.manager(), baseline.stream, actor);
+    write.expectedResourceVersion = String(baseline.stream.resource_version);
     write.image = image;
-    this.writer.knowCurrent(write, tag, read.current);
-    await this.writer.record(write, tag, this.tagEvent(image, read.stream), 'push');
+    this.writer.knowCurrent(write, tag, baseline.current);
+    await this.writer.record(write, tag, this.tagEvent(image, baseline.stream), 'push');
+    // A write that changes nothing checks nothing, so "nothing to do" must come from a fresh read.
+    if (!write.dirty && !fresh) return 'unsure';
     try {
-      await this.writer.finish(write);
+      const resourceVersion = await this.writer.finish(write);
+      if (write.dirty) this.baselines.remember(write, resourceVersion);
       return 'moved';
     } catch (error) {
       if (error instanceof StreamChangedMeanwhile) return 'conflict';

@@ -54,7 +54,7 @@ export interface ImageRecord {
 const INSERT_IMAGE_SQL = `INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests) VALUES ($1, $2, $3, $4, $5, $6)
   ON CONFLICT (name) DO NOTHING`;
 
-export function imageInsertParameters(image: ImageRecord): unknown[] {
+function imageInsertParameters(image: ImageRecord): unknown[] {
   // Arrays go in as JSON text: the driver would otherwise send them as Postgres arrays.
   return [
     image.name,

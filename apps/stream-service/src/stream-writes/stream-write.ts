@@ -17,6 +17,8 @@ export interface TagMove {
 export interface PendingEntry {
   tag: string;
   event: TagEvent;
+  /** The history row's id, known once the write committed. */
+  rowId?: string;
 }
 
 /**

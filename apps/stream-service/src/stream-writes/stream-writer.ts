@@ -1,14 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotificationSubjects, type TagChangedV1 } from '@imagestreams/contracts';
+import { NotificationSubjects, wakeUpSubject, type TagChangedV1 } from '@imagestreams/contracts';
 import { addTagEvent, importableTagsKey, isImportableTag, tagsTracking, type SpecTag, type TagEvent } from '@imagestreams/domain-image';
 import { appendToOutbox, InjectNatsConnection, OutboxRelay, outboxRows, type OutboxEntry } from '@imagestreams/platform-messaging';
+import { MicroBatcher } from '@imagestreams/platform-persistence';
 import type { NatsConnection } from 'nats';
 import type { EntityManager } from 'typeorm';
 import { importSpecChangedEntry, tagChangedEntry } from '../image-streams/image-events';
 import { ImageStreamRepository, toTagEvent, type ImageStreamRow, type TagEventRow } from '../image-streams/image-stream.repository';
 import { STREAM_SETTINGS, type StreamSettings } from './stream-settings';
 import type { PendingEntry, StreamWrite, TagMove } from './stream-write';
-import { commitWrite, RESOURCE_VERSION_PLACEHOLDER } from './write-commit';
+import { commitWrite, commitWrites, RESOURCE_VERSION_PLACEHOLDER, type CommittedWrite, type WriteCommit } from './write-commit';
+
+type CommitOutcome = { committed: CommittedWrite | undefined } | { error: unknown };
+
+/** Optimistic writes in one statement at most; beyond that they wait for a statement to finish. */
+const GROUP_COMMIT_MAX_WRITES = 64;
+const GROUP_COMMIT_MAX_STATEMENTS = 2;
 
 /** An optimistic write found the stream changed (or gone) since it was read: nothing was written. */
 export class StreamChangedMeanwhile extends Error {
@@ -31,6 +38,8 @@ function specTagsOf(stream: ImageStreamRow): SpecTag[] {
  */
 @Injectable()
 export class StreamWriter {
+  private readonly optimisticCommits = new MicroBatcher<WriteCommit, CommitOutcome>((commits) => this.commitTogether(commits), GROUP_COMMIT_MAX_WRITES, GROUP_COMMIT_MAX_STATEMENTS);
+
   constructor(
     private readonly streams: ImageStreamRepository,
     private readonly relay: OutboxRelay,
@@ -122,7 +131,7 @@ export class StreamWriter {
       await appendToOutbox(write.manager, this.events(write, String(write.stream.resource_version)));
       return String(write.stream.resource_version);
     }
-    const resourceVersion = await commitWrite(write.manager, {
+    const commit: WriteCommit = {
       uid: write.stream.uid,
       namespace: write.here.namespace,
       name: write.here.stream,
@@ -132,15 +141,38 @@ export class StreamWriter {
       prepended: write.prepended,
       replaced: [...write.replaced].map(([id, event]) => ({ id, event })),
       outbox: outboxRows(this.events(write, RESOURCE_VERSION_PLACEHOLDER)),
-    });
-    if (resourceVersion === undefined) throw new StreamChangedMeanwhile(write.here.namespace, write.here.stream);
+    };
+    const committed = write.expectedResourceVersion === undefined ? await commitWrite(write.manager, commit) : await this.commitOptimistically(commit);
+    if (committed === undefined) throw new StreamChangedMeanwhile(write.here.namespace, write.here.stream);
+    write.prepended.forEach((entry, index) => (entry.rowId = committed.prependedIds[index]));
     if (this.settings.historyLimit > 0 && write.prepended.length > 0) {
       // After the write even when it was optimistic: keeping the newest entries is safe at any time.
       for (const tag of new Set(write.prepended.map((entry) => entry.tag))) {
         await this.streams.pruneTagHistory(write.manager, write.stream.uid, tag, this.settings.historyLimit);
       }
     }
-    return resourceVersion;
+    return committed.resourceVersion;
+  }
+
+  /**
+   * Optimistic writes are outside any transaction, so concurrent ones (pushes to different
+   * streams) share one statement: group commit, one round trip and one WAL flush for the lot.
+   */
+  private async commitOptimistically(commit: WriteCommit): Promise<CommittedWrite | undefined> {
+    const outcome = await this.optimisticCommits.submit(commit);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.committed;
+  }
+
+  /** One failing write must not fail the others it was batched with: if the batch fails, each goes alone. */
+  private async commitTogether(commits: WriteCommit[]): Promise<CommitOutcome[]> {
+    const manager = this.streams.manager();
+    try {
+      return (await commitWrites(manager, commits)).map((committed) => ({ committed }));
+    } catch (error) {
+      if (commits.length === 1) return [{ error }];
+      return Promise.all(commits.map((commit) => commitWrite(manager, commit).then((committed) => ({ committed }), (error: unknown) => ({ error }))));
+    }
   }
 
   /** The write's events, stamped with `resourceVersion`. */
@@ -199,7 +231,7 @@ export class StreamWriter {
   published(namespace?: string): void {
     this.relay.kick();
     if (namespace !== undefined && !this.connection.isClosed()) {
-      this.connection.publish(NotificationSubjects.imageStreamsChanged, JSON.stringify({ namespace }));
+      this.connection.publish(wakeUpSubject(NotificationSubjects.imageStreamsChanged, namespace), JSON.stringify({ namespace }));
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { TagEvent } from '@imagestreams/domain-image';
 import type { OutboxRow } from '@imagestreams/platform-messaging';
 import type { EntityManager } from 'typeorm';
-import { imageInsertParameters, type ImageRecord } from '../image-streams/image-stream.repository';
+import type { ImageRecord } from '../image-streams/image-stream.repository';
 import type { WatchType } from '../watch/watch-log.repository';
 
 /**
@@ -28,62 +28,104 @@ export interface WriteCommit {
   outbox: OutboxRow[];
 }
 
+export interface CommittedWrite {
+  resourceVersion: string;
+  /** Row ids of `prepended`, index for index. */
+  prependedIds: string[];
+}
+
 /**
  * Everything a stream write changes, in one statement (one round trip, and atomic even outside a
  * transaction): the stream's resourceVersion moves, the change log learns of it, the history rows
  * and the image are written and the events join the outbox, each part only if the stream row was
- * updated. Returns the new resourceVersion, or undefined when the stream was not at
- * `expectedResourceVersion` (or is gone), in which case nothing was written.
+ * updated. Returns the new resourceVersion and the row ids of the new history entries (in the
+ * order given), or undefined when the stream was not at `expectedResourceVersion` (or is gone), in
+ * which case nothing was written.
  */
-export async function commitWrite(manager: EntityManager, commit: WriteCommit): Promise<string | undefined> {
-  const values: unknown[] = [
-    commit.uid,
-    commit.namespace,
-    commit.name,
-    commit.watchType,
-    commit.expectedResourceVersion ?? null,
-    JSON.stringify(commit.prepended.map(({ tag, event }, ord) => ({ ord, tag, ...historyColumns(event), created: event.created }))),
-    JSON.stringify(commit.replaced.map(({ id, event }) => ({ id, ...historyColumns(event) }))),
-    JSON.stringify(commit.outbox.map((row, ord) => ({ ord, ...row }))),
-    SERIALIZED_PLACEHOLDER,
-  ];
-  const image = commit.image
-    ? `, recorded AS (
-         INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests)
-         SELECT $10::text, $11::text, $12::text, $13::jsonb, $14::jsonb, $15::jsonb WHERE EXISTS (SELECT 1 FROM bumped)
-         ON CONFLICT (name) DO NOTHING)`
-    : '';
-  if (commit.image) values.push(...imageInsertParameters(commit.image));
+export async function commitWrite(manager: EntityManager, commit: WriteCommit): Promise<CommittedWrite | undefined> {
+  const [committed] = await commitWrites(manager, [commit]);
+  return committed;
+}
 
-  const rows: { resource_version: string }[] = await manager.query(
-    `WITH bumped AS (
-       UPDATE image_streams SET resource_version = nextval('resource_version_seq')
-       WHERE uid = $1 AND ($5::bigint IS NULL OR resource_version = $5::bigint)
-       RETURNING resource_version, labels
+/**
+ * Several writes of different streams in one statement (group commit), each landing or not on its
+ * own terms as in `commitWrite`; one result per write, in order. For optimistic writes a stream row
+ * locked by another transaction counts as changed: they never wait for a lock (the caller's locking
+ * path does), so batches of them can never deadlock with each other.
+ */
+export async function commitWrites(manager: EntityManager, commits: readonly WriteCommit[]): Promise<(CommittedWrite | undefined)[]> {
+  const writes = commits.map((commit, idx) => ({
+    idx,
+    uid: commit.uid,
+    namespace: commit.namespace,
+    name: commit.name,
+    watch_type: commit.watchType,
+    expected: commit.expectedResourceVersion ?? null,
+  }));
+  const prepended = commits.flatMap((commit, idx) => commit.prepended.map(({ tag, event }, ord) => ({ idx, ord, tag, ...historyColumns(event), created: event.created })));
+  const replaced = commits.flatMap((commit, idx) => commit.replaced.map(({ id, event }) => ({ idx, id, ...historyColumns(event) })));
+  const outbox = commits.flatMap((commit, idx) => commit.outbox.map((row, ord) => ({ idx, ord, ...row })));
+  const images = commits.flatMap((commit, idx) => (commit.image ? [{ idx, ...imageColumns(commit.image) }] : []));
+  // A write in the caller's transaction has locked its stream already, or waits for the lock.
+  const allOptimistic = commits.every((commit) => commit.expectedResourceVersion !== undefined);
+
+  const rows: { idx: number; resource_version: string; prepended_ids: string[] | null }[] = await manager.query(
+    `WITH w AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(idx int, uid uuid, namespace text, name text, watch_type text, expected bigint)
+     ), target AS (
+       SELECT w.idx, s.uid FROM image_streams s JOIN w ON s.uid = w.uid
+       WHERE w.expected IS NULL OR s.resource_version = w.expected
+       FOR UPDATE OF s${allOptimistic ? ' SKIP LOCKED' : ''}
+     ), bumped AS (
+       UPDATE image_streams s SET resource_version = nextval('resource_version_seq')
+       FROM target t WHERE s.uid = t.uid
+       RETURNING t.idx, s.uid, s.resource_version, s.labels
      ), logged AS (
        INSERT INTO watch_log (resource_version, namespace, name, uid, type, labels)
-       SELECT resource_version, $2, $3, $1, $4, labels FROM bumped
+       SELECT b.resource_version, w.namespace, w.name, b.uid, w.watch_type, b.labels FROM bumped b JOIN w ON w.idx = b.idx
      ), prepended AS (
        INSERT INTO tag_events (image_stream_uid, tag, image, docker_image_reference, generation, created_at)
-       SELECT $1, e.tag, e.image, e.reference, e.generation, e.created
-       FROM bumped, jsonb_to_recordset($6::jsonb) AS e(ord int, tag text, image text, reference text, generation bigint, created timestamptz)
-       ORDER BY e.ord
+       SELECT b.uid, e.tag, e.image, e.reference, e.generation, e.created
+       FROM bumped b JOIN jsonb_to_recordset($2::jsonb) AS e(idx int, ord int, tag text, image text, reference text, generation bigint, created timestamptz) ON e.idx = b.idx
+       ORDER BY e.idx, e.ord
+       RETURNING id, image_stream_uid
      ), replaced AS (
        UPDATE tag_events t SET image = r.image, docker_image_reference = r.reference, generation = r.generation
-       FROM bumped, jsonb_to_recordset($7::jsonb) AS r(id bigint, image text, reference text, generation bigint)
+       FROM bumped b JOIN jsonb_to_recordset($3::jsonb) AS r(idx int, id bigint, image text, reference text, generation bigint) ON r.idx = b.idx
        WHERE t.id = r.id
      ), queued AS (
        INSERT INTO outbox (id, subject, payload)
-       SELECT o.id, o.subject, replace(o.payload, $9, '"' || b.resource_version || '"')
-       FROM bumped b, jsonb_to_recordset($8::jsonb) AS o(ord int, id uuid, subject text, payload text)
-       ORDER BY o.ord
-     )${image}
-     SELECT resource_version FROM bumped`,
-    values,
+       SELECT o.id, o.subject, replace(o.payload, $5, '"' || b.resource_version || '"')
+       FROM bumped b JOIN jsonb_to_recordset($4::jsonb) AS o(idx int, ord int, id uuid, subject text, payload text) ON o.idx = b.idx
+       ORDER BY o.idx, o.ord
+     ), recorded AS (
+       INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests)
+       SELECT DISTINCT ON (i.name) i.name, i.reference, i.media_type, i.metadata, i.layers, i.manifests
+       FROM bumped b JOIN jsonb_to_recordset($6::jsonb) AS i(idx int, name text, reference text, media_type text, metadata jsonb, layers jsonb, manifests jsonb) ON i.idx = b.idx
+       ORDER BY i.name
+       ON CONFLICT (name) DO NOTHING
+     )
+     SELECT b.idx, b.resource_version, (SELECT array_agg(p.id::text ORDER BY p.id) FROM prepended p WHERE p.image_stream_uid = b.uid) AS prepended_ids
+     FROM bumped b`,
+    [JSON.stringify(writes), JSON.stringify(prepended), JSON.stringify(replaced), JSON.stringify(outbox), SERIALIZED_PLACEHOLDER, JSON.stringify(images)],
   );
-  return rows[0] ? String(rows[0].resource_version) : undefined;
+  const results: (CommittedWrite | undefined)[] = commits.map(() => undefined);
+  // History ids come from a sequence in insertion order, and rows are inserted in `ord` order.
+  for (const row of rows) results[row.idx] = { resourceVersion: String(row.resource_version), prependedIds: row.prepended_ids ?? [] };
+  return results;
 }
 
 function historyColumns(event: TagEvent): { image: string; reference: string; generation: number } {
   return { image: event.image, reference: event.dockerImageReference, generation: event.generation };
+}
+
+function imageColumns(image: ImageRecord) {
+  return {
+    name: image.name,
+    reference: image.dockerImageReference,
+    media_type: image.manifestMediaType ?? null,
+    metadata: image.metadata ?? null,
+    layers: image.layers ?? null,
+    manifests: image.manifests ?? null,
+  };
 }

@@ -7,6 +7,7 @@ import {
   NamespaceDeleted,
   NotificationSubjects,
   validatePayload,
+  wakeUpSubject,
   type ClassType,
   type CloudEvent,
   type NamespaceDeletedV1,
@@ -140,8 +141,8 @@ describe('namespace.deleted in template-service (Postgres)', () => {
     expect((await watchLog.since('TemplateInstance', since, 'doomed')).map((entry) => [entry.type, entry.name])).toEqual([['DELETED', 'app']]);
     expect(recording.published).toEqual(
       expect.arrayContaining([
-        { subject: NotificationSubjects.templatesChanged, namespace: 'doomed' },
-        { subject: NotificationSubjects.templateInstancesChanged, namespace: 'doomed' },
+        { subject: wakeUpSubject(NotificationSubjects.templatesChanged, 'doomed'), namespace: 'doomed' },
+        { subject: wakeUpSubject(NotificationSubjects.templateInstancesChanged, 'doomed'), namespace: 'doomed' },
       ]),
     );
   });

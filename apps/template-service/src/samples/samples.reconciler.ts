@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { NotificationSubjects, QueueGroups, SAMPLES_CONFIG_NAME, StatusError, type SamplesConfigStatus } from '@imagestreams/contracts';
+import { NotificationSubjects, QueueGroups, SAMPLES_CONFIG_NAME, StatusError, wakeUpSubject, type SamplesConfigStatus } from '@imagestreams/contracts';
 import { NATS_CONNECTION } from '@imagestreams/platform-messaging';
 import { counter, METRIC_PREFIX } from '@imagestreams/platform-observability';
 import type { NatsConnection, Subscription } from 'nats';
@@ -84,17 +84,10 @@ export class SamplesReconciler implements OnApplicationBootstrap, BeforeApplicat
       this.logger.log('the samples operator is off (SAMPLES_ENABLED=false)');
       return;
     }
-    this.subscription = this.connection.subscribe(NotificationSubjects.imageStreamsChanged, {
+    // Only changes in the samples namespace reach this replica: pushes elsewhere cost it nothing.
+    this.subscription = this.connection.subscribe(wakeUpSubject(NotificationSubjects.imageStreamsChanged, this.settings.namespace), {
       queue: NOTIFICATION_QUEUE,
-      callback: (_error, message) => {
-        let namespace: unknown;
-        try {
-          namespace = (message.json() as { namespace?: unknown }).namespace;
-        } catch {
-          return;
-        }
-        if (namespace === this.settings.namespace) this.soon();
-      },
+      callback: () => this.soon(),
     });
     this.kick();
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { wakeUpSubject } from '@imagestreams/contracts';
 import { InjectNatsConnection } from '@imagestreams/platform-messaging';
 import type { NatsConnection } from 'nats';
 import { WAKE_UP_SUBJECTS, type WatchKind } from './watch-kinds';
@@ -13,6 +14,6 @@ export class ChangeNotifier {
 
   changed(kind: WatchKind, namespace: string): void {
     if (this.connection.isClosed()) return;
-    this.connection.publish(WAKE_UP_SUBJECTS[kind], JSON.stringify({ namespace }));
+    this.connection.publish(wakeUpSubject(WAKE_UP_SUBJECTS[kind], namespace), JSON.stringify({ namespace }));
   }
 }

@@ -5,6 +5,7 @@ import {
   ListTemplateInstancesRequest,
   ListTemplatesRequest,
   NotificationSubjects,
+  wakeUpSubject,
   StatusError,
   TemplateChangesQuery,
   TemplateInstanceChangesQuery,
@@ -262,19 +263,19 @@ describe('template change log and label selection (Postgres)', () => {
       await createInstance('woken', 'app');
       await instanceRequests.delete({ namespace: 'woken', name: 'app' });
       expect(published).toEqual([
-        { subject: NotificationSubjects.templatesChanged, namespace: 'woken' },
-        { subject: NotificationSubjects.templatesChanged, namespace: 'woken' },
-        { subject: NotificationSubjects.templatesChanged, namespace: 'woken' },
+        { subject: wakeUpSubject(NotificationSubjects.templatesChanged, 'woken'), namespace: 'woken' },
+        { subject: wakeUpSubject(NotificationSubjects.templatesChanged, 'woken'), namespace: 'woken' },
+        { subject: wakeUpSubject(NotificationSubjects.templatesChanged, 'woken'), namespace: 'woken' },
         // The instance's row is written twice on create (Instantiating, then its outcome).
-        { subject: NotificationSubjects.templateInstancesChanged, namespace: 'woken' },
-        { subject: NotificationSubjects.templateInstancesChanged, namespace: 'woken' },
-        { subject: NotificationSubjects.templateInstancesChanged, namespace: 'woken' },
+        { subject: wakeUpSubject(NotificationSubjects.templateInstancesChanged, 'woken'), namespace: 'woken' },
+        { subject: wakeUpSubject(NotificationSubjects.templateInstancesChanged, 'woken'), namespace: 'woken' },
+        { subject: wakeUpSubject(NotificationSubjects.templateInstancesChanged, 'woken'), namespace: 'woken' },
       ]);
 
       published.length = 0;
       expect(await statusOf(updateTemplate('woken', 'missing', 'v2'))).toMatchObject({ code: 404 });
       expect(await statusOf(createTemplate('woken-twice', 'web').then(() => createTemplate('woken-twice', 'web')))).toMatchObject({ code: 409 });
-      expect(published).toEqual([{ subject: NotificationSubjects.templatesChanged, namespace: 'woken-twice' }]);
+      expect(published).toEqual([{ subject: wakeUpSubject(NotificationSubjects.templatesChanged, 'woken-twice'), namespace: 'woken-twice' }]);
     });
 
     it('wakes watchers of a transactional write only once its change log entry is visible to them', async () => {

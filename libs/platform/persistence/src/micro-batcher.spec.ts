@@ -34,3 +34,51 @@ describe('MicroBatcher', () => {
     await expect(batcher.submit(3)).resolves.toBe(3);
   });
 });
+
+describe('MicroBatcher with an in-flight limit (group commit)', () => {
+  it('sends what arrives while the limit is reached as one batch when a running one finishes', async () => {
+    const batches: number[][] = [];
+    const finishers: (() => void)[] = [];
+    const batcher = new MicroBatcher(
+      (items: number[]) =>
+        new Promise<number[]>((resolve) => {
+          batches.push(items);
+          finishers.push(() => resolve(items.map((n) => -n)));
+        }),
+      256,
+      1,
+    );
+    const first = batcher.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+
+    const waiting = [2, 3, 4].map((n) => batcher.submit(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+
+    finishers[0]();
+    await expect(first).resolves.toBe(-1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    finishers[1]();
+    await expect(Promise.all(waiting)).resolves.toEqual([-2, -3, -4]);
+  });
+
+  it('keeps going after a failed batch at the limit', async () => {
+    let fail = true;
+    const batcher = new MicroBatcher(
+      async (items: number[]) => {
+        if (fail) {
+          fail = false;
+          throw new Error('serialization failure');
+        }
+        return items;
+      },
+      256,
+      1,
+    );
+    const results = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    await expect(batcher.submit(3)).resolves.toBe(3);
+  });
+});
