@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,3 +48,45 @@ function filesystemHarness(): BlobStoreHarness {
 }
 
 describeBlobStoreContract('FilesystemBlobStore', filesystemHarness);
+
+describe('FilesystemBlobStore reads', () => {
+  let root: string;
+  let store: FilesystemBlobStore;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'blob-reads-'));
+    store = new FilesystemBlobStore(root);
+  });
+
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  afterEach(() => jest.restoreAllMocks());
+
+  /** Reads the blob back and answers the sizes of the buffers the read stream allocated on the way. */
+  async function readBuffers(bytes: Buffer, range?: { start: number; end: number }): Promise<number[]> {
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    await store.putBytes(digest, bytes);
+    const allocations = jest.spyOn(Buffer, 'allocUnsafeSlow');
+    const chunks: Buffer[] = [];
+    for await (const chunk of await store.open(digest, range)) chunks.push(chunk as Buffer);
+    // (Buffer.equals: Jest's deep equality walks megabytes byte by byte.)
+    expect(Buffer.concat(chunks).equals(range ? bytes.subarray(range.start, range.end + 1) : bytes)).toBe(true);
+    return allocations.mock.calls.map(([size]) => size);
+  }
+
+  it('reads a small blob with one buffer of its own size, not whole read chunks (small pulls must not churn megabytes)', async () => {
+    expect(await readBuffers(randomBytes(32 * 1024))).toEqual([32 * 1024]);
+  });
+
+  it('reads a range with one buffer of the range', async () => {
+    expect(await readBuffers(randomBytes(100_000), { start: 10, end: 1_033 })).toEqual([1_024]);
+  });
+
+  it('reads a big blob in chunks of 1 MiB, the last one only as big as the rest', async () => {
+    expect(await readBuffers(randomBytes(3 * 1024 * 1024 + 5))).toEqual([1024 * 1024, 1024 * 1024, 1024 * 1024, 5]);
+  });
+
+  it('reads an empty blob', async () => {
+    expect((await readBuffers(Buffer.alloc(0))).reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(1);
+  });
+});

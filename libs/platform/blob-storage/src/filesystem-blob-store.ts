@@ -21,6 +21,10 @@ import {
 /**
  * Blob reads in 1 MiB chunks rather than Node's 64 KiB default: a layer download then costs about a
  * third of the CPU (measured: 256 MiB served in 0.14 s instead of 0.4 s), which matters on small machines.
+ * Never more than the bytes left to send, though: a read stream allocates a whole chunk per read
+ * (and one more to find the end), so a 32 KiB blob would cost 2 MiB of buffers, and pulls of small
+ * images then keep V8 running full collections for the external memory (measured: 60 ms of CPU
+ * per pull of a 2-layer image instead of 15).
  */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -74,10 +78,13 @@ export class FilesystemBlobStore implements BlobStore {
     if (range && !isValidRange(range)) throw new InvalidRangeError(range.start, range.end);
     const handle = await this.openBlob(parsed);
     try {
-      if (!range) return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
       const { size } = await handle.stat();
-      if (range.start >= size) throw new InvalidRangeError(range.start, range.end, size);
-      return handle.createReadStream({ start: range.start, end: Math.min(range.end, size - 1), highWaterMark: READ_CHUNK_BYTES });
+      if (range && range.start >= size) throw new InvalidRangeError(range.start, range.end, size);
+      const start = range?.start ?? 0;
+      const end = Math.min(range?.end ?? size - 1, size - 1);
+      // An empty blob: one read finds the end.
+      if (end < start) return handle.createReadStream({ highWaterMark: 1 });
+      return handle.createReadStream({ start, end, highWaterMark: Math.min(READ_CHUNK_BYTES, end - start + 1) });
     } catch (error) {
       await handle.close();
       throw error;
