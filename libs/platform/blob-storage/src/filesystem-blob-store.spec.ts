@@ -1,9 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeBlobStoreContract, type BlobStoreHarness } from './blob-store.contract';
+import { withoutFirstBytes } from './filesystem-blob-store';
 import { FilesystemBlobStore } from './index';
 
 /** Every regular file under dir, relative paths. */
@@ -88,5 +90,48 @@ describe('FilesystemBlobStore reads', () => {
 
   it('reads an empty blob', async () => {
     expect((await readBuffers(Buffer.alloc(0))).reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('FilesystemBlobStore writes', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'blob-writes-'));
+  });
+
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('writes what arrived while a write was in flight in one go, and the blob is still exact', async () => {
+    const store = new FilesystemBlobStore(root);
+    const chunks = Array.from({ length: 256 }, () => randomBytes(4 * 1024));
+    const bytes = Buffer.concat(chunks);
+    const probe = await open(join(root, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { write: () => unknown; writev: () => unknown };
+    const writes = [jest.spyOn(fileHandle, 'write'), jest.spyOn(fileHandle, 'writev')];
+    await probe.close();
+
+    const id = randomUUID();
+    await store.startUpload(id);
+    await store.appendToUpload(id, 0, Readable.from(chunks));
+    const committed = await store.commitUpload(id, `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+
+    expect(committed.size).toBe(bytes.length);
+    expect(writes.reduce((calls, spy) => calls + spy.mock.calls.length, 0)).toBeLessThan(chunks.length / 4);
+  });
+});
+
+describe('withoutFirstBytes (what a partial writev leaves to write)', () => {
+  const chunks = [Buffer.from('abc'), Buffer.from('de'), Buffer.from('fgh')];
+  it.each([
+    [0, ['abc', 'de', 'fgh']],
+    [2, ['c', 'de', 'fgh']],
+    [3, ['de', 'fgh']],
+    [4, ['e', 'fgh']],
+    [8, []],
+  ])('after %i bytes written', (written, rest) => {
+    expect(withoutFirstBytes(chunks, written).map((chunk) => chunk.toString())).toEqual(rest);
   });
 });

@@ -35,7 +35,12 @@ interface HashState {
 }
 
 const READ_BUFFER_SIZE = 256 * 1024;
-const WRITE_HIGH_WATER_MARK = 64 * 1024;
+/**
+ * What an upload may hold in memory while a write is in flight; whatever arrived meanwhile goes
+ * in one positional writev. Socket reads are at most 64 KiB, so writing each as it came cost a
+ * thread-pool round trip per 64 KiB (measured: 4,485 writes for a 192 MiB image).
+ */
+const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 
 /**
  * Blob store on a local (or shared POSIX) file system:
@@ -382,7 +387,14 @@ class FileRangeWriter extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.inFlight = this.writeFully(chunk).then(
+    this.inFlight = this.writeFully([chunk]).then(
+      () => callback(),
+      (error: Error) => callback(error),
+    );
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    this.inFlight = this.writeFully(chunks.map(({ chunk }) => chunk)).then(
       () => callback(),
       (error: Error) => callback(error),
     );
@@ -397,14 +409,24 @@ class FileRangeWriter extends Writable {
     return this.inFlight.catch(() => undefined);
   }
 
-  private async writeFully(chunk: Buffer): Promise<void> {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const { bytesWritten } = await this.handle.write(chunk, offset, chunk.length - offset, this.position);
-      offset += bytesWritten;
+  private async writeFully(chunks: Buffer[]): Promise<void> {
+    let pending = chunks.filter((chunk) => chunk.length > 0);
+    while (pending.length > 0) {
+      const { bytesWritten } = await this.handle.writev(pending, this.position);
       this.position += bytesWritten;
+      pending = withoutFirstBytes(pending, bytesWritten);
     }
   }
+}
+
+/** What is left of `chunks` after a (possibly partial) write of `written` bytes. */
+export function withoutFirstBytes(chunks: Buffer[], written: number): Buffer[] {
+  let skip = written;
+  let index = 0;
+  while (index < chunks.length && skip >= chunks[index].length) skip -= chunks[index++].length;
+  const rest = chunks.slice(index);
+  if (rest.length > 0 && skip > 0) rest[0] = rest[0].subarray(skip);
+  return rest;
 }
 
 /** Feeds the first `length` bytes of the file into `hash` without holding more than one buffer. */
