@@ -1,3 +1,4 @@
+export * from './blob-file-stream';
 export * from './blob-store';
 export * from './digest';
 export * from './errors';

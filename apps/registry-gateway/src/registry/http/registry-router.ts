@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { linkHeader, MAX_MANIFEST_BYTES, parsePageParams, RegistryError } from '@imagestreams/domain-registry';
+import { sendBlobBody } from '@imagestreams/platform-blob-storage';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { RegistryAccess, type RegistryCaller } from '../auth/registry-access';
 import { REGISTRY_AUTH_SETTINGS, type RegistryAuthSettings } from '../auth/registry-auth-settings';
 import { RegistryTokens } from '../auth/registry-tokens';
@@ -251,7 +251,7 @@ export function registryRouter(app: INestApplication): express.Router {
       response.end();
       return;
     }
-    await pipeline(read.body, response);
+    await sendBlobBody(read.body, response);
     registrySentBytes.inc({ kind: 'blob' }, read.range ? read.range.end - read.range.start + 1 : read.size);
   };
 
