@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
 /** Bytes of serialized streams kept at most (a stream with 5,000 history entries is about 1.4 MB). */
 const MAX_TOTAL_BYTES = 16 * 1024 * 1024;
@@ -22,53 +23,37 @@ interface Copy {
  */
 @Injectable()
 export class StreamCopies {
-  private readonly copies = new Map<string, Copy>();
-  private totalBytes = 0;
+  private readonly copies = new LRUCache<string, Copy>({ maxSize: MAX_TOTAL_BYTES, sizeCalculation: (copy) => copy.json.length });
 
   /** The resourceVersion of the copy kept for the stream, if any. */
   resourceVersionOf(namespace: string, name: string): string | undefined {
-    return this.copies.get(key(namespace, name))?.resourceVersion;
+    return this.copies.peek(key(namespace, name))?.resourceVersion;
   }
 
   /** The copy at `resourceVersion` (marked as just used), if kept. */
   take(namespace: string, name: string, resourceVersion: string): Buffer | undefined {
     const id = key(namespace, name);
-    const copy = this.copies.get(id);
-    if (!copy || copy.resourceVersion !== resourceVersion) return undefined;
-    this.copies.delete(id);
-    this.copies.set(id, copy);
-    return copy.json;
+    if (this.copies.peek(id)?.resourceVersion !== resourceVersion) return undefined;
+    return this.copies.get(id)?.json;
   }
 
   /** Keeps `json` if it is big enough to be worth it and says its resourceVersion where expected. */
   keep(namespace: string, name: string, json: Buffer): void {
     const id = key(namespace, name);
-    this.forget(id);
+    this.copies.delete(id);
     if (json.length < MIN_BYTES || json.length > MAX_TOTAL_BYTES / 4) return;
     const resourceVersion = RESOURCE_VERSION.exec(json.subarray(0, HEAD_BYTES).toString('latin1'))?.[1];
     if (resourceVersion === undefined) return;
     this.copies.set(id, { resourceVersion, json });
-    this.totalBytes += json.length;
-    for (const [oldest] of this.copies) {
-      if (this.totalBytes <= MAX_TOTAL_BYTES) break;
-      this.forget(oldest);
-    }
   }
 
   /** The stream is gone (or unreadable): its copy goes too. */
   drop(namespace: string, name: string): void {
-    this.forget(key(namespace, name));
+    this.copies.delete(key(namespace, name));
   }
 
   get keptBytes(): number {
-    return this.totalBytes;
-  }
-
-  private forget(id: string): void {
-    const copy = this.copies.get(id);
-    if (!copy) return;
-    this.copies.delete(id);
-    this.totalBytes -= copy.json.length;
+    return this.copies.calculatedSize;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ImageStream } from '@imagestreams/contracts';
+import { LRUCache } from 'lru-cache';
 
 const MAX_ENTRIES = 64;
 
@@ -11,7 +12,7 @@ const MAX_ENTRIES = 64;
  */
 @Injectable()
 export class RenderedStreamCache {
-  private readonly entries = new Map<string, { resourceVersion: string; view: ImageStream; json?: Buffer }>();
+  private readonly entries = new LRUCache<string, { resourceVersion: string; view: ImageStream; json?: Buffer }>({ max: MAX_ENTRIES });
 
   get(uid: string, resourceVersion: string): ImageStream | undefined {
     return this.entry(uid, resourceVersion)?.view;
@@ -26,17 +27,12 @@ export class RenderedStreamCache {
   }
 
   private entry(uid: string, resourceVersion: string) {
-    const entry = this.entries.get(uid);
-    if (!entry || entry.resourceVersion !== resourceVersion) return undefined;
-    // Re-insert to mark as most recently used.
-    this.entries.delete(uid);
-    this.entries.set(uid, entry);
-    return entry;
+    if (this.entries.peek(uid)?.resourceVersion !== resourceVersion) return undefined;
+    // get (not peek): marks it as most recently used.
+    return this.entries.get(uid);
   }
 
   set(uid: string, resourceVersion: string, view: ImageStream): void {
-    this.entries.delete(uid);
     this.entries.set(uid, { resourceVersion, view });
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
   }
 }
