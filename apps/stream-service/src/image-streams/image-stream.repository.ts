@@ -54,16 +54,22 @@ export interface ImageRecord {
 const INSERT_IMAGE_SQL = `INSERT INTO images (name, docker_image_reference, manifest_media_type, metadata, layers, manifests) VALUES ($1, $2, $3, $4, $5, $6)
   ON CONFLICT (name) DO NOTHING`;
 
+/** An image as its `images` columns hold it (fields it lacks are null). */
+export function imageColumns(image: ImageRecord) {
+  return {
+    name: image.name,
+    reference: image.dockerImageReference,
+    media_type: image.manifestMediaType ?? null,
+    metadata: image.metadata ?? null,
+    layers: image.layers ?? null,
+    manifests: image.manifests ?? null,
+  };
+}
+
 function imageInsertParameters(image: ImageRecord): unknown[] {
+  const { name, reference, media_type, metadata, layers, manifests } = imageColumns(image);
   // Arrays go in as JSON text: the driver would otherwise send them as Postgres arrays.
-  return [
-    image.name,
-    image.dockerImageReference,
-    image.manifestMediaType ?? null,
-    image.metadata ?? null,
-    image.layers ? JSON.stringify(image.layers) : null,
-    image.manifests ? JSON.stringify(image.manifests) : null,
-  ];
+  return [name, reference, media_type, metadata, layers === null ? null : JSON.stringify(layers), manifests === null ? null : JSON.stringify(manifests)];
 }
 
 /** SQL for streams, their tag history and images; the only place this service's tables are touched. */

@@ -1,7 +1,7 @@
 import type { TagEvent } from '@imagestreams/domain-image';
 import type { OutboxRow } from '@imagestreams/platform-messaging';
 import type { EntityManager } from 'typeorm';
-import type { ImageRecord } from '../image-streams/image-stream.repository';
+import { imageColumns, type ImageRecord } from '../image-streams/image-stream.repository';
 import type { WatchType } from '../watch/watch-log.repository';
 
 /**
@@ -117,15 +117,4 @@ export async function commitWrites(manager: EntityManager, commits: readonly Wri
 
 function historyColumns(event: TagEvent): { image: string; reference: string; generation: number } {
   return { image: event.image, reference: event.dockerImageReference, generation: event.generation };
-}
-
-function imageColumns(image: ImageRecord) {
-  return {
-    name: image.name,
-    reference: image.dockerImageReference,
-    media_type: image.manifestMediaType ?? null,
-    metadata: image.metadata ?? null,
-    layers: image.layers ?? null,
-    manifests: image.manifests ?? null,
-  };
 }

@@ -374,13 +374,7 @@ class FileRangeWriter extends Writable {
     super({ highWaterMark: WRITE_HIGH_WATER_MARK });
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.inFlight = this.writeFully([chunk]).then(
-      () => callback(),
-      (error: Error) => callback(error),
-    );
-  }
-
+  // (No _write: Writable hands a single chunk to _writev too.)
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
     this.inFlight = this.writeFully(chunks.map(({ chunk }) => chunk)).then(
       () => callback(),
