@@ -11,9 +11,9 @@
  *
  * Receivers are bare node:http servers in a worker thread that answer 204 at once. The dispatcher
  * sends at most WEBHOOK_MAX_CONCURRENCY_PER_TARGET (16) requests at a time to one receiver origin and
- * WEBHOOK_MAX_CONCURRENCY (32) in all, so 1,000 subscriptions on one receiver measure the per-target
- * limit; spread over 8 receivers (different ports = different origins) they measure the process's
- * limit. BENCH_RECEIVERS lists the configurations to run (default "1,8"); each configuration gets its
+ * WEBHOOK_MAX_CONCURRENCY (256) in all, so 1,000 subscriptions on one receiver measure the per-target
+ * limit; spread over 8 receivers (different ports = different origins) up to 128 are in flight at once.
+ * BENCH_RECEIVERS lists the configurations to run (default "1,8"); each configuration gets its
  * own namespace and subscriptions, one unmeasured warm-up move, then BENCH_RUNS measured moves
  * (each of a new tag), printed one by one and as a median. Prints one JSON document at the end.
  */
@@ -203,7 +203,7 @@ async function runConfiguration(gateway: string, natsUrl: string | undefined, st
       note:
         receiverCount === 1
           ? 'one receiver origin: bounded by WEBHOOK_MAX_CONCURRENCY_PER_TARGET (16 in flight)'
-          : `${receiverCount} receiver origins (ports): bounded by WEBHOOK_MAX_CONCURRENCY (32 in flight per dispatcher process)`,
+          : `${receiverCount} receiver origins (ports): up to ${receiverCount} × 16 in flight (WEBHOOK_MAX_CONCURRENCY is 256 per dispatcher process)`,
       subscriptionsCreatedInMs: creationMs,
       warmup,
       runs,

@@ -13,7 +13,7 @@ export class TriggerDispatcherConfig extends BaseServiceConfig {
   /** Webhook requests in flight at once in this process. */
   @IsInt()
   @Min(1)
-  WEBHOOK_MAX_CONCURRENCY = 32;
+  WEBHOOK_MAX_CONCURRENCY = 256;
 
   /** How often due retries (and deliveries orphaned by a crashed replica) are looked for. */
   @IsInt()

@@ -34,6 +34,9 @@ export const DELIVERY_WORKER_OPTIONS = Symbol('DELIVERY_WORKER_OPTIONS');
  */
 const HELD_ROUNDS_PER_TARGET = 32;
 
+/** At most this many deliveries per claim statement (a backlog is taken in several, back to back). */
+const CLAIM_BATCH = 1_024;
+
 interface SendResult {
   attempt: AttemptRecord;
   /**
@@ -151,9 +154,10 @@ export class DeliveryWorker {
       for (;;) {
         const capacity = this.options.maxConcurrency * HELD_ROUNDS_PER_TARGET - this.slots.runningCount - this.slots.queuedCount;
         if (capacity <= 0 || this.stopped) return;
-        const claimed = await this.deliveries.claimDue(capacity, this.options.leaseGraceMs, this.slots.saturatedTargets());
+        const limit = Math.min(capacity, CLAIM_BATCH);
+        const claimed = await this.deliveries.claimDue(limit, this.options.leaseGraceMs, this.slots.saturatedTargets());
         this.dispatch(claimed);
-        if (claimed.length < capacity) {
+        if (claimed.length < limit) {
           this.backlog = false;
           return;
         }

@@ -182,17 +182,34 @@ export class DeliveryRepository {
    * the subscription is edited). SKIP LOCKED lets N replicas poll without waiting for or duplicating each other.
    */
   async claimDue(limit: number, leaseGraceMs: number, saturatedTargets: string[] = []): Promise<DeliveryJob[]> {
+    // Candidates come from the two claim indexes only (unleased and due; lease run out), never from
+    // a walk over the leased rows being sent right now. Each is an ordered index scan, which marks
+    // the entries of rows that have since been delivered as dead as it passes them (a bitmap scan
+    // would visit them again every poll until vacuum); paused and disabled subscriptions are one
+    // array computed up front, so no join tempts the planner away from those scans. The row's own
+    // state is checked again on the row itself, under its lock, in a form no index answers.
+    // statement_timestamp(), not clock_timestamp(): an index condition must be stable.
+    const claimable = `NOT (d.target = ANY($3::text[]))
+      AND NOT (d.subscription_uid = ANY (ARRAY(SELECT uid FROM webhook_subscriptions s
+        WHERE s.disabled_reason IS NOT NULL OR coalesce((s.spec->>'paused')::boolean, false))))
+      AND (d.ordering_key IS NULL OR NOT EXISTS (
+        SELECT 1 FROM deliveries o WHERE o.subscription_uid = d.subscription_uid AND o.ordering_key = d.ordering_key
+          AND o.ordering_seq < d.ordering_seq AND o.state = 'pending'))`;
     return this.dataSource.query(
-      `WITH due AS (
+      `WITH unleased AS MATERIALIZED (
+         SELECT id FROM deliveries d WHERE state = 'pending' AND leased_until IS NULL AND next_attempt_at <= statement_timestamp()
+           AND ${claimable}
+         ORDER BY next_attempt_at LIMIT $1
+       ), expired AS MATERIALIZED (
+         SELECT id FROM deliveries d WHERE state = 'pending' AND leased_until IS NOT NULL AND leased_until < statement_timestamp()
+           AND ${claimable}
+         ORDER BY leased_until LIMIT $1
+       ), due AS (
          SELECT id FROM deliveries d
-         WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()
-           AND (leased_until IS NULL OR leased_until < clock_timestamp())
-           AND NOT (target = ANY($3::text[]))
-           AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.uid = d.subscription_uid
-             AND s.disabled_reason IS NULL AND NOT coalesce((s.spec->>'paused')::boolean, false))
-           AND (ordering_key IS NULL OR NOT EXISTS (
-             SELECT 1 FROM deliveries o WHERE o.subscription_uid = d.subscription_uid AND o.ordering_key = d.ordering_key
-               AND o.ordering_seq < d.ordering_seq AND o.state = 'pending'))
+         WHERE id IN (SELECT id FROM unleased UNION ALL SELECT id FROM expired)
+           AND state = 'pending' AND next_attempt_at <= statement_timestamp()
+           AND coalesce(leased_until, '-infinity') < statement_timestamp()
+           AND ${claimable}
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED
        ), claimed AS (
          -- Each lease outlives its own subscription's request timeout (plus grace), as at insert time.

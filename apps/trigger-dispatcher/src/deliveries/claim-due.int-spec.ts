@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { openServiceDataSource } from '@imagestreams/platform-persistence';
+import { testDatabaseUrl } from '@imagestreams/testing';
+import type { DataSource } from 'typeorm';
+import { TRIGGER_MIGRATIONS } from '../migrations';
+import { DeliveryRepository } from './delivery.repository';
+
+/**
+ * What the poller may claim, against real Postgres: due deliveries nobody holds (never leased, or
+ * a lease that ran out), and nothing that is being sent, waits for a retry, belongs to a paused or
+ * disabled subscription or a saturated target, or waits behind an older move of its tag.
+ */
+describe('DeliveryRepository.claimDue (Postgres)', () => {
+  const schema = `trigger_claim_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  let dataSource: DataSource;
+  let deliveries: DeliveryRepository;
+
+  beforeAll(async () => {
+    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: TRIGGER_MIGRATIONS, poolSize: 2 });
+    deliveries = new DeliveryRepository(dataSource);
+  });
+
+  beforeEach(async () => {
+    await dataSource.query('DELETE FROM webhook_subscriptions');
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  async function subscription(spec: Record<string, unknown> = {}, disabledReason: string | null = null): Promise<string> {
+    const uid = randomUUID();
+    await dataSource.query(
+      `INSERT INTO webhook_subscriptions (uid, namespace, name, spec, signing_secret, disabled_reason, resource_version)
+       VALUES ($1, 'team', $2, $3, 'whsec_x', $4, nextval('resource_version_seq'))`,
+      [uid, `hook-${uid.slice(0, 8)}`, JSON.stringify({ url: 'http://127.0.0.1:1/', ...spec }), disabledReason],
+    );
+    return uid;
+  }
+
+  interface Row {
+    subscription: string;
+    /** SQL for leased_until; NULL when omitted. */
+    lease?: string;
+    /** SQL for next_attempt_at; a second ago when omitted. */
+    due?: string;
+    state?: string;
+    target?: string;
+    ordering?: { key: string; seq: number };
+  }
+
+  async function delivery(row: Row): Promise<string> {
+    const id = randomUUID();
+    await dataSource.query(
+      `INSERT INTO deliveries (id, subscription_uid, event_id, event_type, payload, state, target, ordering_key, ordering_seq, leased_until, next_attempt_at)
+       VALUES ($1, $2, $3, 'io.imagestreams.tag.changed.v1', '{}', $4, $5, $6, $7, ${row.lease ?? 'NULL'}, ${row.due ?? `clock_timestamp() - interval '1 second'`})`,
+      [id, row.subscription, randomUUID(), row.state ?? 'pending', row.target ?? 'http://127.0.0.1:1', row.ordering?.key ?? null, row.ordering?.seq ?? null],
+    );
+    return id;
+  }
+
+  const claimedIds = async (limit = 100, saturatedTargets: string[] = []): Promise<string[]> => (await deliveries.claimDue(limit, 5_000, saturatedTargets)).map((job) => job.id).sort();
+
+  it('claims due deliveries nobody holds and leases them; leaves those being sent, waiting for a retry, or settled', async () => {
+    const uid = await subscription();
+    const unleased = await delivery({ subscription: uid });
+    const leaseRanOut = await delivery({ subscription: uid, lease: `clock_timestamp() - interval '1 second'` });
+    await delivery({ subscription: uid, lease: `clock_timestamp() + interval '1 minute'` });
+    await delivery({ subscription: uid, due: `clock_timestamp() + interval '1 minute'` });
+    await delivery({ subscription: uid, state: 'succeeded' });
+
+    expect(await claimedIds()).toEqual([unleased, leaseRanOut].sort());
+    // Claimed means leased: a second poller finds nothing.
+    expect(await claimedIds()).toEqual([]);
+  });
+
+  it('skips paused and disabled subscriptions and saturated targets, even when more of those are due than the claim takes', async () => {
+    const paused = await subscription({ paused: true });
+    const disabled = await subscription({}, 'failed 10 attempts in a row');
+    const active = await subscription();
+    // Older than the claimable one and as many as one claim takes: they must not hide it.
+    for (let i = 0; i < 3; i++) {
+      await delivery({ subscription: paused, due: `clock_timestamp() - interval '1 hour'` });
+      await delivery({ subscription: disabled, lease: `clock_timestamp() - interval '1 hour'`, due: `clock_timestamp() - interval '1 hour'` });
+      await delivery({ subscription: active, target: 'http://busy.example', due: `clock_timestamp() - interval '1 hour'` });
+    }
+    const claimable = await delivery({ subscription: active });
+
+    expect(await claimedIds(3, ['http://busy.example'])).toEqual([claimable]);
+  });
+
+  it('holds a move back while an older move of the same tag is pending, and releases it once that one settles', async () => {
+    const uid = await subscription();
+    const older = await delivery({ subscription: uid, lease: `clock_timestamp() + interval '1 minute'`, ordering: { key: 'team/app:latest', seq: 10 } });
+    const newer = await delivery({ subscription: uid, ordering: { key: 'team/app:latest', seq: 11 } });
+    const otherTag = await delivery({ subscription: uid, ordering: { key: 'team/app:stable', seq: 12 } });
+
+    expect(await claimedIds()).toEqual([otherTag]);
+
+    await dataSource.query(`UPDATE deliveries SET state = 'succeeded', leased_until = NULL WHERE id = $1`, [older]);
+    expect(await claimedIds()).toEqual([newer]);
+  });
+});
