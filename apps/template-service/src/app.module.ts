@@ -1,11 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { platformModules } from '@imagestreams/platform-bootstrap';
 import { OutboxModule } from '@imagestreams/platform-messaging';
-import { CreateTemplateSchema1764201900000 } from './migrations/1764201900000-create-template-schema';
-import { CreateTemplates1764500000000 } from './migrations/1764500000000-create-templates';
-import { CreateTemplateInstances1764650000000 } from './migrations/1764650000000-create-template-instances';
-import { CreateSamplesConfig1764700000000 } from './migrations/1764700000000-create-samples-config';
-import { TemplateWatchLog1764800300000 } from './migrations/1764800300000-template-watch-log';
+import { TEMPLATE_MIGRATIONS } from './migrations';
 import { NamespaceDeletionsModule } from './namespace-deletions/namespace-deletions.module';
 import { SamplesModule } from './samples/samples.module';
 import { architectureOfProcess } from './samples/samples-settings';
@@ -23,7 +19,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'template', migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, CreateTemplateInstances1764650000000, CreateSamplesConfig1764700000000, TemplateWatchLog1764800300000] } }),
+        ...platformModules({ serviceName: SERVICE_NAME, config, database: { schema: 'template', migrations: TEMPLATE_MIGRATIONS } }),
         OutboxModule.forService(),
         TemplateWatchModule.register({ retentionMs: config.WATCH_RETENTION_MINUTES * 60_000 }),
         TemplatesModule,

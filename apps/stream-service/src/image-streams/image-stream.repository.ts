@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { currentResourceVersion, labelCondition, returnedRows } from '@imagestreams/platform-persistence';
+import { settledResourceVersion, labelCondition, returnedRows } from '@imagestreams/platform-persistence';
 import type { TagCondition, TagEvent } from '@imagestreams/domain-image';
 import type { LabelSelector } from '@imagestreams/domain-labels';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -110,11 +110,11 @@ export class ImageStreamRepository {
       inserted = await manager.query(
         `WITH implicit_namespace AS (
            INSERT INTO namespaces (name, uid, resource_version)
-           SELECT $1, $4::uuid, nextval('resource_version_seq') WHERE $5::boolean
+           SELECT $1, $4::uuid, next_resource_version() WHERE $5::boolean
            ON CONFLICT (name) DO NOTHING
          )
          INSERT INTO image_streams (uid, namespace, name, resource_version)
-         VALUES ($3, $1, $2, nextval('resource_version_seq'))
+         VALUES ($3, $1, $2, next_resource_version())
          ON CONFLICT (namespace, name) DO NOTHING
          RETURNING *`,
         [namespace, name, uid, randomUUID(), options.createNamespace === true],
@@ -143,7 +143,7 @@ export class ImageStreamRepository {
     try {
       const rows: ImageStreamRow[] = await manager.query(
         `INSERT INTO image_streams (uid, namespace, name, labels, annotations, spec, generation, resource_version)
-         VALUES ($1, $2, $3, $4, $5, $6, 1, nextval('resource_version_seq'))
+         VALUES ($1, $2, $3, $4, $5, $6, 1, next_resource_version())
          ON CONFLICT (namespace, name) DO NOTHING RETURNING *`,
         [row.uid, row.namespace, row.name, row.labels, row.annotations, row.spec],
       );
@@ -160,7 +160,7 @@ export class ImageStreamRepository {
     fields: { generation: number; labels: Record<string, string>; annotations: Record<string, string>; spec: Record<string, unknown> },
   ): Promise<ImageStreamRow> {
     const rows = returnedRows<ImageStreamRow>(await manager.query(
-      `UPDATE image_streams SET generation = $2, labels = $3, annotations = $4, spec = $5, resource_version = nextval('resource_version_seq')
+      `UPDATE image_streams SET generation = $2, labels = $3, annotations = $4, spec = $5, resource_version = next_resource_version()
        WHERE uid = $1 RETURNING *`,
       [uid, fields.generation, fields.labels, fields.annotations, fields.spec],
     ));
@@ -213,7 +213,7 @@ export class ImageStreamRepository {
   }
 
   async nextResourceVersion(manager: EntityManager): Promise<string> {
-    const rows: { rv: string }[] = await manager.query(`SELECT nextval('resource_version_seq') AS rv`);
+    const rows: { rv: string }[] = await manager.query(`SELECT next_resource_version() AS rv`);
     return String(rows[0].rv);
   }
 
@@ -302,7 +302,11 @@ export class ImageStreamRepository {
   }
 
 
-  currentResourceVersion(): Promise<string> {
-    return currentResourceVersion(this.dataSource);
+  /**
+   * A list's resourceVersion, read before the list itself: settled, so a watch resuming from it
+   * cannot miss a write that was still in flight (after a second of waiting, the position anyway).
+   */
+  async listResourceVersion(): Promise<string> {
+    return (await settledResourceVersion(this.dataSource)).resourceVersion;
   }
 }

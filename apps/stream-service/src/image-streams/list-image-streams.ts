@@ -28,7 +28,7 @@ export class ListImageStreams {
     const parsed = parseLabelSelector(query.labelSelector ?? '');
     if (!parsed.ok) throw new StatusError(Statuses.badRequest(`unable to parse requirement: ${parsed.error}`));
     const after = query.continue === undefined ? undefined : decodeContinue(query.continue);
-    const resourceVersion = await this.streams.currentResourceVersion();
+    const resourceVersion = await this.streams.listResourceVersion();
     const rows = await this.streams.list({ namespace: query.namespace, selector: parsed.selector, after, limit: query.limit });
     const page = query.limit === undefined ? rows : rows.slice(0, query.limit);
     const more = query.limit !== undefined && rows.length > query.limit;

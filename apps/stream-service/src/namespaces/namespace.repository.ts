@@ -20,7 +20,7 @@ export class NamespaceRepository {
   async insert(input: { name: string; uid: string; labels: Record<string, string>; annotations: Record<string, string> }): Promise<NamespaceRow | undefined> {
     const rows: NamespaceRow[] = await this.dataSource.query(
       `INSERT INTO namespaces (name, uid, labels, annotations, resource_version)
-       VALUES ($1, $2, $3, $4, nextval('resource_version_seq'))
+       VALUES ($1, $2, $3, $4, next_resource_version())
        ON CONFLICT (name) DO NOTHING
        RETURNING *`,
       [input.name, input.uid, input.labels, input.annotations],

@@ -77,7 +77,7 @@ export async function commitWrites(manager: EntityManager, commits: readonly Wri
        WHERE w.expected IS NULL OR s.resource_version = w.expected
        FOR UPDATE OF s${allOptimistic ? ' SKIP LOCKED' : ''}
      ), bumped AS (
-       UPDATE image_streams s SET resource_version = nextval('resource_version_seq')
+       UPDATE image_streams s SET resource_version = next_resource_version()
        FROM target t WHERE s.uid = t.uid
        RETURNING t.idx, s.uid, s.resource_version, s.labels
      ), logged AS (

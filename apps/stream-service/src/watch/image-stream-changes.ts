@@ -9,7 +9,7 @@ import {
   type WatchEvent,
 } from '@imagestreams/contracts';
 import { matchesLabels, parseLabelSelector } from '@imagestreams/domain-labels';
-import { groupRows } from '@imagestreams/platform-persistence';
+import { groupRows, nextWatchCursor } from '@imagestreams/platform-persistence';
 import { ImageStreamRepository } from '../image-streams/image-stream.repository';
 import { imageStreamView } from '../image-streams/image-stream.view';
 import { STREAM_SETTINGS, type StreamSettings } from '../stream-writes/stream-settings';
@@ -35,8 +35,13 @@ export class ImageStreamChangesQueryHandler {
     if (BigInt(query.sinceResourceVersion) < (await this.log.horizon())) {
       throw new StatusError(Statuses.expired(`too old resource version: ${query.sinceResourceVersion}`));
     }
-    const rows = await this.log.since(query.sinceResourceVersion, query.namespace);
-    if (rows.length === 0) return { resourceVersion: query.sinceResourceVersion, events: [] };
+    // Only what can no longer be overtaken: a write still in flight below the log's newest entry
+    // would otherwise be skipped by every watcher that read past it.
+    const window = await this.log.settled();
+    if (!window.settled) return { resourceVersion: query.sinceResourceVersion, events: [] };
+    const rows = await this.log.since(query.sinceResourceVersion, window.resourceVersion, query.namespace);
+    const resourceVersion = nextWatchCursor(query.sinceResourceVersion, window.resourceVersion, rows);
+    if (rows.length === 0) return { resourceVersion, events: [] };
 
     // The last entry per stream decides its type; earlier entries of the same stream only tell
     // whether it was ADDED within the window.
@@ -60,7 +65,7 @@ export class ImageStreamChangesQueryHandler {
       const object = views.get(last.uid);
       if (object) out.push({ type: addedInWindow ? 'ADDED' : 'MODIFIED', object });
     }
-    return { resourceVersion: rows[rows.length - 1].resource_version, events: out };
+    return { resourceVersion, events: out };
   }
 }
 

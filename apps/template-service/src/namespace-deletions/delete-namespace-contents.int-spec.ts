@@ -15,10 +15,7 @@ import {
 import { openServiceDataSource } from '@imagestreams/platform-persistence';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
-import { CreateTemplateSchema1764201900000 } from '../migrations/1764201900000-create-template-schema';
-import { CreateTemplates1764500000000 } from '../migrations/1764500000000-create-templates';
-import { CreateTemplateInstances1764650000000 } from '../migrations/1764650000000-create-template-instances';
-import { TemplateWatchLog1764800300000 } from '../migrations/1764800300000-template-watch-log';
+import { TEMPLATE_MIGRATIONS } from '../migrations';
 import type { SamplesReconciler } from '../samples/samples.reconciler';
 import type { PlannedObject } from '../template-instances/instance-objects';
 import type { OwnerObjects } from '../template-instances/owner-objects';
@@ -70,7 +67,7 @@ describe('namespace.deleted in template-service (Postgres)', () => {
       url: testDatabaseUrl(),
       schema,
       entities: [],
-      migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, CreateTemplateInstances1764650000000, TemplateWatchLog1764800300000],
+      migrations: TEMPLATE_MIGRATIONS,
       poolSize: 4,
     });
     recording = recordingNotifier();
@@ -132,13 +129,13 @@ describe('namespace.deleted in template-service (Postgres)', () => {
     expect(await counts('bystander')).toEqual(everything);
     expect(ownerCalls).toEqual([]);
     const since = before.metadata.resourceVersion as string;
-    const templateEntries = await watchLog.since('Template', since, 'doomed');
+    const templateEntries = await watchLog.since('Template', since, (await watchLog.settled()).resourceVersion, 'doomed');
     expect(templateEntries.map((entry) => [entry.type, entry.name]).sort()).toEqual([
       ['DELETED', 'db'],
       ['DELETED', 'web'],
     ]);
     expect(templateEntries.every((entry) => entry.last_row !== null)).toBe(true);
-    expect((await watchLog.since('TemplateInstance', since, 'doomed')).map((entry) => [entry.type, entry.name])).toEqual([['DELETED', 'app']]);
+    expect((await watchLog.since('TemplateInstance', since, (await watchLog.settled()).resourceVersion, 'doomed')).map((entry) => [entry.type, entry.name])).toEqual([['DELETED', 'app']]);
     expect(recording.published).toEqual(
       expect.arrayContaining([
         { subject: wakeUpSubject(NotificationSubjects.templatesChanged, 'doomed'), namespace: 'doomed' },

@@ -37,7 +37,7 @@ export class SamplesConfigRepository {
     const existing = await this.find(name);
     if (existing) return existing;
     await this.dataSource.query(
-      `INSERT INTO samples_configs (name, uid, spec, resource_version) VALUES ($1, $2, $3, nextval('resource_version_seq')) ON CONFLICT (name) DO NOTHING`,
+      `INSERT INTO samples_configs (name, uid, spec, resource_version) VALUES ($1, $2, $3, next_resource_version()) ON CONFLICT (name) DO NOTHING`,
       [name, randomUUID(), spec],
     );
     return (await this.find(name)) as SamplesConfigRow;
@@ -56,7 +56,7 @@ export class SamplesConfigRepository {
   async update(manager: EntityManager, name: string, content: SamplesConfigContent): Promise<SamplesConfigRow> {
     const rows = returnedRows<SamplesConfigRow>(
       await manager.query(
-        `UPDATE samples_configs SET labels = $2, annotations = $3, spec = $4, generation = $5, resource_version = nextval('resource_version_seq')
+        `UPDATE samples_configs SET labels = $2, annotations = $3, spec = $4, generation = $5, resource_version = next_resource_version()
          WHERE name = $1 RETURNING *`,
         [name, content.labels, content.annotations, content.spec, content.generation],
       ),
@@ -67,7 +67,7 @@ export class SamplesConfigRepository {
   /** The operator's status write: one statement, leaving spec alone (a spec written meanwhile is reconciled next). */
   async updateStatus(name: string, status: SamplesConfigStatus): Promise<SamplesConfigRow | undefined> {
     const rows = returnedRows<SamplesConfigRow>(
-      await this.dataSource.query(`UPDATE samples_configs SET status = $2, resource_version = nextval('resource_version_seq') WHERE name = $1 RETURNING *`, [name, status]),
+      await this.dataSource.query(`UPDATE samples_configs SET status = $2, resource_version = next_resource_version() WHERE name = $1 RETURNING *`, [name, status]),
     );
     return rows[0];
   }

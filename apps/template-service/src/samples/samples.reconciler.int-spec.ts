@@ -14,10 +14,7 @@ import { openServiceDataSource } from '@imagestreams/platform-persistence';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import { CreateTemplateSchema1764201900000 } from '../migrations/1764201900000-create-template-schema';
-import { CreateTemplates1764500000000 } from '../migrations/1764500000000-create-templates';
-import { CreateSamplesConfig1764700000000 } from '../migrations/1764700000000-create-samples-config';
-import { TemplateWatchLog1764800300000 } from '../migrations/1764800300000-template-watch-log';
+import { TEMPLATE_MIGRATIONS } from '../migrations';
 import { storedTemplate } from '../templates/template-body';
 import { TemplateRepository } from '../templates/template.repository';
 import { recordingNotifier } from '../watch/wake-ups.fixture';
@@ -108,7 +105,7 @@ describe('SamplesReconciler (Postgres)', () => {
       url: testDatabaseUrl(),
       schema,
       entities: [],
-      migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, CreateSamplesConfig1764700000000, TemplateWatchLog1764800300000],
+      migrations: TEMPLATE_MIGRATIONS,
       poolSize: 4,
     });
     opened.push({ dataSource, schema });

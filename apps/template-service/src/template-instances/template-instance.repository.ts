@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { TemplateInstance, TemplateObjectOwner } from '@imagestreams/contracts';
 import type { LabelSelector } from '@imagestreams/domain-labels';
-import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
+import { settledResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ListPosition } from '../templates/template.repository';
 import { listPage } from '../templates/keyset-page';
@@ -85,7 +85,7 @@ export class TemplateInstanceRepository {
     const rows: TemplateInstanceRow[] = await this.dataSource.query(
       `WITH written AS (
          INSERT INTO template_instances (uid, namespace, name, labels, body, spec_digest, status, resource_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, nextval('resource_version_seq'))
+         VALUES ($1, $2, $3, $4, $5, $6, $7, next_resource_version())
          ON CONFLICT (namespace, name) DO NOTHING RETURNING *
        ), planned AS (
          INSERT INTO template_instance_objects (instance_uid, position, owner, api_version, api_group, kind, namespace, name)
@@ -158,7 +158,7 @@ export class TemplateInstanceRepository {
     const rows = returnedRows<TemplateInstanceRow>(
       await manager.query(
         `WITH written AS (
-           UPDATE template_instances SET status = $2, resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING *
+           UPDATE template_instances SET status = $2, resource_version = next_resource_version() WHERE uid = $1 RETURNING *
          ), logged AS (${logWritten('TemplateInstance', 'MODIFIED')})
          SELECT * FROM written`,
         [uid, JSON.stringify(status)],
@@ -223,7 +223,11 @@ export class TemplateInstanceRepository {
     return this.changes.transaction(work);
   }
 
-  currentResourceVersion(): Promise<string> {
-    return currentResourceVersion(this.dataSource);
+  /**
+   * A list's resourceVersion, read before the list itself: settled, so a watch resuming from it
+   * cannot miss a write that was still in flight (after a second of waiting, the position anyway).
+   */
+  async listResourceVersion(): Promise<string> {
+    return (await settledResourceVersion(this.dataSource)).resourceVersion;
   }
 }

@@ -12,10 +12,7 @@ import { openServiceDataSource } from '@imagestreams/platform-persistence';
 import type { RawJson } from '@imagestreams/platform-messaging';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
-import { CreateTemplateSchema1764201900000 } from '../migrations/1764201900000-create-template-schema';
-import { CreateTemplates1764500000000 } from '../migrations/1764500000000-create-templates';
-import { CreateTemplateInstances1764650000000 } from '../migrations/1764650000000-create-template-instances';
-import { TemplateWatchLog1764800300000 } from '../migrations/1764800300000-template-watch-log';
+import { TEMPLATE_MIGRATIONS } from '../migrations';
 import { recordingNotifier } from '../watch/wake-ups.fixture';
 import type { PlannedObject } from './instance-objects';
 import type { OwnerObjects, RemoteObject, RemoteObjectKey } from './owner-objects';
@@ -77,7 +74,7 @@ describe('TemplateInstancesRequests (Postgres)', () => {
       url: testDatabaseUrl(),
       schema,
       entities: [],
-      migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, CreateTemplateInstances1764650000000, TemplateWatchLog1764800300000],
+      migrations: TEMPLATE_MIGRATIONS,
       poolSize: 8,
     });
     repository = new TemplateInstanceRepository(dataSource, recordingNotifier().notifier);

@@ -162,7 +162,7 @@ export class TemplateInstancesRequests {
   async list(@Payload() query: ListTemplateInstancesRequest): Promise<TemplateInstanceList> {
     const after = query.continue === undefined ? undefined : decodeContinue(query.continue);
     const selector = labelSelectorOf(query.labelSelector);
-    const resourceVersion = await this.instances.currentResourceVersion();
+    const resourceVersion = await this.instances.listResourceVersion();
     const rows = await this.instances.list({ namespace: query.namespace, selector, after, limit: query.limit });
     const page = query.limit === undefined ? rows : rows.slice(0, query.limit);
     const last = page[page.length - 1];

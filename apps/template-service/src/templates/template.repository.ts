@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { LabelSelector } from '@imagestreams/domain-labels';
-import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
+import { settledResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ChangeNotifier } from '../watch/change-notifier';
 import { CommittedChanges } from '../watch/committed-changes';
@@ -50,7 +50,7 @@ export class TemplateRepository {
     const rows: TemplateRow[] = await this.dataSource.query(
       `WITH written AS (
          INSERT INTO templates (uid, namespace, name, labels, body, resource_version)
-         VALUES ($1, $2, $3, $4, $5, nextval('resource_version_seq'))
+         VALUES ($1, $2, $3, $4, $5, next_resource_version())
          ON CONFLICT (namespace, name) DO NOTHING RETURNING *
        ), logged AS (${logWritten('Template', 'ADDED')})
        SELECT * FROM written`,
@@ -75,7 +75,7 @@ export class TemplateRepository {
     const rows = returnedRows<TemplateRow>(
       await manager.query(
         `WITH written AS (
-           UPDATE templates SET labels = $2, body = $3, resource_version = nextval('resource_version_seq') WHERE uid = $1 RETURNING *
+           UPDATE templates SET labels = $2, body = $3, resource_version = next_resource_version() WHERE uid = $1 RETURNING *
          ), logged AS (${logWritten('Template', 'MODIFIED')})
          SELECT * FROM written`,
         [uid, content.labels, content.body],
@@ -124,7 +124,11 @@ export class TemplateRepository {
     return this.changes.transaction(work);
   }
 
-  currentResourceVersion(): Promise<string> {
-    return currentResourceVersion(this.dataSource);
+  /**
+   * A list's resourceVersion, read before the list itself: settled, so a watch resuming from it
+   * cannot miss a write that was still in flight (after a second of waiting, the position anyway).
+   */
+  async listResourceVersion(): Promise<string> {
+    return (await settledResourceVersion(this.dataSource)).resourceVersion;
   }
 }

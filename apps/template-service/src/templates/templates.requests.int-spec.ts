@@ -12,9 +12,7 @@ import {
 import { openServiceDataSource } from '@imagestreams/platform-persistence';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
-import { CreateTemplateSchema1764201900000 } from '../migrations/1764201900000-create-template-schema';
-import { CreateTemplates1764500000000 } from '../migrations/1764500000000-create-templates';
-import { TemplateWatchLog1764800300000 } from '../migrations/1764800300000-template-watch-log';
+import { TEMPLATE_MIGRATIONS } from '../migrations';
 import { recordingNotifier } from '../watch/wake-ups.fixture';
 import { TemplateRepository } from './template.repository';
 import { TemplatesRequests } from './templates.requests';
@@ -29,7 +27,7 @@ describe('TemplatesRequests (Postgres)', () => {
   let handlers: TemplatesRequests;
 
   beforeAll(async () => {
-    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: [CreateTemplateSchema1764201900000, CreateTemplates1764500000000, TemplateWatchLog1764800300000], poolSize: 4 });
+    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: TEMPLATE_MIGRATIONS, poolSize: 4 });
     handlers = new TemplatesRequests(new TemplateRepository(dataSource, recordingNotifier().notifier));
   });
 

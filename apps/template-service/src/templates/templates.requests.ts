@@ -50,7 +50,7 @@ export class TemplatesRequests {
   async list(@Payload() query: ListTemplatesRequest): Promise<TemplateList> {
     const after = query.continue === undefined ? undefined : decodeContinue(query.continue);
     const selector = labelSelectorOf(query.labelSelector);
-    const resourceVersion = await this.templates.currentResourceVersion();
+    const resourceVersion = await this.templates.listResourceVersion();
     const rows = await this.templates.list({ namespace: query.namespace, selector, after, limit: query.limit });
     const page = query.limit === undefined ? rows : rows.slice(0, query.limit);
     const last = page[page.length - 1];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Statuses, StatusError, type ResourceChanges, type ResourceChangesQuery, type WatchEvent } from '@imagestreams/contracts';
 import { matchesLabels } from '@imagestreams/domain-labels';
+import { nextWatchCursor } from '@imagestreams/platform-persistence';
 import { labelSelectorOf } from '../templates/label-selection';
 import { foldChanges } from './fold-changes';
 import type { WatchKind } from './watch-kinds';
@@ -36,8 +37,13 @@ export class ResourceChangesReader {
     if (!/^\d+$/.test(since)) throw new StatusError(Statuses.badRequest(`invalid resourceVersion "${since}"`));
     const selector = labelSelectorOf(query.labelSelector);
     if (BigInt(since) < (await this.log.horizon())) throw new StatusError(Statuses.expired(`too old resource version: ${since}`));
-    const rows = await this.log.since(table.kind, since, query.namespace);
-    if (rows.length === 0) return { resourceVersion: since, events: [] };
+    // Only what can no longer be overtaken: a write still in flight below the log's newest entry
+    // would otherwise be skipped by every watcher that read past it.
+    const window = await this.log.settled();
+    if (!window.settled) return { resourceVersion: since, events: [] };
+    const rows = await this.log.since(table.kind, since, window.resourceVersion, query.namespace);
+    const resourceVersion = nextWatchCursor(since, window.resourceVersion, rows);
+    if (rows.length === 0) return { resourceVersion, events: [] };
 
     const changes = foldChanges(rows);
     const alive = changes.filter(({ last }) => last.type !== 'DELETED').map(({ last }) => last.uid);
@@ -52,7 +58,7 @@ export class ResourceChangesReader {
       const row = current.get(last.uid);
       if (row && matchesLabels(selector, row.labels)) events.push({ type: addedInWindow ? 'ADDED' : 'MODIFIED', object: table.view(row) });
     }
-    return { resourceVersion: rows[rows.length - 1].resource_version, events };
+    return { resourceVersion, events };
   }
 }
 

@@ -8,7 +8,7 @@ import type { WatchKind, WatchType } from './watch-kinds';
  * this service, never input.
  */
 export function logWritten(kind: WatchKind, type: WatchType): string {
-  const version = type === 'DELETED' ? `nextval('resource_version_seq')` : 'written.resource_version';
+  const version = type === 'DELETED' ? `next_resource_version()` : 'written.resource_version';
   const lastRow = type === 'DELETED' ? 'to_jsonb(written)' : 'NULL';
   return `INSERT INTO watch_log (resource_version, kind, namespace, name, uid, type, labels, last_row)
           SELECT ${version}, '${kind}', written.namespace, written.name, written.uid, '${type}', written.labels, ${lastRow} FROM written`;

@@ -45,3 +45,16 @@ export class WatchLogPruner implements OnApplicationBootstrap, OnApplicationShut
     if (this.timer) clearInterval(this.timer);
   }
 }
+
+/** Change-log entries one watch read delivers at most; a longer backlog takes several reads. */
+export const WATCH_READ_LIMIT = 5_000;
+
+/**
+ * Where a watcher goes on from after a read of the entries after `since` up to `settledUpTo`: past
+ * the whole settled range when the read got all of it (entries of other namespaces or kinds
+ * included, so a quiet watch does not re-read them), else past the last entry it got.
+ */
+export function nextWatchCursor(since: string, settledUpTo: string, rows: readonly { resource_version: string }[], limit = WATCH_READ_LIMIT): string {
+  if (rows.length >= limit) return String(rows[rows.length - 1].resource_version);
+  return BigInt(settledUpTo) > BigInt(since) ? settledUpTo : since;
+}

@@ -1,0 +1,19 @@
+import { NEXT_RESOURCE_VERSION_FUNCTION_SQL } from '@imagestreams/platform-persistence';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Watched changes take their resourceVersion from `next_resource_version()`, which gives the
+ * transaction its id first, so watches and lists can wait for writes still in flight
+ * (`settledResourceVersion`) instead of moving past them.
+ */
+export class NextResourceVersion1765000000000 implements MigrationInterface {
+  name = 'NextResourceVersion1765000000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(NEXT_RESOURCE_VERSION_FUNCTION_SQL);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP FUNCTION next_resource_version()');
+  }
+}
