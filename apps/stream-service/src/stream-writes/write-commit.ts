@@ -1,5 +1,6 @@
 import type { TagEvent } from '@imagestreams/domain-image';
 import type { OutboxRow } from '@imagestreams/platform-messaging';
+import { preparedQuery } from '@imagestreams/platform-persistence';
 import type { EntityManager } from 'typeorm';
 import { imageColumns, type ImageRecord } from '../image-streams/image-stream.repository';
 import type { WatchType } from '../watch/watch-log.repository';
@@ -69,7 +70,9 @@ export async function commitWrites(manager: EntityManager, commits: readonly Wri
   // A write in the caller's transaction has locked its stream already, or waits for the lock.
   const allOptimistic = commits.every((commit) => commit.expectedResourceVersion !== undefined);
 
-  const rows: { idx: number; resource_version: string; prepended_ids: string[] | null }[] = await manager.query(
+  const rows = await preparedQuery<{ idx: number; resource_version: string; prepended_ids: string[] | null }>(
+    manager,
+    allOptimistic ? 'commit-optimistic-writes' : 'commit-writes',
     `WITH w AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(idx int, uid uuid, namespace text, name text, watch_type text, expected bigint)
      ), target AS (

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DeliveryOutcome, WebhookSubscriptionSpec } from '@imagestreams/contracts';
-import { returnedRows } from '@imagestreams/platform-persistence';
+import { preparedQuery, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredSigningSecrets } from '../subscriptions/signing-secrets';
 
@@ -141,7 +141,9 @@ export class DeliveryRepository {
       // with ten subscriptions that is a tenth of the bytes to escape, send and parse.
       const events = [...new Map(deliveries.map((d) => [d.eventId, d])).values()];
       const eventIndex = new Map(events.map((d, index) => [d.eventId, index + 1]));
-      const inserted: { id: string; lease: string | null }[] = await manager.query(
+      const inserted = await preparedQuery<{ id: string; lease: string | null }>(
+        manager,
+        'insert-leased-deliveries',
         `WITH event AS (
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
              WITH ORDINALITY AS e (event_id, event_type, event_subject, payload, ordering_key, ordering_seq, idx)
@@ -284,7 +286,9 @@ export class DeliveryRepository {
 
   private async recordAttemptsOnce(results: AttemptResult[], defaultDisableAfterFailures: number, onDisabled: (manager: EntityManager, disabled: DisabledSubscription[]) => Promise<void>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
+      await preparedQuery(
+        manager,
+        'record-attempts',
         `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::bigint[])
              AS t (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet, state, retry_ms)
@@ -315,8 +319,9 @@ export class DeliveryRepository {
       );
       const counted = results.filter((r) => r.streak !== 'none');
       if (counted.length === 0) return;
-      const streaks = returnedRows<{ uid: string; consecutive_failures: number; disabled_reason: string | null; disable_after: number | null }>(
-        await manager.query(
+      const streaks = await preparedQuery<{ uid: string; consecutive_failures: number; disabled_reason: string | null; disable_after: number | null }>(
+        manager,
+        'record-failure-streaks',
           `WITH per_subscription AS (
              SELECT subscription_uid, bool_or(streak = 'success') AS any_success, count(*) FILTER (WHERE streak = 'failure') AS failures
              FROM unnest($1::uuid[], $2::text[]) AS t (subscription_uid, streak) GROUP BY subscription_uid
@@ -331,8 +336,7 @@ export class DeliveryRepository {
            SET consecutive_failures = CASE WHEN p.any_success THEN 0 ELSE s.consecutive_failures + p.failures END
            FROM per_subscription p, locked l WHERE s.uid = p.subscription_uid AND l.uid = s.uid
            RETURNING s.uid, s.consecutive_failures, s.disabled_reason, (s.spec->'retry'->>'disableAfterFailures')::int AS disable_after`,
-          [counted.map((r) => r.subscriptionUid), counted.map((r) => r.streak)],
-        ),
+        [counted.map((r) => r.subscriptionUid), counted.map((r) => r.streak)],
       );
       const goneReasons = new Map(counted.filter((r) => r.disableReason).map((r) => [r.subscriptionUid, r.disableReason as string]));
       const toDisable = streaks

@@ -8,3 +8,4 @@ export * from './label-condition';
 export * from './watch-log';
 export * from './one-at-a-time';
 export * from './async-commit';
+export * from './prepared-query';
