@@ -1,7 +1,7 @@
 import { testDatabaseUrl } from '@imagestreams/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { currentResourceVersion } from './resource-version';
+import { currentResourceVersion, NEXT_RESOURCE_VERSION_FUNCTION_SQL, settledResourceVersion } from './resource-version';
 import { openServiceDataSource } from './service-data-source';
 
 describe('currentResourceVersion (real Postgres)', () => {
@@ -11,6 +11,7 @@ describe('currentResourceVersion (real Postgres)', () => {
   beforeAll(async () => {
     dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: [] });
     await dataSource.query('CREATE SEQUENCE resource_version_seq');
+    await dataSource.query(NEXT_RESOURCE_VERSION_FUNCTION_SQL);
   });
 
   afterAll(async () => {
@@ -23,5 +24,24 @@ describe('currentResourceVersion (real Postgres)', () => {
     const [{ next }] = await dataSource.query("SELECT nextval('resource_version_seq')::text AS next");
     expect(next).toBe('1');
     expect(await currentResourceVersion(dataSource)).toBe('1');
+  });
+
+  it('is settled at once with no write in flight, and waits out one that is, answering unsettled at its deadline', async () => {
+    const idle = await settledResourceVersion(dataSource);
+    expect(idle).toEqual({ resourceVersion: await currentResourceVersion(dataSource), settled: true });
+
+    const writer = dataSource.createQueryRunner();
+    await writer.connect();
+    await writer.startTransaction();
+    try {
+      const [{ rv }]: { rv: string }[] = await writer.query('SELECT next_resource_version()::text AS rv');
+      // The sequence has moved to the in-flight write's version, but nothing below it is final yet.
+      expect(await settledResourceVersion(dataSource, 200)).toEqual({ resourceVersion: rv, settled: false });
+      await writer.commitTransaction();
+      expect(await settledResourceVersion(dataSource, 200)).toEqual({ resourceVersion: rv, settled: true });
+    } finally {
+      if (writer.isTransactionActive) await writer.rollbackTransaction();
+      await writer.release();
+    }
   });
 });

@@ -38,23 +38,25 @@ const SETTLE_MAX_PAUSE_MS = 16;
  * The newest resourceVersion below which nothing can commit any more. Writes take their
  * resourceVersions from one sequence but commit in any order, so the sequence's position alone can
  * be ahead of a write still in flight: a watch that moved past it, or a list that answered it,
- * would never hear of that write. So: read the position, then wait until every transaction that was
- * running at that moment has ended (a snapshot whose oldest running transaction is no older than
- * the first snapshot's horizon). Every write at or below the position took its resourceVersion,
- * and so its transaction id (`next_resource_version()`), before the position was read. The wait is
- * the length of the longest write in flight, usually a few milliseconds; after `timeoutMs` the
- * position is answered unsettled.
+ * would never hear of that write. So: read the position, then note the transactions running at
+ * that moment (their ids, from `pg_stat_activity`) and wait until none of them runs any more.
+ * Every write at or below the position took its resourceVersion, and so its transaction id
+ * (`next_resource_version()`), before the position was read, so it is among them, or already over.
+ * (A snapshot's in-progress list would not do: it leaves out the newest running transactions,
+ * those at or above its horizon.) The wait is the length of the longest write in flight, usually a
+ * few milliseconds; after `timeoutMs` the position is answered unsettled. Writers must run as the
+ * same database role as the reader, or one with `pg_read_all_stats`, for their ids to be visible.
  */
 export async function settledResourceVersion(db: DataSource | EntityManager, timeoutMs = SETTLE_TIMEOUT_MS): Promise<SettledResourceVersion> {
   const resourceVersion = await currentResourceVersion(db);
-  const [horizon]: { xmax: string; idle: boolean }[] = await db.query(
-    'SELECT pg_snapshot_xmax(s)::text AS xmax, NOT EXISTS (SELECT FROM pg_snapshot_xip(s)) AS idle FROM pg_current_snapshot() AS s',
+  const [running]: { xids: string[] }[] = await db.query(
+    "SELECT coalesce(array_agg(backend_xid::text), '{}') AS xids FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()",
   );
-  if (horizon.idle) return { resourceVersion, settled: true };
+  if (running.xids.length === 0) return { resourceVersion, settled: true };
   const deadline = Date.now() + timeoutMs;
   for (let pauseMs = 1; Date.now() < deadline; pauseMs = Math.min(pauseMs * 2, SETTLE_MAX_PAUSE_MS)) {
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    const [check]: { settled: boolean }[] = await db.query('SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS settled', [horizon.xmax]);
+    const [check]: { settled: boolean }[] = await db.query('SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_xid = ANY ($1::xid[])) AS settled', [running.xids]);
     if (check.settled) return { resourceVersion, settled: true };
   }
   return { resourceVersion, settled: false };

@@ -1,0 +1,38 @@
+import { testDatabaseUrl } from '@imagestreams/testing';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { preparedQuery } from './prepared-query';
+import { openServiceDataSource } from './service-data-source';
+
+describe('preparedQuery (real Postgres)', () => {
+  const schema = `prepared_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  let dataSource: DataSource;
+  const bump = 'UPDATE counters SET value = value + $2 WHERE name = $1 RETURNING name, value';
+
+  beforeAll(async () => {
+    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: [], poolSize: 2 });
+    await dataSource.query(`CREATE TABLE counters (name text PRIMARY KEY, value int NOT NULL); INSERT INTO counters VALUES ('a', 0)`);
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  it('runs a named statement on pooled connections again and again, and answers the rows an UPDATE returns', async () => {
+    const answers = await Promise.all([1, 2, 3, 4].map(() => preparedQuery<{ name: string; value: number }>(dataSource, 'bump-counter', bump, ['a', 1])));
+    expect(answers.map(([row]) => row.value).sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it("runs inside a transaction on the transaction's connection, so a rollback undoes it", async () => {
+    await expect(
+      dataSource.transaction(async (manager) => {
+        expect(await preparedQuery(manager, 'bump-counter', bump, ['a', 100])).toEqual([{ name: 'a', value: 104 }]);
+        // Prepared on this connection, under its name.
+        expect(await manager.query("SELECT name FROM pg_prepared_statements WHERE name = 'bump-counter'")).toEqual([{ name: 'bump-counter' }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await dataSource.query("SELECT value FROM counters WHERE name = 'a'")).toEqual([{ value: 4 }]);
+  });
+});
