@@ -290,6 +290,9 @@ function checkPostgres(objects: K8sObject[], problems: string[]): void {
   if (!(setSpec.volumeClaimTemplates ?? []).some((claim) => claim.spec.resources?.requests?.storage)) problems.push('Postgres StatefulSet has no persistent volume claim');
 }
 
+/** Read by Node.js itself, not by a service's config class (the gateway's young-generation size). */
+const NODE_RUNTIME_VARIABLES = ['NODE_OPTIONS'];
+
 function checkService(
   deployment: K8sObject,
   config: ServiceConfig,
@@ -317,7 +320,7 @@ function checkService(
   const { env, problems: envProblems } = resolveEnv(container, objects);
   problems.push(...envProblems.map((problem) => `${where}: ${problem}`));
   for (const key of Object.keys(env)) {
-    if (!config.keys.includes(key)) problems.push(`${where}: ${key} is not a setting of ${name} (not a property of its config class)`);
+    if (!config.keys.includes(key) && !NODE_RUNTIME_VARIABLES.includes(key)) problems.push(`${where}: ${key} is not a setting of ${name} (not a property of its config class)`);
   }
   for (const key of expect.required) if (!env[key]) problems.push(`${where}: ${key} is not set`);
   if (env['JETSTREAM_REPLICAS'] !== String(expect.jetStreamReplicas)) problems.push(`${where}: JETSTREAM_REPLICAS is ${env['JETSTREAM_REPLICAS'] ?? 'unset'}, not ${expect.jetStreamReplicas}`);

@@ -108,10 +108,11 @@ export class ServiceProcess {
     const root = this.options.repoRoot ?? REPO_ROOT;
     this.tail.clear();
 
-    const entry = serviceDefinition(this.name).entry;
+    const { entry, nodeArgs } = serviceDefinition(this.name);
     const child = spawn(
       process.execPath,
       [
+        ...nodeArgs,
         // e.g. STACK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile every service of a benchmark (NODE_OPTIONS refuses --cpu-prof).
         ...(process.env['STACK_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
         ...(this.options.compiled
