@@ -7,7 +7,9 @@ import type { DataSource, EntityManager } from 'typeorm';
  * large CTE statements of the hot paths that was a fifth of their Postgres time. Only for statements
  * whose plan does not depend on the values (arrays or JSON unpacked in SQL, keys looked up by
  * index): after five executions Postgres may keep one generic plan for all values. Each `name` must
- * always carry the same `text`. Inside a transaction (`manager.queryRunner`) the statement runs on
+ * always carry the same `text`, and its result columns must be named, never `*`: Postgres replans a
+ * prepared statement when a migration changes its tables, but refuses one whose result columns
+ * changed (a replica still running while another migrates). Inside a transaction (`manager.queryRunner`) the statement runs on
  * the transaction's connection; otherwise on any pooled connection. Returns the rows, whatever the
  * statement (RETURNING rows of an UPDATE included).
  */
