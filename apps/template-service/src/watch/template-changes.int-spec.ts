@@ -310,4 +310,39 @@ describe('template change log and label selection (Postgres)', () => {
       expect(summary((await templatesChanged({ namespace: 'retention', sinceResourceVersion: pruned })).events)).toEqual([['ADDED', 'new']]);
     });
   });
+
+  describe('writes committing out of order', () => {
+    it('holds a watcher below a write still in flight, then delivers it and the later write in order', async () => {
+      const namespace = 'out-of-order';
+      const slow = await createTemplate(namespace, 'slow');
+      const since = await templates.listResourceVersion();
+
+      const inFlight = dataSource.createQueryRunner();
+      await inFlight.connect();
+      await inFlight.startTransaction();
+      try {
+        // An update of `slow` has taken its resourceVersion and logged itself, but not committed...
+        await inFlight.query(
+          `WITH written AS (UPDATE templates SET resource_version = next_resource_version() WHERE uid = $1 RETURNING *)
+           INSERT INTO watch_log (resource_version, kind, namespace, name, uid, type, labels) SELECT resource_version, 'Template', namespace, name, uid, 'MODIFIED', labels FROM written`,
+          [slow.metadata.uid],
+        );
+        // ...when a later change commits.
+        await createTemplate(namespace, 'fast');
+
+        expect(await templatesChanged({ namespace, sinceResourceVersion: since })).toEqual({ resourceVersion: since, events: [] });
+        await inFlight.commitTransaction();
+      } finally {
+        if (inFlight.isTransactionActive) await inFlight.rollbackTransaction();
+        await inFlight.release();
+      }
+
+      const late = await templatesChanged({ namespace, sinceResourceVersion: since });
+      expect(summary(late.events)).toEqual([
+        ['MODIFIED', 'slow'],
+        ['ADDED', 'fast'],
+      ]);
+      expect((await templatesChanged({ namespace, sinceResourceVersion: late.resourceVersion })).events).toEqual([]);
+    });
+  });
 });
