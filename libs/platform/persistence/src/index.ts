@@ -9,3 +9,4 @@ export * from './watch-log';
 export * from './one-at-a-time';
 export * from './async-commit';
 export * from './prepared-query';
+export * from './next-resource-version.migration';

@@ -1,10 +1,11 @@
-import { NEXT_RESOURCE_VERSION_FUNCTION_SQL } from '@imagestreams/platform-persistence';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { NEXT_RESOURCE_VERSION_FUNCTION_SQL } from './resource-version';
 
 /**
- * Watched changes take their resourceVersion from `next_resource_version()`, which gives the
- * transaction its id first, so watches and lists can wait for writes still in flight
- * (`settledResourceVersion`) instead of moving past them.
+ * For each service whose changes are watched (its migration list includes this): watched changes
+ * take their resourceVersion from `next_resource_version()`, which gives the transaction its id
+ * first, so watches and lists can wait for writes still in flight (`settledResourceVersion`)
+ * instead of moving past them.
  */
 export class NextResourceVersion1765000000000 implements MigrationInterface {
   name = 'NextResourceVersion1765000000000';
