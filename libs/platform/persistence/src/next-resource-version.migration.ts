@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { NEXT_RESOURCE_VERSION_FUNCTION_SQL } from './resource-version';
+import { NEXT_RESOURCE_VERSION_FUNCTION_SQL, RESOURCE_VERSION_WRITERS_FUNCTION_SQL } from './resource-version';
 
 /**
  * For each service whose changes are watched (its migration list includes this): watched changes
@@ -16,5 +16,22 @@ export class NextResourceVersion1765000000000 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query('DROP FUNCTION next_resource_version()');
+  }
+}
+
+/**
+ * `next_resource_version()` marks its transaction with the writers' lock instead of an id, so a
+ * watch waits only for this schema's writers, not for every transaction of the cluster.
+ */
+export class ResourceVersionWriters1765000100000 implements MigrationInterface {
+  name = 'ResourceVersionWriters1765000100000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(RESOURCE_VERSION_WRITERS_FUNCTION_SQL);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP FUNCTION next_resource_version()');
+    await runner.query(NEXT_RESOURCE_VERSION_FUNCTION_SQL);
   }
 }

@@ -1,7 +1,7 @@
 import { testDatabaseUrl } from '@imagestreams/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { currentResourceVersion, NEXT_RESOURCE_VERSION_FUNCTION_SQL, settledResourceVersion } from './resource-version';
+import { currentResourceVersion, RESOURCE_VERSION_WRITERS_FUNCTION_SQL, settledResourceVersion } from './resource-version';
 import { openServiceDataSource } from './service-data-source';
 
 describe('currentResourceVersion (real Postgres)', () => {
@@ -11,7 +11,7 @@ describe('currentResourceVersion (real Postgres)', () => {
   beforeAll(async () => {
     dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: [] });
     await dataSource.query('CREATE SEQUENCE resource_version_seq');
-    await dataSource.query(NEXT_RESOURCE_VERSION_FUNCTION_SQL);
+    await dataSource.query(RESOURCE_VERSION_WRITERS_FUNCTION_SQL);
   });
 
   afterAll(async () => {
@@ -42,6 +42,19 @@ describe('currentResourceVersion (real Postgres)', () => {
     } finally {
       if (writer.isTransactionActive) await writer.rollbackTransaction();
       await writer.release();
+    }
+  });
+
+  it('does not wait for a transaction that took no resourceVersion, such as a session left open after another write', async () => {
+    const other = dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query('SELECT pg_current_xact_id()');
+      expect((await settledResourceVersion(dataSource, 200)).settled).toBe(true);
+    } finally {
+      await other.rollbackTransaction();
+      await other.release();
     }
   });
 });

@@ -12,16 +12,30 @@ export async function currentResourceVersion(db: DataSource | EntityManager): Pr
 }
 
 /**
- * Migration SQL for a service whose changes are watched: `next_resource_version()` hands out the
- * next resourceVersion only once the calling transaction has a transaction id. Taken that way, a
- * resourceVersion that is handed out but not yet committed always belongs to a transaction that a
- * later snapshot lists as running, which is what {@link settledResourceVersion} waits for.
- * (`nextval` alone does not assign one, and a statement assigns it at its first row write, after
- * evaluating the values it writes.)
+ * Migration SQL for a service whose changes are watched (first version, kept as it was applied):
+ * `next_resource_version()` gave the transaction its id before taking the next resourceVersion.
+ * Replaced by {@link RESOURCE_VERSION_WRITERS_FUNCTION_SQL}.
  */
 export const NEXT_RESOURCE_VERSION_FUNCTION_SQL = `
   CREATE FUNCTION next_resource_version() RETURNS bigint LANGUAGE sql VOLATILE AS $$
     SELECT pg_current_xact_id();
+    SELECT nextval('resource_version_seq');
+  $$`;
+
+/**
+ * Marks the transactions that write watched changes: a shared advisory lock, one per schema, that
+ * `next_resource_version()` takes before handing out a resourceVersion and that the transaction
+ * holds until it ends. Shared, so writers never wait for each other; readers only look at it in
+ * `pg_locks`, never take it.
+ */
+const WRITERS_LOCK_CLASS = 1_919_251_297;
+const WRITERS_LOCK_KEYS = `${WRITERS_LOCK_CLASS}, hashtext(current_schema()) & 2147483647`;
+const HELD_WRITERS_LOCK = `locktype = 'advisory' AND classid = ${WRITERS_LOCK_CLASS} AND objid = (hashtext(current_schema()) & 2147483647)::oid AND objsubid = 2 AND granted`;
+
+/** Migration SQL: `next_resource_version()` takes the writers' lock, then the next resourceVersion. */
+export const RESOURCE_VERSION_WRITERS_FUNCTION_SQL = `
+  CREATE OR REPLACE FUNCTION next_resource_version() RETURNS bigint LANGUAGE sql VOLATILE AS $$
+    SELECT pg_advisory_xact_lock_shared(${WRITERS_LOCK_KEYS});
     SELECT nextval('resource_version_seq');
   $$`;
 
@@ -38,25 +52,24 @@ const SETTLE_MAX_PAUSE_MS = 16;
  * The newest resourceVersion below which nothing can commit any more. Writes take their
  * resourceVersions from one sequence but commit in any order, so the sequence's position alone can
  * be ahead of a write still in flight: a watch that moved past it, or a list that answered it,
- * would never hear of that write. So: read the position, then note the transactions running at
- * that moment (their ids, from `pg_stat_activity`) and wait until none of them runs any more.
- * Every write at or below the position took its resourceVersion, and so its transaction id
+ * would never hear of that write. So: read the position, then note the transactions of this schema
+ * that hold the writers' lock at that moment (`pg_locks`), and wait until none of them holds it any
+ * more. Every write at or below the position took the lock, then its resourceVersion
  * (`next_resource_version()`), before the position was read, so it is among them, or already over.
- * (A snapshot's in-progress list would not do: it leaves out the newest running transactions,
- * those at or above its horizon.) The wait is the length of the longest write in flight, usually a
- * few milliseconds; after `timeoutMs` the position is answered unsettled. Writers must run as the
- * same database role as the reader, or one with `pg_read_all_stats`, for their ids to be visible.
+ * Only those writers are waited for: a long transaction elsewhere in the cluster, or a session left
+ * open in a transaction, delays nothing. The wait is the length of the longest write in flight,
+ * usually a few milliseconds; after `timeoutMs` the position is answered unsettled.
  */
 export async function settledResourceVersion(db: DataSource | EntityManager, timeoutMs = SETTLE_TIMEOUT_MS): Promise<SettledResourceVersion> {
   const resourceVersion = await currentResourceVersion(db);
-  const [running]: { xids: string[] }[] = await db.query(
-    "SELECT coalesce(array_agg(backend_xid::text), '{}') AS xids FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()",
+  const [writers]: { held: string[] }[] = await db.query(
+    `SELECT coalesce(array_agg(virtualtransaction), '{}') AS held FROM pg_locks WHERE ${HELD_WRITERS_LOCK} AND pid <> pg_backend_pid()`,
   );
-  if (running.xids.length === 0) return { resourceVersion, settled: true };
+  if (writers.held.length === 0) return { resourceVersion, settled: true };
   const deadline = Date.now() + timeoutMs;
   for (let pauseMs = 1; Date.now() < deadline; pauseMs = Math.min(pauseMs * 2, SETTLE_MAX_PAUSE_MS)) {
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    const [check]: { settled: boolean }[] = await db.query('SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_xid = ANY ($1::xid[])) AS settled', [running.xids]);
+    const [check]: { settled: boolean }[] = await db.query(`SELECT NOT EXISTS (SELECT FROM pg_locks WHERE ${HELD_WRITERS_LOCK} AND virtualtransaction = ANY ($1::text[])) AS settled`, [writers.held]);
     if (check.settled) return { resourceVersion, settled: true };
   }
   return { resourceVersion, settled: false };
