@@ -9,7 +9,7 @@ import {
   type WatchEvent,
 } from '@imagestreams/contracts';
 import { matchesLabels, parseLabelSelector } from '@imagestreams/domain-labels';
-import { groupRows, nextWatchCursor } from '@imagestreams/platform-persistence';
+import { groupRows } from '@imagestreams/platform-persistence';
 import { ImageStreamRepository } from '../image-streams/image-stream.repository';
 import { imageStreamView } from '../image-streams/image-stream.view';
 import { STREAM_SETTINGS, type StreamSettings } from '../stream-writes/stream-settings';
@@ -35,12 +35,7 @@ export class ImageStreamChangesQueryHandler {
     if (BigInt(query.sinceResourceVersion) < (await this.log.horizon())) {
       throw new StatusError(Statuses.expired(`too old resource version: ${query.sinceResourceVersion}`));
     }
-    // Only what can no longer be overtaken: a write still in flight below the log's newest entry
-    // would otherwise be skipped by every watcher that read past it.
-    const window = await this.log.settled();
-    if (!window.settled) return { resourceVersion: query.sinceResourceVersion, events: [] };
-    const rows = await this.log.since(query.sinceResourceVersion, window.resourceVersion, query.namespace);
-    const resourceVersion = nextWatchCursor(query.sinceResourceVersion, window.resourceVersion, rows);
+    const { entries: rows, resourceVersion } = await this.log.settledSince(query.sinceResourceVersion, query.namespace);
     if (rows.length === 0) return { resourceVersion, events: [] };
 
     // The last entry per stream decides its type; earlier entries of the same stream only tell

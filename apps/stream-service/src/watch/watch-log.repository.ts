@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { settledResourceVersion, WATCH_READ_LIMIT, watchLogHorizon, type SettledResourceVersion } from '@imagestreams/platform-persistence';
+import { settledEntries, watchLogHorizon, type SettledEntries } from '@imagestreams/platform-persistence';
 
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -29,21 +29,18 @@ export class WatchLogRepository {
     ]);
   }
 
-  /** The first `limit` entries after `resourceVersion` and no later than `upTo`, oldest first. */
-  async since(resourceVersion: string, upTo: string, namespace?: string, limit = WATCH_READ_LIMIT): Promise<WatchLogRow[]> {
-    return namespace === undefined
-      ? this.dataSource.query('SELECT * FROM watch_log WHERE resource_version > $1 AND resource_version <= $2 ORDER BY resource_version LIMIT $3', [resourceVersion, upTo, limit])
-      : this.dataSource.query('SELECT * FROM watch_log WHERE namespace = $1 AND resource_version > $2 AND resource_version <= $3 ORDER BY resource_version LIMIT $4', [
-          namespace,
-          resourceVersion,
-          upTo,
-          limit,
-        ]);
-  }
-
-  /** How far the log is final: no change at or below it can still commit (see settledResourceVersion). */
-  settled(): Promise<SettledResourceVersion> {
-    return settledResourceVersion(this.dataSource);
+  /** The entries after `resourceVersion` (of `namespace`, or all) that no write in flight can overtake. */
+  settledSince(resourceVersion: string, namespace?: string): Promise<SettledEntries<WatchLogRow>> {
+    return settledEntries(this.dataSource, resourceVersion, (upTo, limit) =>
+      namespace === undefined
+        ? this.dataSource.query('SELECT * FROM watch_log WHERE resource_version > $1 AND resource_version <= $2 ORDER BY resource_version LIMIT $3', [resourceVersion, upTo, limit])
+        : this.dataSource.query('SELECT * FROM watch_log WHERE namespace = $1 AND resource_version > $2 AND resource_version <= $3 ORDER BY resource_version LIMIT $4', [
+            namespace,
+            resourceVersion,
+            upTo,
+            limit,
+          ]),
+    );
   }
 
   /** A watch may resume from this resourceVersion or later; older ones may have missed pruned changes. */

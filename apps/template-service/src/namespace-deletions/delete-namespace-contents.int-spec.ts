@@ -129,13 +129,13 @@ describe('namespace.deleted in template-service (Postgres)', () => {
     expect(await counts('bystander')).toEqual(everything);
     expect(ownerCalls).toEqual([]);
     const since = before.metadata.resourceVersion as string;
-    const templateEntries = await watchLog.since('Template', since, (await watchLog.settled()).resourceVersion, 'doomed');
+    const { entries: templateEntries } = await watchLog.settledSince('Template', since, 'doomed');
     expect(templateEntries.map((entry) => [entry.type, entry.name]).sort()).toEqual([
       ['DELETED', 'db'],
       ['DELETED', 'web'],
     ]);
     expect(templateEntries.every((entry) => entry.last_row !== null)).toBe(true);
-    expect((await watchLog.since('TemplateInstance', since, (await watchLog.settled()).resourceVersion, 'doomed')).map((entry) => [entry.type, entry.name])).toEqual([['DELETED', 'app']]);
+    expect((await watchLog.settledSince('TemplateInstance', since, 'doomed')).entries.map((entry) => [entry.type, entry.name])).toEqual([['DELETED', 'app']]);
     expect(recording.published).toEqual(
       expect.arrayContaining([
         { subject: wakeUpSubject(NotificationSubjects.templatesChanged, 'doomed'), namespace: 'doomed' },

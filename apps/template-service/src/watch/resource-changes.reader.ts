@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Statuses, StatusError, type ResourceChanges, type ResourceChangesQuery, type WatchEvent } from '@imagestreams/contracts';
 import { matchesLabels } from '@imagestreams/domain-labels';
-import { nextWatchCursor } from '@imagestreams/platform-persistence';
 import { labelSelectorOf } from '../templates/label-selection';
 import { foldChanges } from './fold-changes';
 import type { WatchKind } from './watch-kinds';
@@ -37,12 +36,7 @@ export class ResourceChangesReader {
     if (!/^\d+$/.test(since)) throw new StatusError(Statuses.badRequest(`invalid resourceVersion "${since}"`));
     const selector = labelSelectorOf(query.labelSelector);
     if (BigInt(since) < (await this.log.horizon())) throw new StatusError(Statuses.expired(`too old resource version: ${since}`));
-    // Only what can no longer be overtaken: a write still in flight below the log's newest entry
-    // would otherwise be skipped by every watcher that read past it.
-    const window = await this.log.settled();
-    if (!window.settled) return { resourceVersion: since, events: [] };
-    const rows = await this.log.since(table.kind, since, window.resourceVersion, query.namespace);
-    const resourceVersion = nextWatchCursor(since, window.resourceVersion, rows);
+    const { entries: rows, resourceVersion } = await this.log.settledSince(table.kind, since, query.namespace);
     if (rows.length === 0) return { resourceVersion, events: [] };
 
     const changes = foldChanges(rows);

@@ -144,8 +144,7 @@ describe('template change log and label selection (Postgres)', () => {
       // Stamped with the deletion's own resourceVersion, the newest in the window.
       expect(BigInt(deleted.metadata.resourceVersion)).toBeGreaterThan(BigInt(deletedLast.metadata.resourceVersion));
       // Past the window's last entry (to the settled position), so the next read starts after it.
-      const settled = await templates.listResourceVersion();
-      expect(BigInt(changes.resourceVersion)).toBeGreaterThanOrEqual(BigInt((await log.since('Template', middle, settled, namespace)).at(-1)?.resource_version ?? Infinity));
+      expect(BigInt(changes.resourceVersion)).toBeGreaterThanOrEqual(BigInt((await log.settledSince('Template', middle, namespace)).entries.at(-1)?.resource_version ?? Infinity));
       expect((await templatesChanged({ namespace, sinceResourceVersion: changes.resourceVersion })).events).toEqual([]);
     });
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { WatchKind, WatchType } from './watch-kinds';
-import { settledResourceVersion, WATCH_READ_LIMIT, watchLogHorizon, type SettledResourceVersion } from '@imagestreams/platform-persistence';
+import { settledEntries, watchLogHorizon, type SettledEntries } from '@imagestreams/platform-persistence';
 
 export interface WatchLogRow {
   resource_version: string;
@@ -21,24 +21,21 @@ export interface WatchLogRow {
 export class WatchLogRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The first `limit` entries of `kind` after `resourceVersion` and no later than `upTo`, oldest first. */
-  since(kind: WatchKind, resourceVersion: string, upTo: string, namespace?: string, limit = WATCH_READ_LIMIT): Promise<WatchLogRow[]> {
-    return namespace === undefined
-      ? this.dataSource.query('SELECT * FROM watch_log WHERE kind = $1 AND resource_version > $2 AND resource_version <= $3 ORDER BY resource_version LIMIT $4', [
-          kind,
-          resourceVersion,
-          upTo,
-          limit,
-        ])
-      : this.dataSource.query(
-          'SELECT * FROM watch_log WHERE kind = $1 AND namespace = $2 AND resource_version > $3 AND resource_version <= $4 ORDER BY resource_version LIMIT $5',
-          [kind, namespace, resourceVersion, upTo, limit],
-        );
-  }
-
-  /** How far the log is final: no change at or below it can still commit (see settledResourceVersion). */
-  settled(): Promise<SettledResourceVersion> {
-    return settledResourceVersion(this.dataSource);
+  /** The entries of `kind` after `resourceVersion` (of `namespace`, or all) that no write in flight can overtake. */
+  settledSince(kind: WatchKind, resourceVersion: string, namespace?: string): Promise<SettledEntries<WatchLogRow>> {
+    return settledEntries(this.dataSource, resourceVersion, (upTo, limit) =>
+      namespace === undefined
+        ? this.dataSource.query('SELECT * FROM watch_log WHERE kind = $1 AND resource_version > $2 AND resource_version <= $3 ORDER BY resource_version LIMIT $4', [
+            kind,
+            resourceVersion,
+            upTo,
+            limit,
+          ])
+        : this.dataSource.query(
+            'SELECT * FROM watch_log WHERE kind = $1 AND namespace = $2 AND resource_version > $3 AND resource_version <= $4 ORDER BY resource_version LIMIT $5',
+            [kind, namespace, resourceVersion, upTo, limit],
+          ),
+    );
   }
 
   /** A watch may resume from this resourceVersion or later; older ones may have missed pruned changes. */

@@ -322,20 +322,20 @@ export class DeliveryRepository {
       const streaks = await preparedQuery<{ uid: string; consecutive_failures: number; disabled_reason: string | null; disable_after: number | null }>(
         manager,
         'record-failure-streaks',
-          `WITH per_subscription AS (
-             SELECT subscription_uid, bool_or(streak = 'success') AS any_success, count(*) FILTER (WHERE streak = 'failure') AS failures
-             FROM unnest($1::uuid[], $2::text[]) AS t (subscription_uid, streak) GROUP BY subscription_uid
-           ), locked AS (
-             -- Only rows whose count changes (a success on a clean streak changes nothing), locked in
-             -- uid order: concurrent batches (replicas, or this process's own) never wait in a cycle.
-             SELECT s.uid FROM webhook_subscriptions s JOIN per_subscription p ON p.subscription_uid = s.uid
-             WHERE NOT (p.any_success AND s.consecutive_failures = 0)
-             ORDER BY s.uid FOR UPDATE OF s
-           )
-           UPDATE webhook_subscriptions s
-           SET consecutive_failures = CASE WHEN p.any_success THEN 0 ELSE s.consecutive_failures + p.failures END
-           FROM per_subscription p, locked l WHERE s.uid = p.subscription_uid AND l.uid = s.uid
-           RETURNING s.uid, s.consecutive_failures, s.disabled_reason, (s.spec->'retry'->>'disableAfterFailures')::int AS disable_after`,
+        `WITH per_subscription AS (
+           SELECT subscription_uid, bool_or(streak = 'success') AS any_success, count(*) FILTER (WHERE streak = 'failure') AS failures
+           FROM unnest($1::uuid[], $2::text[]) AS t (subscription_uid, streak) GROUP BY subscription_uid
+         ), locked AS (
+           -- Only rows whose count changes (a success on a clean streak changes nothing), locked in
+           -- uid order: concurrent batches (replicas, or this process's own) never wait in a cycle.
+           SELECT s.uid FROM webhook_subscriptions s JOIN per_subscription p ON p.subscription_uid = s.uid
+           WHERE NOT (p.any_success AND s.consecutive_failures = 0)
+           ORDER BY s.uid FOR UPDATE OF s
+         )
+         UPDATE webhook_subscriptions s
+         SET consecutive_failures = CASE WHEN p.any_success THEN 0 ELSE s.consecutive_failures + p.failures END
+         FROM per_subscription p, locked l WHERE s.uid = p.subscription_uid AND l.uid = s.uid
+         RETURNING s.uid, s.consecutive_failures, s.disabled_reason, (s.spec->'retry'->>'disableAfterFailures')::int AS disable_after`,
         [counted.map((r) => r.subscriptionUid), counted.map((r) => r.streak)],
       );
       const goneReasons = new Map(counted.filter((r) => r.disableReason).map((r) => [r.subscriptionUid, r.disableReason as string]));

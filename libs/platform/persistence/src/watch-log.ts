@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { settledResourceVersion } from './resource-version';
 
 /**
  * The change log behind `?watch=true`, as every owning service keeps it: `watch_log` rows written
@@ -47,14 +48,37 @@ export class WatchLogPruner implements OnApplicationBootstrap, OnApplicationShut
 }
 
 /** Change-log entries one watch read delivers at most; a longer backlog takes several reads. */
-export const WATCH_READ_LIMIT = 5_000;
+const WATCH_READ_LIMIT = 5_000;
+
+/** What a watch read delivers: log entries, oldest first, and where the watcher goes on from. */
+export interface SettledEntries<T> {
+  entries: T[];
+  resourceVersion: string;
+}
+
+/**
+ * The change-log entries after `since` that no write still in flight can overtake (up to the
+ * settled resourceVersion; `read` fetches them, at most `limit`). A write in flight below the
+ * log's newest entry would otherwise be skipped by every watcher that read past it. While writers
+ * still run at the settle deadline, nothing is delivered and the watcher stays where it was.
+ */
+export async function settledEntries<T extends { resource_version: string }>(
+  dataSource: DataSource,
+  since: string,
+  read: (upTo: string, limit: number) => Promise<T[]>,
+): Promise<SettledEntries<T>> {
+  const window = await settledResourceVersion(dataSource);
+  if (!window.settled) return { entries: [], resourceVersion: since };
+  const entries = await read(window.resourceVersion, WATCH_READ_LIMIT);
+  return { entries, resourceVersion: nextWatchCursor(since, window.resourceVersion, entries) };
+}
 
 /**
  * Where a watcher goes on from after a read of the entries after `since` up to `settledUpTo`: past
  * the whole settled range when the read got all of it (entries of other namespaces or kinds
  * included, so a quiet watch does not re-read them), else past the last entry it got.
  */
-export function nextWatchCursor(since: string, settledUpTo: string, rows: readonly { resource_version: string }[], limit = WATCH_READ_LIMIT): string {
-  if (rows.length >= limit) return String(rows[rows.length - 1].resource_version);
+function nextWatchCursor(since: string, settledUpTo: string, entries: readonly { resource_version: string }[]): string {
+  if (entries.length >= WATCH_READ_LIMIT) return String(entries[entries.length - 1].resource_version);
   return BigInt(settledUpTo) > BigInt(since) ? settledUpTo : since;
 }
