@@ -18,12 +18,13 @@
  * the last 201); deliveries/s (while moves were being sent, and overall until the last arrival);
  * duplicates (requests beyond one per subscription and event); and the trigger-dispatcher's CPU
  * (utime + stime from /proc/<pid>/stat, as % of one core) and RSS (/proc/<pid>/status VmRSS),
- * sampled every second: max and average. Other services' average CPU is shown for context: on a
- * two-core machine they, Postgres and this process compete with the dispatcher. Target: p99 < 100 ms.
+ * sampled every second: max and average. Other services' average CPU, and all Postgres processes'
+ * (from the first move until the last arrival), are shown for context: on a two-core machine they and
+ * this process compete with the dispatcher. Target: p99 < 100 ms.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ServiceProcess, Stack } from '@imagestreams/stack';
@@ -148,6 +149,24 @@ function sampleProcesses(services: readonly ServiceProcess[]): { stop(): Process
   };
 }
 
+/**
+ * CPU time (ms) of every `postgres` process on this machine: the server's share of the work, for
+ * context. A connection that closed during the run takes its time with it, so this is a lower bound.
+ */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    total += readProc(Number(entry))?.cpuMs ?? 0;
+  }
+  return total;
+}
+
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const average = (values: number[]) => (values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : NaN);
 const maximum = (values: number[]) => (values.length ? Math.max(...values) : NaN);
@@ -228,10 +247,12 @@ async function main(): Promise<void> {
       }
 
       const sampler = stack ? sampleProcesses(stack.services) : undefined;
+      const postgresBefore = { cpuMs: postgresCpuMs(), at: Date.now() };
       const sent = await sendMoves(client, namespace, 't', SECONDS);
       const expected = sent.count * SUBSCRIPTIONS;
       const allDelivered = await waitForArrivals(receivers.arrivals, 't', expected, DRAIN_TIMEOUT_MS);
       const series = sampler?.stop() ?? [];
+      const postgresCpuPercentAvg = round1(((postgresCpuMs() - postgresBefore.cpuMs) / (Date.now() - postgresBefore.at)) * 100);
 
       // Only the measured moves (the warm-up's tail may still be arriving).
       const arrivals = receivers.arrivals.filter((arrival) => arrival.tag.startsWith('t'));
@@ -268,6 +289,7 @@ async function main(): Promise<void> {
           samples: entry.rssMiB.length,
         })),
         otherServicesCpuPercentAvg: Object.fromEntries(others.map((entry) => [entry.label, round1(average(entry.cpuPercent))])),
+        postgresCpuPercentAvg,
       };
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } finally {

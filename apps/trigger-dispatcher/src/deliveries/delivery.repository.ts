@@ -99,6 +99,28 @@ export interface DisabledSubscription {
 }
 
 const DEADLOCK_DETECTED = '40P01';
+
+/** A subscription's failure streak after recording attempts. */
+interface FailureStreak {
+  uid: string;
+  consecutive_failures: number;
+  disabled_reason: string | null;
+  disable_after: number | null;
+}
+
+/**
+ * Ordered locking leaves other writers of subscription rows (PATCH, disable) that can still collide;
+ * Postgres then aborts one side, and that side simply runs again (each of these is one transaction).
+ */
+async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= 3) throw error;
+    }
+  }
+}
 const JOB_COLUMNS = `d.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, d.ordering_key IS NOT NULL AS ordered, s.spec,
   s.sealed_signing_secret, s.signing_secret, s.sealed_previous_signing_secret, s.previous_signing_secret, s.previous_secret_expires_at`;
 
@@ -120,73 +142,32 @@ export class DeliveryRepository {
    */
   async insertLeased(deliveries: NewDelivery[]): Promise<Map<string, string>> {
     if (deliveries.length === 0) return new Map();
-    return this.dataSource.transaction(async (manager) => {
-      const keys = [...new Set(deliveries.filter((d) => d.orderingKey).map((d) => `${d.subscriptionUid}|${d.orderingKey}`))].sort();
-      if (keys.length) {
-        await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) keys', [keys]);
-        await manager.query(
-          `UPDATE deliveries d SET state = 'skipped', leased_until = NULL
-           FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS input (subscription_uid, ordering_key, ordering_seq)
-           WHERE d.subscription_uid = input.subscription_uid AND d.ordering_key = input.ordering_key
-             AND d.ordering_seq < input.ordering_seq AND d.state = 'pending' AND d.attempts > 0
-             AND (d.leased_until IS NULL OR d.leased_until < clock_timestamp())`,
-          [
-            deliveries.filter((d) => d.orderingKey).map((d) => d.subscriptionUid),
-            deliveries.filter((d) => d.orderingKey).map((d) => d.orderingKey),
-            deliveries.filter((d) => d.orderingKey).map((d) => d.orderingSeq),
-          ],
-        );
-      }
-      // An event's own fields (the payload above all) go once per event, not once per delivery:
-      // with ten subscriptions that is a tenth of the bytes to escape, send and parse.
-      const events = [...new Map(deliveries.map((d) => [d.eventId, d])).values()];
-      const eventIndex = new Map(events.map((d, index) => [d.eventId, index + 1]));
-      const inserted = await preparedQuery<{ id: string; lease: string | null }>(
-        manager,
-        'insert-leased-deliveries',
-        `WITH event AS (
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
-             WITH ORDINALITY AS e (event_id, event_type, event_subject, payload, ordering_key, ordering_seq, idx)
-         ), input AS (
-           SELECT d.id, d.subscription_uid, event.event_id, event.event_type, event.event_subject, event.payload, d.lease_ms, d.target,
-             event.ordering_key, event.ordering_seq, d.queued_behind
-           FROM unnest($7::uuid[], $8::uuid[], $9::int[], $10::bigint[], $11::text[], $12::boolean[])
-             AS d (id, subscription_uid, event_idx, lease_ms, target, queued_behind)
-           JOIN event ON event.idx = d.event_idx
-         ), decided AS (
-           SELECT input.*,
-             EXISTS (
-               SELECT 1 FROM deliveries n WHERE n.subscription_uid = input.subscription_uid AND n.ordering_key = input.ordering_key
-                 AND n.ordering_seq > input.ordering_seq AND n.state <> 'skipped') AS stale,
-             EXISTS (
-               SELECT 1 FROM deliveries o WHERE o.subscription_uid = input.subscription_uid AND o.ordering_key = input.ordering_key
-                 AND o.ordering_seq < input.ordering_seq AND o.state = 'pending') OR input.queued_behind AS blocked
-           FROM input
-         )
-         INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, payload, target, ordering_key, ordering_seq, state, leased_until)
-         SELECT id, subscription_uid, event_id, event_type, event_subject, payload, target, ordering_key, ordering_seq,
-           CASE WHEN stale THEN 'skipped' ELSE 'pending' END,
-           CASE WHEN stale OR blocked OR lease_ms IS NULL THEN NULL ELSE clock_timestamp() + lease_ms * interval '1 millisecond' END
-         FROM decided
-         ON CONFLICT (subscription_uid, event_id) DO NOTHING
-         RETURNING id, leased_until::text AS lease`,
-        [
-          events.map((d) => d.eventId),
-          events.map((d) => d.eventType),
-          events.map((d) => d.eventSubject ?? null),
-          events.map((d) => d.payload),
-          events.map((d) => d.orderingKey ?? null),
-          events.map((d) => d.orderingSeq ?? null),
-          deliveries.map((d) => d.id),
-          deliveries.map((d) => d.subscriptionUid),
-          deliveries.map((d) => eventIndex.get(d.eventId)),
-          deliveries.map((d) => d.leaseMs),
-          deliveries.map((d) => d.target),
-          deliveries.map((d) => d.queuedBehind === true),
-        ],
-      );
-      return new Map(inserted.filter((row) => row.lease !== null).map((row) => [row.id, row.lease as string]));
-    });
+    // An event's own fields (the payload above all) go once per event, not once per delivery:
+    // with ten subscriptions that is a tenth of the bytes to escape, send and parse.
+    const events = [...new Map(deliveries.map((d) => [d.eventId, d])).values()];
+    const eventIndex = new Map(events.map((d, index) => [d.eventId, index + 1]));
+    // One statement, so one round trip and its own transaction: locks, superseding and the INSERT
+    // are the plan_deliveries() function (see its migration).
+    const inserted = await preparedQuery<{ id: string; lease: string | null }>(
+      this.dataSource,
+      'plan-deliveries',
+      'SELECT planned_id AS id, planned_lease AS lease FROM plan_deliveries($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+      [
+        events.map((d) => d.eventId),
+        events.map((d) => d.eventType),
+        events.map((d) => d.eventSubject ?? null),
+        events.map((d) => d.payload),
+        events.map((d) => d.orderingKey ?? null),
+        events.map((d) => d.orderingSeq ?? null),
+        deliveries.map((d) => d.id),
+        deliveries.map((d) => d.subscriptionUid),
+        deliveries.map((d) => eventIndex.get(d.eventId)),
+        deliveries.map((d) => d.leaseMs),
+        deliveries.map((d) => d.target),
+        deliveries.map((d) => d.queuedBehind === true),
+      ],
+    );
+    return new Map(inserted.filter((row) => row.lease !== null).map((row) => [row.id, row.lease as string]));
   }
 
   /**
@@ -265,99 +246,91 @@ export class DeliveryRepository {
 
 
   /**
-   * Attempt rows and the deliveries' next states for any number of attempts, in one transaction
-   * with what they mean for their subscriptions: a success ends the failure streak, a failure
-   * extends it, and a subscription whose receiver said 410 Gone or whose streak reached its limit
-   * is disabled (returned, so the caller can publish that). A retry of a move that a newer move of
-   * the same tag has meanwhile overtaken is skipped instead.
+   * Attempt rows and the deliveries' next states for any number of attempts, in one statement with
+   * what they mean for their subscriptions' failure streaks: a success ends the streak, a failure
+   * extends it. A subscription whose receiver said 410 Gone or whose streak reached its limit is then
+   * disabled (and `onDisabled` called in that transaction, so the caller can publish it). A retry of
+   * a move that a newer move of the same tag has meanwhile overtaken is skipped instead.
    */
   async recordAttempts(results: AttemptResult[], defaultDisableAfterFailures: number, onDisabled: (manager: EntityManager, disabled: DisabledSubscription[]) => Promise<void>): Promise<void> {
     if (results.length === 0) return;
-    // Ordered locking leaves other writers of subscription rows (PATCH, disable) that can still
-    // collide; Postgres then aborts one side, and that side simply records again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.recordAttemptsOnce(results, defaultDisableAfterFailures, onDisabled);
-      } catch (error) {
-        if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= 3) throw error;
-      }
-    }
+    const streaks = await retryOnDeadlock(() => this.recordAttemptsOnce(results));
+    const goneReasons = new Map(results.filter((r) => r.streak !== 'none' && r.disableReason).map((r) => [r.subscriptionUid, r.disableReason as string]));
+    const toDisable = streaks
+      .filter((row) => row.disabled_reason === null)
+      .map((row) => ({
+        uid: row.uid,
+        reason: goneReasons.get(row.uid) ?? (row.consecutive_failures >= (row.disable_after ?? defaultDisableAfterFailures) ? `failed ${row.consecutive_failures} attempts in a row` : undefined),
+      }))
+      .filter((row): row is { uid: string; reason: string } => row.reason !== undefined);
+    if (toDisable.length === 0) return;
+    // Disabling (and its event) is a transaction of its own. Should this process die before it, the
+    // streak is recorded and the subscription's next failed attempt, at or past the limit, disables it.
+    await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        const rows = returnedRows<DisabledSubscription>(
+          await manager.query(
+            `UPDATE webhook_subscriptions s SET disabled_reason = input.reason, status_changed_at = now(), resource_version = nextval('resource_version_seq')
+             FROM unnest($1::uuid[], $2::text[]) AS input (uid, reason)
+             WHERE s.uid = input.uid AND s.disabled_reason IS NULL
+             RETURNING s.uid, s.namespace, s.name, s.disabled_reason, s.consecutive_failures`,
+            [toDisable.map((row) => row.uid), toDisable.map((row) => row.reason)],
+          ),
+        );
+        if (rows.length) await onDisabled(manager, rows);
+      }),
+    );
   }
 
-  private async recordAttemptsOnce(results: AttemptResult[], defaultDisableAfterFailures: number, onDisabled: (manager: EntityManager, disabled: DisabledSubscription[]) => Promise<void>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await preparedQuery(
-        manager,
-        'record-attempts',
-        `WITH input AS (
-           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::bigint[])
-             AS t (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet, state, retry_ms)
-         ), attempt AS (
-           -- A delivery whose subscription was deleted while it was being sent is gone: its attempt
-           -- is not recorded, and the rest of the batch is.
-           INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet)
-           SELECT delivery_id, attempted_at, status_code, latency_ms, error, response_snippet FROM input
-           WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = input.delivery_id)
-         )
+  /** One statement (one round trip, its own transaction): the attempts, the deliveries' next states, and the streaks they change. */
+  private recordAttemptsOnce(results: AttemptResult[]): Promise<FailureStreak[]> {
+    return preparedQuery<FailureStreak>(
+      this.dataSource,
+      'record-attempts',
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+           AS t (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet, state, retry_ms)
+       ), attempt AS (
+         -- A delivery whose subscription was deleted while it was being sent is gone: its attempt
+         -- is not recorded, and the rest of the batch is.
+         INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_snippet)
+         SELECT delivery_id, attempted_at, status_code, latency_ms, error, response_snippet FROM input
+         WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = input.delivery_id)
+       ), settled AS (
          UPDATE deliveries d SET attempts = d.attempts + 1, leased_until = NULL,
            state = CASE WHEN input.state = 'pending' AND d.ordering_key IS NOT NULL AND EXISTS (
                SELECT 1 FROM deliveries n WHERE n.subscription_uid = d.subscription_uid AND n.ordering_key = d.ordering_key
                  AND n.ordering_seq > d.ordering_seq AND n.state <> 'skipped') THEN 'skipped' ELSE input.state END,
            next_attempt_at = CASE WHEN input.state = 'pending' THEN clock_timestamp() + input.retry_ms * interval '1 millisecond' ELSE d.next_attempt_at END,
            delivered_at = CASE WHEN input.state = 'succeeded' THEN clock_timestamp() END
-         FROM input WHERE d.id = input.delivery_id`,
-        [
-          results.map((r) => r.deliveryId),
-          results.map((r) => r.attempt.attemptedAt),
-          results.map((r) => r.attempt.statusCode ?? null),
-          results.map((r) => r.attempt.latencyMs),
-          results.map((r) => r.attempt.error ?? null),
-          results.map((r) => r.attempt.responseSnippet ?? null),
-          results.map((r) => r.outcome.state),
-          results.map((r) => (r.outcome.state === 'pending' ? r.outcome.retryInMs : 0)),
-        ],
-      );
-      const counted = results.filter((r) => r.streak !== 'none');
-      if (counted.length === 0) return;
-      const streaks = await preparedQuery<{ uid: string; consecutive_failures: number; disabled_reason: string | null; disable_after: number | null }>(
-        manager,
-        'record-failure-streaks',
-        `WITH per_subscription AS (
-           SELECT subscription_uid, bool_or(streak = 'success') AS any_success, count(*) FILTER (WHERE streak = 'failure') AS failures
-           FROM unnest($1::uuid[], $2::text[]) AS t (subscription_uid, streak) GROUP BY subscription_uid
-         ), locked AS (
-           -- Only rows whose count changes (a success on a clean streak changes nothing), locked in
-           -- uid order: concurrent batches (replicas, or this process's own) never wait in a cycle.
-           SELECT s.uid FROM webhook_subscriptions s JOIN per_subscription p ON p.subscription_uid = s.uid
-           WHERE NOT (p.any_success AND s.consecutive_failures = 0)
-           ORDER BY s.uid FOR UPDATE OF s
-         )
-         UPDATE webhook_subscriptions s
-         SET consecutive_failures = CASE WHEN p.any_success THEN 0 ELSE s.consecutive_failures + p.failures END
-         FROM per_subscription p, locked l WHERE s.uid = p.subscription_uid AND l.uid = s.uid
-         RETURNING s.uid, s.consecutive_failures, s.disabled_reason, (s.spec->'retry'->>'disableAfterFailures')::int AS disable_after`,
-        [counted.map((r) => r.subscriptionUid), counted.map((r) => r.streak)],
-      );
-      const goneReasons = new Map(counted.filter((r) => r.disableReason).map((r) => [r.subscriptionUid, r.disableReason as string]));
-      const toDisable = streaks
-        .filter((row) => row.disabled_reason === null)
-        .map((row) => ({
-          uid: row.uid,
-          reason: goneReasons.get(row.uid) ?? (row.consecutive_failures >= (row.disable_after ?? defaultDisableAfterFailures) ? `failed ${row.consecutive_failures} attempts in a row` : undefined),
-        }))
-        .filter((row): row is { uid: string; reason: string } => row.reason !== undefined);
-      if (toDisable.length === 0) return;
-      const rows = returnedRows<DisabledSubscription>(
-        await manager.query(
-          `UPDATE webhook_subscriptions s SET disabled_reason = input.reason, status_changed_at = now(), resource_version = nextval('resource_version_seq')
-           FROM unnest($1::uuid[], $2::text[]) AS input (uid, reason)
-           WHERE s.uid = input.uid AND s.disabled_reason IS NULL
-           RETURNING s.uid, s.namespace, s.name, s.disabled_reason, s.consecutive_failures`,
-          [toDisable.map((row) => row.uid), toDisable.map((row) => row.reason)],
-        ),
-      );
-      if (rows.length) await onDisabled(manager, rows);
-    });
+         FROM input WHERE d.id = input.delivery_id
+       ), per_subscription AS (
+         SELECT subscription_uid, bool_or(streak = 'success') AS any_success, count(*) FILTER (WHERE streak = 'failure') AS failures
+         FROM unnest($9::uuid[], $10::text[]) AS t (subscription_uid, streak) WHERE streak <> 'none' GROUP BY subscription_uid
+       ), locked AS (
+         -- Only rows whose count changes (a success on a clean streak changes nothing), locked in
+         -- uid order: concurrent batches (replicas, or this process's own) never wait in a cycle.
+         SELECT s.uid FROM webhook_subscriptions s JOIN per_subscription p ON p.subscription_uid = s.uid
+         WHERE NOT (p.any_success AND s.consecutive_failures = 0)
+         ORDER BY s.uid FOR UPDATE OF s
+       )
+       UPDATE webhook_subscriptions s
+       SET consecutive_failures = CASE WHEN p.any_success THEN 0 ELSE s.consecutive_failures + p.failures END
+       FROM per_subscription p, locked l WHERE s.uid = p.subscription_uid AND l.uid = s.uid
+       RETURNING s.uid, s.consecutive_failures, s.disabled_reason, (s.spec->'retry'->>'disableAfterFailures')::int AS disable_after`,
+      [
+        results.map((r) => r.deliveryId),
+        results.map((r) => r.attempt.attemptedAt),
+        results.map((r) => r.attempt.statusCode ?? null),
+        results.map((r) => r.attempt.latencyMs),
+        results.map((r) => r.attempt.error ?? null),
+        results.map((r) => r.attempt.responseSnippet ?? null),
+        results.map((r) => r.outcome.state),
+        results.map((r) => (r.outcome.state === 'pending' ? r.outcome.retryInMs : 0)),
+        results.map((r) => r.subscriptionUid),
+        results.map((r) => r.streak),
+      ],
+    );
   }
 
   async forSubscription(subscriptionUid: string, filter: { eventId?: string; outcome?: DeliveryOutcome; limit?: number } = {}): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {

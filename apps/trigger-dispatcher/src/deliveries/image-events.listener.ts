@@ -34,13 +34,15 @@ export class ImageEventsListener {
     if (event.type === NamespaceDeleted.type) return this.namespaceDeletions.execute(event as unknown as CloudEvent<NamespaceDeletedV1>);
     // The image stream carries service-to-service events too (import specs); subscribers never get those.
     if (isInternalEventType(event.type)) return;
-    // Image triggers first: their trigger.fired events commit before this event is acked.
-    if (event.type === TagChanged.type) {
-      const data = event.data as unknown as TagChangedV1;
-      await this.firing.onTagMoved({ namespace: data.namespace, stream: data.imageStream, tag: data.tag }, data.current.dockerImageReference, data.actor);
-    }
-    const jobs = await this.planner.plan(event, context.raw);
-    // Not awaited: a slow receiver must not hold up the consumer. The lease covers a crash from here on.
-    this.worker.dispatch(jobs);
+    // Image triggers and webhooks do not wait for each other; the event is acked only when both are
+    // committed (its trigger.fired events included).
+    const firing = event.type === TagChanged.type ? this.fireImageTriggers(event.data as unknown as TagChangedV1) : undefined;
+    // Dispatch is not awaited: a slow receiver must not hold up the consumer. The lease covers a crash from here on.
+    const planning = this.planner.plan(event, context.raw).then((jobs) => this.worker.dispatch(jobs));
+    await Promise.all([firing, planning]);
+  }
+
+  private fireImageTriggers(data: TagChangedV1): Promise<void> {
+    return this.firing.onTagMoved({ namespace: data.namespace, stream: data.imageStream, tag: data.tag }, data.current.dockerImageReference, data.actor);
   }
 }

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { openServiceDataSource } from '@imagestreams/platform-persistence';
+import { testDatabaseUrl } from '@imagestreams/testing';
+import type { DataSource } from 'typeorm';
+import { TRIGGER_MIGRATIONS } from '../migrations';
+import { DeliveryRepository, type NewDelivery } from './delivery.repository';
+
+/**
+ * Planning deliveries (the plan_deliveries() function, one statement) against real Postgres: what
+ * gets leased to the planner, what waits, what is skipped, and that planning an event twice adds
+ * nothing.
+ */
+describe('DeliveryRepository.insertLeased (Postgres)', () => {
+  const schema = `trigger_plan_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  let dataSource: DataSource;
+  let deliveries: DeliveryRepository;
+  let subscription: string;
+
+  beforeAll(async () => {
+    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: TRIGGER_MIGRATIONS, poolSize: 2 });
+    deliveries = new DeliveryRepository(dataSource);
+  });
+
+  beforeEach(async () => {
+    subscription = randomUUID();
+    await dataSource.query(
+      `INSERT INTO webhook_subscriptions (uid, namespace, name, spec, signing_secret, resource_version) VALUES ($1, 'team', $2, '{"url":"http://127.0.0.1:1/"}', 'whsec_x', nextval('resource_version_seq'))`,
+      [subscription, `hook-${subscription.slice(0, 8)}`],
+    );
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  function move(seq: number, overrides: Partial<NewDelivery> = {}): NewDelivery {
+    return {
+      id: randomUUID(),
+      subscriptionUid: subscription,
+      eventId: randomUUID(),
+      eventType: 'io.imagestreams.tag.changed.v1',
+      eventSubject: 'team/app:latest',
+      payload: JSON.stringify({ seq }),
+      leaseMs: 60_000,
+      target: 'http://127.0.0.1:1',
+      orderingKey: 'team/app:latest',
+      orderingSeq: String(seq),
+      ...overrides,
+    };
+  }
+
+  async function stateOf(id: string): Promise<{ state: string; leased: boolean; payload: string } | undefined> {
+    const [row] = await dataSource.query('SELECT state, leased_until IS NOT NULL AS leased, payload FROM deliveries WHERE id = $1', [id]);
+    return row;
+  }
+
+  it('leases a sendable delivery to the planner and records the event fields with it', async () => {
+    const first = move(10);
+    const leases = await deliveries.insertLeased([first]);
+    expect([...leases.keys()]).toEqual([first.id]);
+    expect(Date.parse(leases.get(first.id) as string)).toBeGreaterThan(Date.now());
+    expect(await stateOf(first.id)).toEqual({ state: 'pending', leased: true, payload: first.payload });
+  });
+
+  it('inserts nothing for an event planned a second time', async () => {
+    const first = move(10);
+    await deliveries.insertLeased([first]);
+    const again = await deliveries.insertLeased([{ ...first, id: randomUUID() }]);
+    expect(again.size).toBe(0);
+    const [{ count }] = await dataSource.query('SELECT count(*)::int AS count FROM deliveries WHERE subscription_uid = $1', [subscription]);
+    expect(count).toBe(1);
+  });
+
+  it('records a newer move unleased while an older one is pending, and one queued behind in its own batch', async () => {
+    const older = move(10);
+    await deliveries.insertLeased([older]);
+    const newer = move(11);
+    expect((await deliveries.insertLeased([newer])).size).toBe(0);
+    expect(await stateOf(newer.id)).toMatchObject({ state: 'pending', leased: false });
+
+    subscription = randomUUID();
+    await dataSource.query(
+      `INSERT INTO webhook_subscriptions (uid, namespace, name, spec, signing_secret, resource_version) VALUES ($1, 'team', 'other', '{"url":"http://127.0.0.1:1/"}', 'whsec_x', nextval('resource_version_seq'))`,
+      [subscription],
+    );
+    const a = move(20);
+    const b = move(21, { queuedBehind: true });
+    expect([...(await deliveries.insertLeased([a, b])).keys()]).toEqual([a.id]);
+    expect(await stateOf(b.id)).toMatchObject({ state: 'pending', leased: false });
+  });
+
+  it('skips a move older than one already recorded', async () => {
+    const newer = move(11);
+    await deliveries.insertLeased([newer]);
+    const late = move(10);
+    expect((await deliveries.insertLeased([late])).size).toBe(0);
+    expect(await stateOf(late.id)).toMatchObject({ state: 'skipped', leased: false });
+  });
+
+  it('lets a newer move supersede an older one that failed and waits for a retry', async () => {
+    const failed = move(10);
+    await deliveries.insertLeased([failed]);
+    await dataSource.query(`UPDATE deliveries SET attempts = 1, leased_until = NULL, next_attempt_at = now() + interval '1 hour' WHERE id = $1`, [failed.id]);
+    const newer = move(11);
+    expect([...(await deliveries.insertLeased([newer])).keys()]).toEqual([newer.id]);
+    expect(await stateOf(failed.id)).toMatchObject({ state: 'skipped', leased: false });
+  });
+
+  it('records deliveries without an ordering key (not tag moves) leased, whatever else is pending', async () => {
+    const events = [move(0, { orderingKey: undefined, orderingSeq: undefined, eventType: 'io.imagestreams.imagestream.created.v1' }), move(0, { orderingKey: undefined, orderingSeq: undefined, leaseMs: null })];
+    const leases = await deliveries.insertLeased(events);
+    expect([...leases.keys()]).toEqual([events[0].id]);
+    expect(await stateOf(events[1].id)).toMatchObject({ state: 'pending', leased: false });
+  });
+});
