@@ -45,6 +45,34 @@ describe('currentResourceVersion (real Postgres)', () => {
     }
   });
 
+  it('shares one read among callers asking at once, and never answers a caller with a read that started before it asked', async () => {
+    const reads = jest.spyOn(dataSource, 'query');
+    const positionReads = () => reads.mock.calls.filter(([sql]) => String(sql).includes('FROM resource_version_seq')).length;
+    const writer = dataSource.createQueryRunner();
+    await writer.connect();
+    await writer.startTransaction();
+    try {
+      await writer.query('SELECT next_resource_version()');
+      // The first read waits for the writer; twenty callers asking meanwhile share the next read.
+      const first = settledResourceVersion(dataSource);
+      // Until it has read the position and is looking for writers, its answer could still include the next write.
+      const deadline = Date.now() + 5_000;
+      while (!reads.mock.calls.some(([sql]) => String(sql).includes('array_agg(virtualtransaction)')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      const [{ later }]: { later: string }[] = await dataSource.query('SELECT next_resource_version()::text AS later');
+      const waiting = Array.from({ length: 20 }, () => settledResourceVersion(dataSource));
+      await writer.commitTransaction();
+      const [firstAnswer, ...answers] = await Promise.all([first, ...waiting]);
+      expect(firstAnswer.settled).toBe(true);
+      expect(BigInt(firstAnswer.resourceVersion)).toBeLessThan(BigInt(later));
+      expect(new Set(answers.map((answer) => JSON.stringify(answer)))).toEqual(new Set([JSON.stringify({ resourceVersion: later, settled: true })]));
+      expect(positionReads()).toBe(2);
+    } finally {
+      reads.mockRestore();
+      if (writer.isTransactionActive) await writer.rollbackTransaction();
+      await writer.release();
+    }
+  });
+
   it('does not wait for a transaction that took no resourceVersion, such as a session left open after another write', async () => {
     const other = dataSource.createQueryRunner();
     await other.connect();

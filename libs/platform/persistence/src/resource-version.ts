@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { MicroBatcher } from './micro-batcher';
 
 /**
  * Every service that serves Kubernetes-style resources keeps one `resource_version_seq` in its
@@ -60,7 +61,26 @@ const SETTLE_MAX_PAUSE_MS = 16;
  * open in a transaction, delays nothing. The wait is the length of the longest write in flight,
  * usually a few milliseconds; after `timeoutMs` the position is answered unsettled.
  */
-export async function settledResourceVersion(db: DataSource | EntityManager, timeoutMs = SETTLE_TIMEOUT_MS): Promise<SettledResourceVersion> {
+export function settledResourceVersion(db: DataSource | EntityManager, timeoutMs = SETTLE_TIMEOUT_MS): Promise<SettledResourceVersion> {
+  if (timeoutMs !== SETTLE_TIMEOUT_MS || !('driver' in db)) return readSettledResourceVersion(db, timeoutMs);
+  let shared = sharedReads.get(db);
+  if (!shared) {
+    shared = new MicroBatcher((callers) => readSettledResourceVersion(db, SETTLE_TIMEOUT_MS).then((settled) => callers.map(() => settled)), Number.POSITIVE_INFINITY, 1);
+    sharedReads.set(db, shared);
+  }
+  return shared.submit(undefined);
+}
+
+/**
+ * Every watcher of a process asks after each write it hears of, so a hundred watchers would read
+ * `pg_locks` a hundred times for the same answer. Callers of one DataSource share a read instead:
+ * one read at a time, and whoever asks while it runs waits for the next one, which starts after they
+ * asked. A read already under way when someone asks could predate a write that caller has already
+ * heard of; the next one cannot.
+ */
+const sharedReads = new WeakMap<DataSource, MicroBatcher<undefined, SettledResourceVersion>>();
+
+async function readSettledResourceVersion(db: DataSource | EntityManager, timeoutMs: number): Promise<SettledResourceVersion> {
   const resourceVersion = await currentResourceVersion(db);
   const [writers]: { held: string[] }[] = await db.query(
     `SELECT coalesce(array_agg(virtualtransaction), '{}') AS held FROM pg_locks WHERE ${HELD_WRITERS_LOCK} AND pid <> pg_backend_pid()`,
