@@ -1,5 +1,6 @@
-// Shared Jest settings for every project: ts-jest in transpile-only mode (type checking is the
-// `typecheck` target's job) and Nx's resolver so `@imagestreams/*` paths resolve to sources.
+// Shared Jest settings for every project: ts-jest in transpile-only mode (type checking is
+// `npm run typecheck`'s job, the first step of `npm test`) and Nx's resolver so `@imagestreams/*`
+// paths resolve to sources.
 const nxPreset = require('@nx/jest/preset').default;
 
 module.exports = {
