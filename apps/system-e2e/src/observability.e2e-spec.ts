@@ -171,7 +171,7 @@ describe('observability', () => {
     }
   });
 
-  it('counts webhook outcomes (succeeded, retry, dead, disabled) and the commit-to-delivery latency', async () => {
+  it('counts webhook outcomes (succeeded, retry, dead, disabled), the commit-to-delivery latency and the event age at each stage', async () => {
     const receivers = {
       ok: new WebhookReceiver(() => ({ status: 204 })),
       flaky: new WebhookReceiver((_request, index) => ({ status: index === 0 ? 503 : 204 })),
@@ -208,6 +208,16 @@ describe('observability', () => {
       expect(latencySum).toBeGreaterThan(0);
       expect(latencySum).toBeLessThan(30);
       expect(after.value('imagestreams_webhook_delivery_latency_seconds_bucket', { le: '+Inf' })).toBe(latencyCount);
+
+      // The event's age at each stage before the first attempt: other suites' events count too, so
+      // at least this one more per stage; and no event is planned that was not received first.
+      const age = (reading: Scrape, stage: string, sample = 'count') => reading.value(`imagestreams_webhook_event_age_seconds_${sample}`, { stage });
+      for (const stage of ['received', 'planned']) {
+        expect(age(after, stage)).toBeGreaterThanOrEqual(age(before, stage) + 1);
+        expect(after.value('imagestreams_webhook_event_age_seconds_bucket', { stage, le: '+Inf' })).toBe(age(after, stage));
+        expect(age(after, stage, 'sum')).toBeGreaterThan(age(before, stage, 'sum'));
+      }
+      expect(age(after, 'planned')).toBeLessThanOrEqual(age(after, 'received'));
     } finally {
       await Promise.all(Object.values(receivers).map((receiver) => receiver.stop()));
     }

@@ -16,4 +16,17 @@ export const deliveryLatency = histogram({
   buckets: DELAY_BUCKETS,
 });
 
+/**
+ * Where commit-to-delivery time goes before the first attempt: the event's age (since its `time`,
+ * stamped at commit) when the dispatcher took it from JetStream (outbox relay and JetStream) and when
+ * its deliveries were recorded (planning). One observation per event and stage, not per delivery.
+ */
+export const eventAge = histogram({
+  name: `${METRIC_PREFIX}webhook_event_age_seconds`,
+  help: "Age of an event since its commit (its CloudEvents time) when the dispatcher received it from JetStream (stage=received) and when its deliveries were recorded (stage=planned).",
+  labelNames: ['stage'] as const,
+  buckets: DELAY_BUCKETS,
+});
+
 for (const outcome of ['succeeded', 'retry', 'dead', 'disabled'] satisfies DeliveryOutcome[]) deliveryOutcomes.inc({ outcome }, 0);
+for (const stage of ['received', 'planned'] as const) eventAge.zero({ stage });

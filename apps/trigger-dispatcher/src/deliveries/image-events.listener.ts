@@ -3,6 +3,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { EventSubjects, isInternalEventType, NamespaceDeleted, TagChanged, type CloudEvent, type NamespaceDeletedV1, type TagChangedV1 } from '@imagestreams/contracts';
 import { OnEvent, type JetStreamEventContext } from '@imagestreams/platform-messaging';
 import { DeliveryPlanner, type ImageEventData } from './delivery-planner';
+import { eventAge } from './delivery-metrics';
 import { DeliveryWorker } from './delivery-worker';
 import { DeleteNamespaceContents } from '../namespace-deletions/delete-namespace-contents';
 import { TriggerFiring } from '../workloads/trigger-firing';
@@ -34,15 +35,24 @@ export class ImageEventsListener {
     if (event.type === NamespaceDeleted.type) return this.namespaceDeletions.execute(event as unknown as CloudEvent<NamespaceDeletedV1>);
     // The image stream carries service-to-service events too (import specs); subscribers never get those.
     if (isInternalEventType(event.type)) return;
+    const committedAt = Date.parse(event.time ?? '');
+    observeAge('received', committedAt);
     // Image triggers and webhooks do not wait for each other; the event is acked only when both are
     // committed (its trigger.fired events included).
     const firing = event.type === TagChanged.type ? this.fireImageTriggers(event.data as unknown as TagChangedV1) : undefined;
     // Dispatch is not awaited: a slow receiver must not hold up the consumer. The lease covers a crash from here on.
-    const planning = this.planner.plan(event, context.raw).then((jobs) => this.worker.dispatch(jobs));
+    const planning = this.planner.plan(event, context.raw).then((jobs) => {
+      observeAge('planned', committedAt);
+      this.worker.dispatch(jobs);
+    });
     await Promise.all([firing, planning]);
   }
 
   private fireImageTriggers(data: TagChangedV1): Promise<void> {
     return this.firing.onTagMoved({ namespace: data.namespace, stream: data.imageStream, tag: data.tag }, data.current.dockerImageReference, data.actor);
   }
+}
+
+function observeAge(stage: 'received' | 'planned', committedAt: number): void {
+  if (Number.isFinite(committedAt)) eventAge.observe({ stage }, Math.max(0, (Date.now() - committedAt) / 1000));
 }
