@@ -3,3 +3,4 @@ export * from './webhook-receiver';
 export * from './docker-registry';
 export * from './s3-server';
 export * from './access-token';
+export * from './metrics-text';
