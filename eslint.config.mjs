@@ -44,9 +44,9 @@ export default [
     },
   },
   {
-    // The testing lib (real Postgres/NATS fixtures) is for specs only.
+    // The testing lib (real Postgres/NATS fixtures) is for specs (and the *.fixture.ts files they share) only.
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'libs/*/*/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**', 'apps/system-e2e/src/support/**'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.fixture.ts', 'libs/testing/**', 'apps/system-e2e/src/support/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['@imagestreams/testing'] }],
     },

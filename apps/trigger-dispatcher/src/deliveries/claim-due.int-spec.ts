@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { openServiceDataSource } from '@imagestreams/platform-persistence';
-import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
-import { TRIGGER_MIGRATIONS } from '../migrations';
+import { insertTestSubscription, openTriggerTestSchema } from '../trigger-schema.fixture';
 import { DeliveryRepository } from './delivery.repository';
 
 /**
@@ -11,12 +9,12 @@ import { DeliveryRepository } from './delivery.repository';
  * disabled subscription or a saturated target, or waits behind an older move of its tag.
  */
 describe('DeliveryRepository.claimDue (Postgres)', () => {
-  const schema = `trigger_claim_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let dataSource: DataSource;
+  let drop: () => Promise<void>;
   let deliveries: DeliveryRepository;
 
   beforeAll(async () => {
-    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: TRIGGER_MIGRATIONS, poolSize: 2 });
+    ({ dataSource, drop } = await openTriggerTestSchema('trigger_claim_int'));
     deliveries = new DeliveryRepository(dataSource);
   });
 
@@ -24,20 +22,9 @@ describe('DeliveryRepository.claimDue (Postgres)', () => {
     await dataSource.query('DELETE FROM webhook_subscriptions');
   });
 
-  afterAll(async () => {
-    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await dataSource.destroy();
-  });
+  afterAll(() => drop());
 
-  async function subscription(spec: Record<string, unknown> = {}, disabledReason: string | null = null): Promise<string> {
-    const uid = randomUUID();
-    await dataSource.query(
-      `INSERT INTO webhook_subscriptions (uid, namespace, name, spec, signing_secret, disabled_reason, resource_version)
-       VALUES ($1, 'team', $2, $3, 'whsec_x', $4, nextval('resource_version_seq'))`,
-      [uid, `hook-${uid.slice(0, 8)}`, JSON.stringify({ url: 'http://127.0.0.1:1/', ...spec }), disabledReason],
-    );
-    return uid;
-  }
+  const subscription = (spec: Record<string, unknown> = {}, disabledReason: string | null = null) => insertTestSubscription(dataSource, { spec, disabledReason });
 
   interface Row {
     subscription: string;

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { openServiceDataSource } from '@imagestreams/platform-persistence';
-import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
-import { TRIGGER_MIGRATIONS } from '../migrations';
+import { insertTestSubscription, openTriggerTestSchema } from '../trigger-schema.fixture';
 import { DeliveryRepository, type NewDelivery } from './delivery.repository';
 
 /**
@@ -11,28 +9,21 @@ import { DeliveryRepository, type NewDelivery } from './delivery.repository';
  * nothing.
  */
 describe('DeliveryRepository.insertLeased (Postgres)', () => {
-  const schema = `trigger_plan_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let dataSource: DataSource;
+  let drop: () => Promise<void>;
   let deliveries: DeliveryRepository;
   let subscription: string;
 
   beforeAll(async () => {
-    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: TRIGGER_MIGRATIONS, poolSize: 2 });
+    ({ dataSource, drop } = await openTriggerTestSchema('trigger_plan_int'));
     deliveries = new DeliveryRepository(dataSource);
   });
 
   beforeEach(async () => {
-    subscription = randomUUID();
-    await dataSource.query(
-      `INSERT INTO webhook_subscriptions (uid, namespace, name, spec, signing_secret, resource_version) VALUES ($1, 'team', $2, '{"url":"http://127.0.0.1:1/"}', 'whsec_x', nextval('resource_version_seq'))`,
-      [subscription, `hook-${subscription.slice(0, 8)}`],
-    );
+    subscription = await insertTestSubscription(dataSource);
   });
 
-  afterAll(async () => {
-    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await dataSource.destroy();
-  });
+  afterAll(() => drop());
 
   function move(seq: number, overrides: Partial<NewDelivery> = {}): NewDelivery {
     return {
@@ -79,11 +70,7 @@ describe('DeliveryRepository.insertLeased (Postgres)', () => {
     expect((await deliveries.insertLeased([newer])).size).toBe(0);
     expect(await stateOf(newer.id)).toMatchObject({ state: 'pending', leased: false });
 
-    subscription = randomUUID();
-    await dataSource.query(
-      `INSERT INTO webhook_subscriptions (uid, namespace, name, spec, signing_secret, resource_version) VALUES ($1, 'team', 'other', '{"url":"http://127.0.0.1:1/"}', 'whsec_x', nextval('resource_version_seq'))`,
-      [subscription],
-    );
+    subscription = await insertTestSubscription(dataSource, { name: 'other' });
     const a = move(20);
     const b = move(21, { queuedBehind: true });
     expect([...(await deliveries.insertLeased([a, b])).keys()]).toEqual([a.id]);

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { openServiceDataSource, returnedRows } from '@imagestreams/platform-persistence';
-import { testDatabaseUrl } from '@imagestreams/testing';
+import { returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource } from 'typeorm';
-import { TRIGGER_MIGRATIONS } from '../migrations';
+import { insertTestSubscription, openTriggerTestSchema } from '../trigger-schema.fixture';
 import { DeliveryRepository, type AttemptResult } from './delivery.repository';
 
 /**
@@ -10,33 +9,20 @@ import { DeliveryRepository, type AttemptResult } from './delivery.repository';
  * while it was being sent (its deliveries went with it): the others are recorded, nothing fails.
  */
 describe('DeliveryRepository.recordAttempts (Postgres)', () => {
-  const schema = `trigger_attempts_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let dataSource: DataSource;
+  let drop: () => Promise<void>;
   let deliveries: DeliveryRepository;
 
   beforeAll(async () => {
-    dataSource = await openServiceDataSource({
-      url: testDatabaseUrl(),
-      schema,
-      entities: [],
-      migrations: TRIGGER_MIGRATIONS,
-      poolSize: 2,
-    });
+    ({ dataSource, drop } = await openTriggerTestSchema('trigger_attempts_int'));
     deliveries = new DeliveryRepository(dataSource);
   });
 
-  afterAll(async () => {
-    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await dataSource.destroy();
-  });
+  afterAll(() => drop());
 
   async function subscriptionWithDelivery(): Promise<{ subscription: string; delivery: string }> {
-    const subscription = randomUUID();
+    const subscription = await insertTestSubscription(dataSource);
     const delivery = randomUUID();
-    await dataSource.query(
-      `INSERT INTO webhook_subscriptions (uid, namespace, name, spec, signing_secret, resource_version) VALUES ($1, 'team', $2, '{"url":"http://127.0.0.1:1/"}', 'whsec_x', nextval('resource_version_seq'))`,
-      [subscription, `hook-${subscription.slice(0, 8)}`],
-    );
     await dataSource.query(`INSERT INTO deliveries (id, subscription_uid, event_id, event_type, payload) VALUES ($1, $2, $3, 'io.imagestreams.tag.changed.v1', '{}')`, [delivery, subscription, randomUUID()]);
     return { subscription, delivery };
   }

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createCloudEvent, ImageStreamDeleted, NamespaceDeleted, type CloudEvent, type NamespaceDeletedV1 } from '@imagestreams/contracts';
 import type { JetStreamEventContext } from '@imagestreams/platform-messaging';
-import { openServiceDataSource } from '@imagestreams/platform-persistence';
-import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import type { DeliveryPlanner, ImageEventData } from '../deliveries/delivery-planner';
 import type { DeliveryWorker } from '../deliveries/delivery-worker';
 import { ImageEventsListener } from '../deliveries/image-events.listener';
-import { TRIGGER_MIGRATIONS } from '../migrations';
+import { insertTestSubscription, openTriggerTestSchema } from '../trigger-schema.fixture';
 import type { TriggerFiring } from '../workloads/trigger-firing';
 import { DeleteNamespaceContents } from './delete-namespace-contents';
 import { NamespaceContentsRepository } from './namespace-contents.repository';
@@ -23,39 +21,26 @@ const NOW_SQL = `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-D
  * planned for delivery; a redelivered event deletes nothing more.
  */
 describe('namespace.deleted in trigger-dispatcher (Postgres)', () => {
-  const schema = `trigger_nsdel_int_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let dataSource: DataSource;
+  let drop: () => Promise<void>;
   let listener: ImageEventsListener;
   const planned: string[] = [];
 
   beforeAll(async () => {
-    dataSource = await openServiceDataSource({
-      url: testDatabaseUrl(),
-      schema,
-      entities: [],
-      migrations: TRIGGER_MIGRATIONS,
-      poolSize: 4,
-    });
+    ({ dataSource, drop } = await openTriggerTestSchema('trigger_nsdel_int', 4));
     const planner = { plan: async (event: CloudEvent<ImageEventData>) => (planned.push(event.type), []) } as unknown as DeliveryPlanner;
     const worker = { dispatch: () => undefined } as unknown as DeliveryWorker;
     const firing = { onTagMoved: async () => undefined } as unknown as TriggerFiring;
     listener = new ImageEventsListener(planner, worker, firing, new DeleteNamespaceContents(new NamespaceContentsRepository(dataSource)));
   });
 
-  afterAll(async () => {
-    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await dataSource.destroy();
-  });
+  afterAll(() => drop());
 
   /** A subscription with a delivery and an attempt, a BuildConfig watching a tag, and a Build of it. */
   async function contents(namespace: string): Promise<void> {
-    const subscription = randomUUID();
+    const subscription = await insertTestSubscription(dataSource, { namespace, name: 'hook' });
     const delivery = randomUUID();
     const workload = randomUUID();
-    await dataSource.query(
-      `INSERT INTO webhook_subscriptions (uid, namespace, name, spec, signing_secret, resource_version) VALUES ($1, $2, 'hook', '{"url":"http://127.0.0.1:1/"}', 'whsec_x', nextval('resource_version_seq'))`,
-      [subscription, namespace],
-    );
     await dataSource.query(`INSERT INTO deliveries (id, subscription_uid, event_id, event_type, payload) VALUES ($1, $2, $3, 'io.imagestreams.tag.changed.v1', '{}')`, [delivery, subscription, randomUUID()]);
     await dataSource.query(`INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms) VALUES ($1, now(), 500, 3)`, [delivery]);
     await dataSource.query(`INSERT INTO workloads (uid, namespace, kind, name, body, resource_version) VALUES ($1, $2, 'BuildConfig', 'bc', '{}', nextval('resource_version_seq'))`, [workload, namespace]);
