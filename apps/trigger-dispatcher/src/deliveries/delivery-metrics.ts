@@ -28,5 +28,10 @@ export const eventAge = histogram({
   buckets: DELAY_BUCKETS,
 });
 
+/** Seconds since an event's commit (epoch ms, see eventTimeMs), or undefined when that time is unknown. */
+export function secondsSinceCommit(committedAtMs: number): number | undefined {
+  return Number.isFinite(committedAtMs) ? Math.max(0, (Date.now() - committedAtMs) / 1000) : undefined;
+}
+
 for (const outcome of ['succeeded', 'retry', 'dead', 'disabled'] satisfies DeliveryOutcome[]) deliveryOutcomes.inc({ outcome }, 0);
 for (const stage of ['received', 'planned'] as const) eventAge.zero({ stage });

@@ -7,7 +7,7 @@ import { MicroBatcher } from '@imagestreams/platform-persistence';
 import type { Dispatcher } from 'undici';
 import { SigningSecrets } from '../subscriptions/signing-secrets';
 import { DeliveryRepository, type AttemptRecord, type AttemptResult, type DeliveryJob } from './delivery.repository';
-import { deliveryLatency, deliveryOutcomes } from './delivery-metrics';
+import { deliveryLatency, deliveryOutcomes, secondsSinceCommit } from './delivery-metrics';
 import { EventTraceCache, type EventTraceFields } from './event-trace';
 import { SubscriptionEvents } from './subscription-events';
 import { TargetSlots } from './target-slots';
@@ -234,10 +234,10 @@ export class DeliveryWorker {
     const failure = unsigned ? 'none' : 'failure';
     const verdict = classifyResponse(attempt.statusCode);
     if (verdict === 'success') {
-      const latencySeconds = (Date.now() - event.timeMs) / 1000;
+      const latencySeconds = secondsSinceCommit(event.timeMs);
       await this.recorder.submit({ ...base, outcome: { state: 'succeeded' }, streak: 'success' });
       deliveryOutcomes.inc({ outcome: 'succeeded' });
-      if (Number.isFinite(latencySeconds)) deliveryLatency.observe(Math.max(0, latencySeconds));
+      if (latencySeconds !== undefined) deliveryLatency.observe(latencySeconds);
       return;
     }
     if (verdict === 'gone') {

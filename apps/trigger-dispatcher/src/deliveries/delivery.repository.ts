@@ -121,6 +121,7 @@ async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
     }
   }
 }
+
 const JOB_COLUMNS = `d.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, d.ordering_key IS NOT NULL AS ordered, s.spec,
   s.sealed_signing_secret, s.signing_secret, s.sealed_previous_signing_secret, s.previous_signing_secret, s.previous_secret_expires_at`;
 
@@ -263,23 +264,25 @@ export class DeliveryRepository {
         reason: goneReasons.get(row.uid) ?? (row.consecutive_failures >= (row.disable_after ?? defaultDisableAfterFailures) ? `failed ${row.consecutive_failures} attempts in a row` : undefined),
       }))
       .filter((row): row is { uid: string; reason: string } => row.reason !== undefined);
-    if (toDisable.length === 0) return;
     // Disabling (and its event) is a transaction of its own. Should this process die before it, the
     // streak is recorded and the subscription's next failed attempt, at or past the limit, disables it.
-    await retryOnDeadlock(() =>
-      this.dataSource.transaction(async (manager) => {
-        const rows = returnedRows<DisabledSubscription>(
-          await manager.query(
-            `UPDATE webhook_subscriptions s SET disabled_reason = input.reason, status_changed_at = now(), resource_version = nextval('resource_version_seq')
-             FROM unnest($1::uuid[], $2::text[]) AS input (uid, reason)
-             WHERE s.uid = input.uid AND s.disabled_reason IS NULL
-             RETURNING s.uid, s.namespace, s.name, s.disabled_reason, s.consecutive_failures`,
-            [toDisable.map((row) => row.uid), toDisable.map((row) => row.reason)],
-          ),
-        );
-        if (rows.length) await onDisabled(manager, rows);
-      }),
-    );
+    if (toDisable.length) await retryOnDeadlock(() => this.disable(toDisable, onDisabled));
+  }
+
+  /** Disables the subscriptions not disabled yet, and hands them to `onDisabled` in the same transaction. */
+  private disable(toDisable: { uid: string; reason: string }[], onDisabled: (manager: EntityManager, disabled: DisabledSubscription[]) => Promise<void>): Promise<void> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = returnedRows<DisabledSubscription>(
+        await manager.query(
+          `UPDATE webhook_subscriptions s SET disabled_reason = input.reason, status_changed_at = now(), resource_version = nextval('resource_version_seq')
+           FROM unnest($1::uuid[], $2::text[]) AS input (uid, reason)
+           WHERE s.uid = input.uid AND s.disabled_reason IS NULL
+           RETURNING s.uid, s.namespace, s.name, s.disabled_reason, s.consecutive_failures`,
+          [toDisable.map((row) => row.uid), toDisable.map((row) => row.reason)],
+        ),
+      );
+      if (rows.length) await onDisabled(manager, rows);
+    });
   }
 
   /** One statement (one round trip, its own transaction): the attempts, the deliveries' next states, and the streaks they change. */

@@ -6,12 +6,17 @@ export interface EventTraceFields {
   tracestate?: string;
 }
 
+/** A CloudEvents `time` in epoch milliseconds: when the event was committed; NaN when missing or malformed. */
+export function eventTimeMs(time: unknown): number {
+  return typeof time === 'string' ? Date.parse(time) : Number.NaN;
+}
+
 /** Reads `time`, `traceparent` and `tracestate` from the stored event bytes (one small JSON.parse per attempt). */
 export function eventTraceFields(payload: string): EventTraceFields {
   try {
     const event = JSON.parse(payload) as Record<string, unknown>;
     return {
-      timeMs: typeof event['time'] === 'string' ? Date.parse(event['time']) : Number.NaN,
+      timeMs: eventTimeMs(event['time']),
       ...(typeof event['traceparent'] === 'string' ? { traceparent: event['traceparent'] } : {}),
       ...(typeof event['tracestate'] === 'string' ? { tracestate: event['tracestate'] } : {}),
     };

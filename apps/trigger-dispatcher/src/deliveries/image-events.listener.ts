@@ -3,8 +3,9 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { EventSubjects, isInternalEventType, NamespaceDeleted, TagChanged, type CloudEvent, type NamespaceDeletedV1, type TagChangedV1 } from '@imagestreams/contracts';
 import { OnEvent, type JetStreamEventContext } from '@imagestreams/platform-messaging';
 import { DeliveryPlanner, type ImageEventData } from './delivery-planner';
-import { eventAge } from './delivery-metrics';
+import { eventAge, secondsSinceCommit } from './delivery-metrics';
 import { DeliveryWorker } from './delivery-worker';
+import { eventTimeMs } from './event-trace';
 import { DeleteNamespaceContents } from '../namespace-deletions/delete-namespace-contents';
 import { TriggerFiring } from '../workloads/trigger-firing';
 
@@ -35,7 +36,7 @@ export class ImageEventsListener {
     if (event.type === NamespaceDeleted.type) return this.namespaceDeletions.execute(event as unknown as CloudEvent<NamespaceDeletedV1>);
     // The image stream carries service-to-service events too (import specs); subscribers never get those.
     if (isInternalEventType(event.type)) return;
-    const committedAt = Date.parse(event.time ?? '');
+    const committedAt = eventTimeMs(event.time);
     observeAge('received', committedAt);
     // Image triggers and webhooks do not wait for each other; the event is acked only when both are
     // committed (its trigger.fired events included).
@@ -54,5 +55,6 @@ export class ImageEventsListener {
 }
 
 function observeAge(stage: 'received' | 'planned', committedAt: number): void {
-  if (Number.isFinite(committedAt)) eventAge.observe({ stage }, Math.max(0, (Date.now() - committedAt) / 1000));
+  const seconds = secondsSinceCommit(committedAt);
+  if (seconds !== undefined) eventAge.observe({ stage }, seconds);
 }
