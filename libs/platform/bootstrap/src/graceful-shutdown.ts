@@ -1,11 +1,31 @@
 import { type INestApplication, type LoggerService } from '@nestjs/common';
 
+/** A transport's server side: closing stops taking work and waits for what is in flight. */
+export interface ClosableTransport {
+  close(): Promise<void>;
+}
+
 /**
- * SIGTERM/SIGINT: stop taking work (transports first, so no new request or event starts), let
- * in-flight work finish, then run Nest's shutdown hooks (outbox relay stops, NATS drains, the
- * database closes). If that takes longer than the timeout, exit non-zero rather than hang.
+ * Stops taking work (the transports first, so no new request or event starts), lets in-flight
+ * work finish, then closes the application, which runs Nest's shutdown hooks once (outbox relay
+ * stops, NATS drains, the database closes).
+ *
+ * The transports are closed directly rather than through `INestMicroservice.close()`: in a hybrid
+ * application each microservice's close() runs the whole container's destroy and shutdown hooks
+ * again, so with two transports the hooks ran three times, two of them concurrently (the database
+ * pool was ended twice). `app.close()` marks its microservices terminated before closing them,
+ * which closes each transport again (a no-op by then) without running hooks.
  */
-export function installGracefulShutdown(app: INestApplication, timeoutMs: number, logger: LoggerService): void {
+export async function stopGracefully(app: INestApplication, transports: readonly ClosableTransport[]): Promise<void> {
+  await Promise.all(transports.map((transport) => transport.close()));
+  await app.close();
+}
+
+/**
+ * SIGTERM/SIGINT: stopGracefully. If that takes longer than the timeout, exit non-zero rather
+ * than hang.
+ */
+export function installGracefulShutdown(app: INestApplication, transports: readonly ClosableTransport[], timeoutMs: number, logger: LoggerService): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -17,8 +37,7 @@ export function installGracefulShutdown(app: INestApplication, timeoutMs: number
     }, timeoutMs);
     deadline.unref();
     try {
-      await Promise.all(app.getMicroservices().map((microservice) => microservice.close()));
-      await app.close();
+      await stopGracefully(app, transports);
       process.exit(0);
     } catch (error) {
       logger.error(`shutdown failed: ${(error as Error).message}`, (error as Error).stack, 'Shutdown');

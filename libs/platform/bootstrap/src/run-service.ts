@@ -5,7 +5,7 @@ import { type BaseServiceConfig, ConfigValidationError, loadConfig, type ConfigC
 import { JetStreamEventServer, NATS_CONNECTION, NatsRequestServer, type DurableConsumerSettings } from '@imagestreams/platform-messaging';
 import { instrumentHttp } from '@imagestreams/platform-observability';
 import { Logger } from 'nestjs-pino';
-import { installGracefulShutdown } from './graceful-shutdown';
+import { type ClosableTransport, installGracefulShutdown } from './graceful-shutdown';
 
 export interface ServiceDefinition<TConfig extends BaseServiceConfig> {
   name: string;
@@ -40,15 +40,20 @@ export async function runService<TConfig extends BaseServiceConfig>(definition: 
   // First in the HTTP chain, ahead of anything configureHttp mounts: metrics and the request's span.
   instrumentHttp(app);
   definition.configureHttp?.(app, config);
+  const transports: ClosableTransport[] = [];
   if (definition.queueGroup) {
-    app.connectMicroservice({ strategy: new NatsRequestServer(app.get(NATS_CONNECTION), definition.queueGroup) }, { inheritAppConfig: true });
+    const requests = new NatsRequestServer(app.get(NATS_CONNECTION), definition.queueGroup);
+    transports.push(requests);
+    app.connectMicroservice({ strategy: requests }, { inheritAppConfig: true });
   }
   if (definition.eventConsumers?.length) {
-    app.connectMicroservice({ strategy: new JetStreamEventServer(app.get(NATS_CONNECTION), { consumers: definition.eventConsumers }) }, { inheritAppConfig: true });
+    const events = new JetStreamEventServer(app.get(NATS_CONNECTION), { consumers: definition.eventConsumers });
+    transports.push(events);
+    app.connectMicroservice({ strategy: events }, { inheritAppConfig: true });
   }
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
-  installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS, logger);
+  installGracefulShutdown(app, transports, config.SHUTDOWN_TIMEOUT_MS, logger);
   logger.log(`${definition.name} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`, 'Bootstrap');
   return app;
 }

@@ -15,7 +15,8 @@ import { compressionThreshold, encodeReply } from './reply-codec';
  */
 export class NatsRequestServer extends ServerNats {
   private inFlight = 0;
-  private idle: (() => void) | undefined;
+  /** Who waits for the last in-flight request: close() may be called more than once. */
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly connection: NatsConnection,
@@ -64,13 +65,13 @@ export class NatsRequestServer extends ServerNats {
       natsRequestHandling.observe({ subject: channel }, (performance.now() - started) / 1000);
       span.end();
       this.inFlight--;
-      if (this.inFlight === 0) this.idle?.();
+      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
   override async close(): Promise<void> {
     const subscriptions = (this as unknown as { subscriptions: { unsubscribe(): void }[] }).subscriptions;
     for (const subscription of subscriptions) subscription.unsubscribe();
-    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 }
