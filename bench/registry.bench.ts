@@ -26,6 +26,8 @@
  *   push-3x64MiB / pull-3x64MiB           one image, 3 layers of BENCH_LAYER_MIB (64) MiB
  *   push-50-sequential / pull-…           BENCH_SMALL_IMAGES (50) small images (2 × 32 KiB layers), one skopeo at a time
  *   push-50-parallel8 / pull-…            the same kind of images, BENCH_PARALLEL (8) skopeo processes at a time
+ * BENCH_WORKLOADS=par (comma-separated keys: large, seq, par) runs only those rows and BENCH_RSS=0
+ * leaves out the RSS phase, e.g. to profile one workload.
  * Before the rows, a warm-up (reported as `warmup`, not compared; BENCH_WARMUP=0 skips it) pushes
  * and pulls one 3 × 8 MiB image and 2 × BENCH_PARALLEL small images to each registry.
  * A row's time runs from the first skopeo start to the last skopeo exit (process start-up and
@@ -71,6 +73,9 @@ const SMALL_IMAGES = Number(process.env['BENCH_SMALL_IMAGES'] ?? 50);
 const PARALLEL = Number(process.env['BENCH_PARALLEL'] ?? 8);
 const BIG_LAYER_MIB = Number(process.env['BENCH_BIG_LAYER_MIB'] ?? 1024);
 const WARMUP = process.env['BENCH_WARMUP'] !== '0';
+/** Which workloads run (keys `large`, `seq`, `par`; default all), e.g. to profile one of them. */
+const ONLY_WORKLOADS = process.env['BENCH_WORKLOADS']?.split(',').map((key) => key.trim());
+const RSS_PHASE = process.env['BENCH_RSS'] !== '0';
 const SKOPEO = process.env['SKOPEO'] ?? '/usr/bin/skopeo';
 const DOCKER_REGISTRY = process.env['DOCKER_REGISTRY'] ?? '/usr/bin/docker-registry';
 
@@ -569,7 +574,7 @@ async function main(): Promise<void> {
       // The comparison rows need both registries; the RSS phase runs with ours alone if need be.
       if (dockerRegistry) {
         if (WARMUP) results.push(await warmupPhase(registries, workDir, prefix));
-        for (const workload of WORKLOADS) {
+        for (const workload of WORKLOADS.filter((candidate) => !ONLY_WORKLOADS || ONLY_WORKLOADS.includes(candidate.key))) {
           const push: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
           const pull: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
           for (let run = 0; run < REPEATS; run++) {
@@ -582,10 +587,12 @@ async function main(): Promise<void> {
           results.push(rowReport(`push-${workload.label}`, workload, push), rowReport(`pull-${workload.label}`, workload, pull));
         }
       }
-      try {
-        results.push(await rssPhase(registries, workDir, prefix, startRssMB));
-      } catch (error) {
-        results.push({ phase: 'rss', error: (error as Error).message });
+      if (RSS_PHASE) {
+        try {
+          results.push(await rssPhase(registries, workDir, prefix, startRssMB));
+        } catch (error) {
+          results.push({ phase: 'rss', error: (error as Error).message });
+        }
       }
 
       const report = {
