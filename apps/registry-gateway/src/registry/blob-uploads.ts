@@ -48,18 +48,17 @@ export class BlobUploads {
   /** The bytes received so far; throws BLOB_UPLOAD_UNKNOWN for a session that is not this repository's. */
   async offset(repository: RepositoryName, id: string): Promise<number> {
     if (!UPLOAD_ID.test(id) || !(await this.records.upload(id, repository.full))) throw RegistryError.blobUploadUnknown(id);
-    const size = await this.store.uploadSize(id);
-    if (size === undefined) throw RegistryError.blobUploadUnknown(id);
-    return size;
+    return this.storedSize(id);
   }
 
   /** PATCH: appends a chunk that must start where the upload ends (416 otherwise). Returns the new size. */
   async append(repository: RepositoryName, id: string, chunk: IncomingChunk): Promise<number> {
-    const offset = await this.offset(repository, id);
+    // The session's check and its "last active" mark are one statement, taken as the chunk starts.
+    if (!UPLOAD_ID.test(id) || !(await this.records.touchUpload(id, repository.full))) throw RegistryError.blobUploadUnknown(id);
+    const offset = await this.storedSize(id);
     const expectedLength = this.checkRange(chunk, offset);
     const size = await this.store.appendToUpload(id, offset, chunk.body, { expectedLength });
     registryReceivedBytes.inc({ kind: 'blob' }, size - offset);
-    await this.records.touchUpload(id);
     return size;
   }
 
@@ -73,20 +72,28 @@ export class BlobUploads {
       const size = await this.store.appendToUpload(id, offset, chunk.body, { expectedLength });
       registryReceivedBytes.inc({ kind: 'blob' }, size - offset);
     }
+    // Committed or rejected, the session is over; a mismatched upload keeps nothing.
+    let blob: Awaited<ReturnType<BlobStore['commitUpload']>>;
     try {
-      const blob = await this.store.commitUpload(id, digest);
-      await this.records.linkBlob(repository.full, blob.digest, blob.size);
-      return blob.size;
-    } finally {
-      // Committed or rejected, the session is over; a mismatched upload keeps nothing.
+      blob = await this.store.commitUpload(id, digest);
+    } catch (error) {
       await this.records.deleteUpload(id);
+      throw error;
     }
+    await this.records.linkUploadedBlob(repository.full, blob.digest, blob.size, id);
+    return blob.size;
   }
 
   async cancel(repository: RepositoryName, id: string): Promise<void> {
     await this.offset(repository, id);
     await this.store.deleteUpload(id);
     await this.records.deleteUpload(id);
+  }
+
+  private async storedSize(id: string): Promise<number> {
+    const size = await this.store.uploadSize(id);
+    if (size === undefined) throw RegistryError.blobUploadUnknown(id);
+    return size;
   }
 
   /** Validates Content-Range against the current offset; returns the length the body must have. */

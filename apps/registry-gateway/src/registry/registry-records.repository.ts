@@ -53,6 +53,16 @@ export class RegistryRecordsRepository {
     ]);
   }
 
+  /** linkBlob for the blob an upload session just committed, ending the session in the same statement. */
+  async linkUploadedBlob(repository: string, digest: string, size: number, uploadId: string): Promise<void> {
+    // Asynchronous commit, as linkBlob and deleteUpload each are.
+    await this.dataSource.query(
+      `WITH ended AS (DELETE FROM uploads WHERE id = $4::uuid)
+       INSERT INTO repository_blobs (repository, digest, size) SELECT $1::text, $2::text, $3::bigint FROM ${ASYNC_COMMIT_SOURCE} ON CONFLICT DO NOTHING`,
+      [repository, digest, size, uploadId],
+    );
+  }
+
   /** Size of the blob if the repository may serve it. */
   async linkedBlobSize(repository: string, digest: string): Promise<number | undefined> {
     const rows: { size: string }[] = await this.dataSource.query('SELECT size FROM repository_blobs WHERE repository = $1 AND digest = $2', [repository, digest]);
@@ -137,8 +147,10 @@ export class RegistryRecordsRepository {
     return rows[0];
   }
 
-  async touchUpload(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE uploads SET updated_at = now() FROM ${ASYNC_COMMIT_SOURCE} WHERE id = $1`, [id]);
+  /** Marks the upload active (the janitor expires untouched ones); false if it is not this repository's. One statement for check and touch. */
+  async touchUpload(id: string, repository: string): Promise<boolean> {
+    const rows = returnedRows(await this.dataSource.query(`UPDATE uploads SET updated_at = now() FROM ${ASYNC_COMMIT_SOURCE} WHERE id = $1 AND repository = $2 RETURNING id`, [id, repository]));
+    return rows.length > 0;
   }
 
   async deleteUpload(id: string): Promise<void> {

@@ -1,10 +1,10 @@
 import { ANONYMOUS, userIdentity } from '@imagestreams/domain-access';
 import { decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { decodeSigningKey, looksLikeJwt, REGISTRY_TOKEN_ISSUER, signRegistryToken, verifyRegistryToken, type RegistryTokenSettings } from './registry-token-codec';
 import type { RegistryAccessEntry } from './registry-token-claims';
 
-const settings: RegistryTokenSettings = { key: randomBytes(32), service: 'imagestreams-registry', ttlSeconds: 300 };
+const settings: RegistryTokenSettings = { key: createSecretKey(randomBytes(32)), service: 'imagestreams-registry', ttlSeconds: 300 };
 const access: RegistryAccessEntry[] = [{ type: 'repository', name: 'team-a/web', actions: ['pull'] }];
 const alice = userIdentity('alice', ['developers']);
 const now = new Date('2026-03-01T12:00:00Z');
@@ -12,7 +12,7 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const later = (s: number) => new Date(now.getTime() + s * 1000);
 
 /** A token as signRegistryToken would make it, with `changes` applied: what a forger or a stale replica might send. */
-async function craft(changes: { claims?: Record<string, unknown>; audience?: string; issuer?: string; issuedAt?: number; expiresAt?: number; key?: Uint8Array; alg?: string }): Promise<string> {
+async function craft(changes: { claims?: Record<string, unknown>; audience?: string; issuer?: string; issuedAt?: number; expiresAt?: number; key?: Uint8Array | KeyObject; alg?: string }): Promise<string> {
   const issuedAt = changes.issuedAt ?? seconds(now);
   return new SignJWT({ access, groups: alice.groups, ...changes.claims })
     .setProtectedHeader({ alg: changes.alg ?? 'HS256' })

@@ -1,6 +1,6 @@
 import type { Identity } from '@imagestreams/domain-access';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import { grantFromClaims, registryTokenClaims, type RegistryAccessEntry, type RegistryTokenGrant } from './registry-token-claims';
 
 /** Who mints the registry's tokens; the same on every replica, so any of them accepts what another issued. */
@@ -13,7 +13,8 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 export const MIN_KEY_BYTES = 32;
 
 export interface RegistryTokenSettings {
-  key: Uint8Array;
+  /** A secret KeyObject (createSecretKey), imported once: given raw bytes, jose imports the key again on every call. */
+  key: KeyObject;
   /** The audience: REGISTRY_AUTH_SERVICE. */
   service: string;
   ttlSeconds: number;

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import type { Identity } from '@imagestreams/domain-access';
 import { REGISTRY_AUTH_SETTINGS, type RegistryAuthSettings } from './registry-auth-settings';
 import { decodeSigningKey, signRegistryToken, verifyRegistryToken, type IssuedRegistryToken, type RegistryTokenSettings } from './registry-token-codec';
@@ -18,7 +19,7 @@ export class RegistryTokens implements OnModuleInit {
   /** At start, after the migrations: a bad REGISTRY_TOKEN_KEY stops the gateway instead of failing every login. */
   async onModuleInit(): Promise<void> {
     const key = this.auth.tokenKey === '' ? await this.keys.sharedKey() : decodeSigningKey(this.auth.tokenKey);
-    this.settings = { key, service: this.auth.service, ttlSeconds: this.auth.tokenTtlSeconds };
+    this.settings = { key: createSecretKey(key), service: this.auth.service, ttlSeconds: this.auth.tokenTtlSeconds };
   }
 
   issue(identity: Identity, access: RegistryAccessEntry[]): Promise<IssuedRegistryToken> {
