@@ -21,6 +21,10 @@
  *    after 20 warm-up GETs. Latency as above; `responseBytes` is the size of the body as received.
  *    If the first GET does not answer 200, the timed GETs are skipped and the phase reports `error`.
  *
+ * With its own stack, the tag-moves phase also reports `cpuMsPerMove`: the CPU time (/proc utime +
+ * stime) each service process, all Postgres processes and all nats-server processes spent during
+ * the phase, divided by the successful moves, and their `total`. On a saturated machine the total
+ * is what throughput is made of (2 cores / total), and it is much steadier than throughput.
  * Targets are printed next to the numbers (`target`, `met`) and never asserted: ≥ 500 moves/s
  * sustained with p99 < 100 ms; stream GET p99 < 20 ms. Non-201/200 answers and network errors are
  * counted in `errors` and left out of the latency figures. A phase that cannot run reports `error`
@@ -30,9 +34,11 @@ import 'reflect-metadata';
 import { randomBytes, randomInt } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import type { Stack } from '@imagestreams/stack';
 import { gatewayAuthHeaders, runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
 import { LoadClient } from './support/load-client';
+import { commandCpuMs, readProc } from './support/process-cpu';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
@@ -92,10 +98,11 @@ async function timedPost(client: LoadClient, pathname: string, body: unknown, er
   return undefined;
 }
 
-async function tagMovesPhase(client: LoadClient, namespace: string, label: string, seconds: number) {
+async function tagMovesPhase(client: LoadClient, namespace: string, label: string, seconds: number, stack?: Stack) {
   const pathname = mappingsPath(namespace);
   const samples: number[] = [];
   const errors = new Errors();
+  const cpuBefore = cpuByProcess(stack);
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -108,6 +115,7 @@ async function tagMovesPhase(client: LoadClient, namespace: string, label: strin
     }),
   );
   const elapsedSeconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuByProcess(stack);
   const movesPerSecond = Number((samples.length / elapsedSeconds).toFixed(1));
   const latencyMs = latencies(samples);
   return {
@@ -121,9 +129,39 @@ async function tagMovesPhase(client: LoadClient, namespace: string, label: strin
     ...(errors.samples.length ? { errorSamples: errors.samples } : {}),
     movesPerSecond,
     latencyMs,
+    ...(stack ? { cpuMsPerMove: cpuPerMove(cpuBefore, cpuAfter, samples.length) } : {}),
     target: { movesPerSecond: `>= ${TARGET_MOVES_PER_SECOND}`, p99Ms: `< ${TARGET_MOVE_P99_MS}` },
     met: errors.count === 0 && movesPerSecond >= TARGET_MOVES_PER_SECOND && latencyMs.p99 < TARGET_MOVE_P99_MS,
   };
+}
+
+/**
+ * CPU time (ms) so far of each service process of the private stack, of all Postgres processes,
+ * and of all nats-server processes (the idle system one included), keyed by label.
+ */
+function cpuByProcess(stack: Stack | undefined): Map<string, number> {
+  const cpu = new Map<string, number>();
+  if (!stack) return cpu;
+  for (const service of stack.services) {
+    const now = service.pid === undefined ? undefined : readProc(service.pid);
+    if (now) cpu.set(service.label, now.cpuMs);
+  }
+  cpu.set('postgres', commandCpuMs('postgres'));
+  cpu.set('nats-server', commandCpuMs('nats-server'));
+  return cpu;
+}
+
+/** Where a move's CPU went: ms per successful move for each process, and their total. */
+function cpuPerMove(before: Map<string, number>, after: Map<string, number>, moves: number): Record<string, number> {
+  const perMove: Record<string, number> = {};
+  let total = 0;
+  for (const [label, ms] of after) {
+    const spent = ms - (before.get(label) ?? ms);
+    perMove[label] = Number((spent / Math.max(moves, 1)).toFixed(3));
+    total += spent;
+  }
+  perMove['total'] = Number((total / Math.max(moves, 1)).toFixed(3));
+  return perMove;
 }
 
 /** Creates one stream with BIG_TAGS tags × BIG_HISTORY history entries, BIG_FILL_CONCURRENCY mappings in flight. */
@@ -211,7 +249,7 @@ async function streamGetPhase(gateway: string, client: LoadClient, namespace: st
 }
 
 async function main(): Promise<void> {
-  await withBenchStack(async (gateway, natsUrl) => {
+  await withBenchStack(async (gateway, natsUrl, stack) => {
     const client = new LoadClient(gateway, CLIENTS);
     const prefix = `bench-${randomBytes(3).toString('hex')}`;
     const results: object[] = [];
@@ -226,7 +264,7 @@ async function main(): Promise<void> {
     await phase('tag-moves', async () => {
       await postOrThrow(gateway, '/api/v1/namespaces', { metadata: { name: movesNamespace } });
       if (WARMUP_SECONDS > 0) results.push(await tagMovesPhase(client, movesNamespace, 'warmup', WARMUP_SECONDS));
-      return tagMovesPhase(client, movesNamespace, 'tag-moves', SECONDS);
+      return tagMovesPhase(client, movesNamespace, 'tag-moves', SECONDS, stack);
     });
     await phase('stream-get', () => streamGetPhase(gateway, client, `${prefix}-get`, natsUrl));
 

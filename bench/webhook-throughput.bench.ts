@@ -27,13 +27,13 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ServiceProcess, Stack } from '@imagestreams/stack';
 import { runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
 import { LoadClient } from './support/load-client';
+import { commandCpuMs, readProc } from './support/process-cpu';
 import { histogramDelta, parseMetrics, Scrape } from '@imagestreams/testing';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
@@ -107,23 +107,6 @@ async function post(client: LoadClient, pathname: string, body: unknown): Promis
 
 // ------------------------------------------------------------------------------------ /proc sampling
 
-/** USER_HZ: /proc/<pid>/stat counts CPU time in these (100 on Linux everywhere that matters). */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** utime + stime in ms and VmRSS in MiB, or undefined when the process is gone or /proc is unreadable. */
-function readProc(pid: number): { cpuMs: number; rssMiB: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may contain spaces: count fields after it.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const rssKiB = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-    return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, rssMiB: rssKiB / 1024 };
-  } catch {
-    return undefined;
-  }
-}
-
 interface ProcessSeries {
   label: string;
   cpuPercent: number[];
@@ -151,24 +134,6 @@ function sampleProcesses(services: readonly ServiceProcess[]): { stop(): Process
       return series.map(({ label, cpuPercent, rssMiB }) => ({ label, cpuPercent, rssMiB }));
     },
   };
-}
-
-/**
- * CPU time (ms) of every `postgres` process on this machine: the server's share of the work, for
- * context. A connection that closed during the run takes its time with it, so this is a lower bound.
- */
-function postgresCpuMs(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-    } catch {
-      continue;
-    }
-    total += readProc(Number(entry))?.cpuMs ?? 0;
-  }
-  return total;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -266,13 +231,13 @@ async function main(): Promise<void> {
 
       const sampler = stack ? sampleProcesses(stack.services) : undefined;
       const metricsBefore = await scrapeDispatcher(stack);
-      const postgresBefore = { cpuMs: postgresCpuMs(), at: Date.now() };
+      const postgresBefore = { cpuMs: commandCpuMs('postgres'), at: Date.now() };
       const sent = await sendMoves(client, namespace, 't', SECONDS);
       const expected = sent.count * SUBSCRIPTIONS;
       const allDelivered = await waitForArrivals(receivers.arrivals, 't', expected, DRAIN_TIMEOUT_MS);
       const series = sampler?.stop() ?? [];
       const metricsAfter = await scrapeDispatcher(stack);
-      const postgresCpuPercentAvg = round1(((postgresCpuMs() - postgresBefore.cpuMs) / (Date.now() - postgresBefore.at)) * 100);
+      const postgresCpuPercentAvg = round1(((commandCpuMs('postgres') - postgresBefore.cpuMs) / (Date.now() - postgresBefore.at)) * 100);
 
       // Only the measured moves (the warm-up's tail may still be arriving).
       const arrivals = receivers.arrivals.filter((arrival) => arrival.tag.startsWith('t'));

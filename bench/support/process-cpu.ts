@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** USER_HZ: /proc/<pid>/stat counts CPU time in these (100 on Linux everywhere that matters). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime in ms and VmRSS in MiB, or undefined when the process is gone or /proc is unreadable. */
+export function readProc(pid: number): { cpuMs: number; rssMiB: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may contain spaces: count fields after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const rssKiB = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, rssMiB: rssKiB / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time (ms) of every process on this machine whose command is `command` (`postgres`,
+ * `nats-server`): a server's share of the work, for context. A process that ended during the run
+ * takes its time with it, so this is a lower bound.
+ */
+export function commandCpuMs(command: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== command) continue;
+    } catch {
+      continue;
+    }
+    total += readProc(Number(entry))?.cpuMs ?? 0;
+  }
+  return total;
+}
