@@ -1,19 +1,24 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageStreamTag } from '@imagestreams/contracts';
+import { promisify } from 'node:util';
+import type { Image, ImageStreamTag } from '@imagestreams/contracts';
 import { api, createTestNamespace } from './support/api';
 import { hexOf, removeTempDirs, sha256, tempDir, writeOciLayout } from './support/oci-layout';
 import { PodmanStore, removePodmanStores } from './support/podman';
 import { registryHost } from './support/skopeo';
 
 const IMAGE_API = '/apis/image.openshift.io/v1';
+const run = promisify(execFile);
 const PLAIN_HTTP = '--tls-verify=false';
 
 /**
- * Issue 4 says podman should work unchanged, as skopeo does (both are containers/image, but podman
- * adds its own storage: layers are unpacked on pull and compressed again on push).
+ * Issue 4 says podman and buildah should work unchanged, as skopeo does (all three are
+ * containers/image, but podman and buildah add their own storage: layers are unpacked on pull and
+ * compressed again on push).
  */
-describe('the registry through podman', () => {
+describe('the registry through podman and buildah', () => {
   afterAll(async () => {
     await removeTempDirs();
     await removePodmanStores();
@@ -42,6 +47,38 @@ describe('the registry through podman', () => {
     const byDigest = `${registryHost()}/${namespace}/app@${pushedDigest}`;
     await puller.run(['pull', '--quiet', PLAIN_HTTP, ...PodmanStore.credentials(), byDigest]);
     expect(await puller.imageId(byDigest)).toBe(configId);
+  });
+
+  it('takes an image built and pushed by buildah (from scratch, a file, labels, an entrypoint), which podman then pulls', async () => {
+    const namespace = await createTestNamespace('buildah');
+    const builder = await PodmanStore.create();
+    const content = `built by buildah ${randomBytes(8).toString('hex')}\n`;
+    await writeFile(builder.file('greeting.txt'), content);
+    const container = await builder.buildah(['from', '--quiet', 'scratch']);
+    await builder.buildah(['copy', '--quiet', container, builder.file('greeting.txt'), '/greeting.txt']);
+    await builder.buildah(['config', '--label', 'io.imagestreams.e2e=buildah', '--entrypoint', '["/greeting"]', '--env', 'GREETING=/greeting.txt', container]);
+    const imageId = await builder.buildah(['commit', '--quiet', container, 'localhost/greeter:built']);
+    const target = `${registryHost()}/${namespace}/greeter:v1`;
+    await builder.buildah(['push', PLAIN_HTTP, ...PodmanStore.credentials(), '--digestfile', builder.file('digest'), 'localhost/greeter:built', `docker://${target}`]);
+    const pushedDigest = (await readFile(builder.file('digest'), 'utf8')).trim();
+
+    const tag = await api<ImageStreamTag>('GET', `${IMAGE_API}/namespaces/${namespace}/imagestreamtags/greeter:v1`);
+    expect(tag.status).toBe(200);
+    expect(tag.body.image).toMatchObject({
+      metadata: { name: pushedDigest },
+      dockerImageMetadata: { Config: { Labels: { 'io.imagestreams.e2e': 'buildah' }, Entrypoint: ['/greeting'], Env: expect.arrayContaining(['GREETING=/greeting.txt']) } },
+    });
+    const image = await api<Image>('GET', `${IMAGE_API}/images/${pushedDigest}`);
+    expect(image.body.dockerImageLayers).toHaveLength(1);
+
+    const puller = await PodmanStore.create();
+    await puller.run(['pull', '--quiet', PLAIN_HTTP, ...PodmanStore.credentials(), target]);
+    expect(await puller.imageId(target)).toBe(imageId);
+    // The file is in the pulled image: export its filesystem and look.
+    const created = await puller.run(['create', target]);
+    await puller.run(['export', '--output', puller.file('rootfs.tar'), created]);
+    const { stdout } = await run('tar', ['-xOf', puller.file('rootfs.tar'), 'greeting.txt']);
+    expect(stdout).toBe(content);
   });
 
   it('refuses podman without credentials and with a wrong token', async () => {

@@ -7,15 +7,16 @@ import { promisify } from 'node:util';
 import { adminToken } from './api';
 
 /**
- * podman (Debian's, at /usr/bin/podman, or whatever PODMAN names) with a storage of its own in a
+ * podman and buildah (Debian's, or whatever PODMAN / BUILDAH name) on a storage of their own in a
  * temp dir (vfs driver: no overlay mounts needed, nothing shared with the machine's images), so
- * every PodmanStore starts empty and a pull really goes to the registry. The gateway speaks plain
+ * every PodmanStore starts empty and a pull really goes to the registry. Both tools read the same
+ * containers/storage, so an image buildah commits there is podman's too. The gateway speaks plain
  * HTTP on 127.0.0.1, so TLS verification is off; credentials are `--creds admin:<token>`, the
  * gateway taking any user name with an access token as the password.
  */
 
 const execFileAsync = promisify(execFile);
-const PODMAN = process.env['PODMAN'] ?? 'podman';
+const TOOLS = { podman: process.env['PODMAN'] ?? 'podman', buildah: process.env['BUILDAH'] ?? 'buildah' };
 
 const roots = new Set<string>();
 
@@ -37,15 +38,29 @@ export class PodmanStore {
   }
 
   /** Runs `podman <args>` on this store; rejects with podman's stderr when it exits non-zero. */
-  async run(args: string[], timeoutMs = 60_000): Promise<string> {
+  run(args: string[], timeoutMs = 60_000): Promise<string> {
+    return this.runTool('podman', args, timeoutMs);
+  }
+
+  /** Runs `buildah <args>` on this store. */
+  buildah(args: string[], timeoutMs = 60_000): Promise<string> {
+    return this.runTool('buildah', args, timeoutMs);
+  }
+
+  private async runTool(tool: keyof typeof TOOLS, args: string[], timeoutMs: number): Promise<string> {
     const all = ['--root', path.join(this.root, 'storage'), '--runroot', path.join(this.root, 'run'), '--storage-driver', 'vfs', ...args];
     try {
-      const { stdout } = await execFileAsync(PODMAN, all, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' });
+      const { stdout } = await execFileAsync(TOOLS[tool], all, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' });
       return stdout.trim();
     } catch (error) {
       const failed = error as { code?: number | string; stderr?: string; message: string };
-      throw new Error(`podman ${args.join(' ')} failed (exit ${failed.code}):\n${(failed.stderr ?? failed.message).trim()}`);
+      throw new Error(`${tool} ${args.join(' ')} failed (exit ${failed.code}):\n${(failed.stderr ?? failed.message).trim()}`);
     }
+  }
+
+  /** A file for tools to read or write (a build context file, a digest file), inside the store's dir. */
+  file(name: string): string {
+    return path.join(this.root, name);
   }
 
   /** `--creds admin:<token>` for the gateway (`token` null: none, anonymous). */
