@@ -153,6 +153,8 @@ export class S3BlobStore implements BlobStore {
   private readonly partSize: number;
   private readonly hashes = new Map<string, { offset: number; hash: Hash }>();
   private readonly locks = new KeyedLock();
+  /** By blob key: commits of the same content (see commitUpload). Taken inside an upload's lock, never around one. */
+  private readonly blobLocks = new KeyedLock();
   /** Unknown until tried; false once the server answered UploadPartCopy with NotImplemented. */
   private serverSideCopy: boolean | undefined;
   /** False once the server answered a conditional PutObject (If-None-Match) with NotImplemented. */
@@ -340,14 +342,18 @@ export class S3BlobStore implements BlobStore {
         throw new DigestMismatchError(parsed.digest, `${parsed.algorithm}:${actual}`);
       }
       const key = blobKey(parsed);
-      if (!(await this.refreshExisting(key, state.size))) {
+      // Uploads of the same content committing at once in this process go one at a time: the first
+      // writes the blob, the others find it and write nothing (S3 itself would take the concurrent
+      // writes, but some S3-compatible servers answer a HEAD racing a PUT of the key with a 500).
+      await this.blobLocks.run(key, async () => {
+        if (await this.refreshExisting(key, state.size)) return;
         try {
           await this.compose(state.parts, state.size, key);
         } catch (error) {
           if (isMissingKey(error)) throw new UploadNotFoundError(id); // deleted meanwhile
           throw error;
         }
-      }
+      });
       await this.removeUpload(id);
       return { digest: parsed.digest, size: state.size };
     });
