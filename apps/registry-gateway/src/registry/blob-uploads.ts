@@ -47,14 +47,14 @@ export class BlobUploads {
 
   /** The bytes received so far; throws BLOB_UPLOAD_UNKNOWN for a session that is not this repository's. */
   async offset(repository: RepositoryName, id: string): Promise<number> {
-    if (!UPLOAD_ID.test(id) || !(await this.records.upload(id, repository.full))) throw RegistryError.blobUploadUnknown(id);
+    await this.requireSession(id, () => this.records.upload(id, repository.full).then(Boolean));
     return this.storedSize(id);
   }
 
   /** PATCH: appends a chunk that must start where the upload ends (416 otherwise). Returns the new size. */
   async append(repository: RepositoryName, id: string, chunk: IncomingChunk): Promise<number> {
     // The session's check and its "last active" mark are one statement, taken as the chunk starts.
-    if (!UPLOAD_ID.test(id) || !(await this.records.touchUpload(id, repository.full))) throw RegistryError.blobUploadUnknown(id);
+    await this.requireSession(id, () => this.records.touchUpload(id, repository.full));
     const offset = await this.storedSize(id);
     const expectedLength = this.checkRange(chunk, offset);
     const size = await this.store.appendToUpload(id, offset, chunk.body, { expectedLength });
@@ -88,6 +88,11 @@ export class BlobUploads {
     await this.offset(repository, id);
     await this.store.deleteUpload(id);
     await this.records.deleteUpload(id);
+  }
+
+  /** BLOB_UPLOAD_UNKNOWN unless `id` is an upload id and `isThisRepositorys` says the session is this repository's. */
+  private async requireSession(id: string, isThisRepositorys: () => Promise<boolean>): Promise<void> {
+    if (!UPLOAD_ID.test(id) || !(await isThisRepositorys())) throw RegistryError.blobUploadUnknown(id);
   }
 
   private async storedSize(id: string): Promise<number> {
