@@ -81,6 +81,36 @@ describe('the registry through podman and buildah', () => {
     expect(stdout).toBe(content);
   });
 
+  it('takes a manifest list made and pushed with podman manifest (amd64 and arm64); podman pulls the image of the platform it asks for', async () => {
+    const namespace = await createTestNamespace('podman-list');
+    const builder = await PodmanStore.create();
+    await writeFile(builder.file('rootfs.tar'), '');
+    const nonce = randomBytes(8).toString('hex');
+    const idOf: Record<string, string> = {};
+    for (const arch of ['amd64', 'arm64']) {
+      // An empty root filesystem is enough: what differs is the config (platform and label).
+      idOf[arch] = hexOf(await builder.run(['import', '--quiet', '--arch', arch, '--change', `LABEL io.imagestreams.e2e=${nonce}-${arch}`, builder.file('rootfs.tar'), `localhost/one:${arch}`]));
+    }
+    await builder.run(['manifest', 'create', 'localhost/multi:v1']);
+    for (const arch of ['amd64', 'arm64']) await builder.run(['manifest', 'add', 'localhost/multi:v1', `containers-storage:localhost/one:${arch}`]);
+    const target = `${registryHost()}/${namespace}/multi:v1`;
+    await builder.run(['manifest', 'push', '--all', PLAIN_HTTP, ...PodmanStore.credentials(), '--digestfile', builder.file('digest'), 'localhost/multi:v1', `docker://${target}`]);
+    const listDigest = (await readFile(builder.file('digest'), 'utf8')).trim();
+
+    const tag = await api<ImageStreamTag>('GET', `${IMAGE_API}/namespaces/${namespace}/imagestreamtags/multi:v1`);
+    expect(tag.status).toBe(200);
+    expect(tag.body.image?.metadata.name).toBe(listDigest);
+    const image = await api<Image>('GET', `${IMAGE_API}/images/${listDigest}`);
+    expect(image.body.dockerImageManifestMediaType).toMatch(/manifest\.list\.v2\+json|image\.index\.v1\+json/);
+    expect(image.body.dockerImageManifests?.map((manifest) => manifest.architecture).sort()).toEqual(['amd64', 'arm64']);
+
+    for (const arch of ['arm64', 'amd64']) {
+      const puller = await PodmanStore.create();
+      await puller.run(['pull', '--quiet', '--arch', arch, PLAIN_HTTP, ...PodmanStore.credentials(), target]);
+      expect(await puller.imageId(target)).toBe(idOf[arch]);
+    }
+  });
+
   it('refuses podman without credentials and with a wrong token', async () => {
     const namespace = await createTestNamespace('podman-auth');
     const layout = await writeOciLayout();
