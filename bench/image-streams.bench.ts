@@ -38,7 +38,7 @@ import type { Stack } from '@imagestreams/stack';
 import { gatewayAuthHeaders, runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
 import { LoadClient } from './support/load-client';
-import { commandCpuMs, readProc } from './support/process-cpu';
+import { cpuByProcess } from './support/process-cpu';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
@@ -133,22 +133,6 @@ async function tagMovesPhase(client: LoadClient, namespace: string, label: strin
     target: { movesPerSecond: `>= ${TARGET_MOVES_PER_SECOND}`, p99Ms: `< ${TARGET_MOVE_P99_MS}` },
     met: errors.count === 0 && movesPerSecond >= TARGET_MOVES_PER_SECOND && latencyMs.p99 < TARGET_MOVE_P99_MS,
   };
-}
-
-/**
- * CPU time (ms) so far of each service process of the private stack, of all Postgres processes,
- * and of all nats-server processes (the idle system one included), keyed by label.
- */
-function cpuByProcess(stack: Stack | undefined): Map<string, number> {
-  const cpu = new Map<string, number>();
-  if (!stack) return cpu;
-  for (const service of stack.services) {
-    const now = service.pid === undefined ? undefined : readProc(service.pid);
-    if (now) cpu.set(service.label, now.cpuMs);
-  }
-  cpu.set('postgres', commandCpuMs('postgres'));
-  cpu.set('nats-server', commandCpuMs('nats-server'));
-  return cpu;
 }
 
 /** Where a move's CPU went: ms per successful move for each process, and their total. */

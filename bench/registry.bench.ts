@@ -38,6 +38,12 @@
  * just-pushed tag to `dir:<fresh dir>` and is checked (every config and layer file present with
  * its size); pulled dirs are deleted after each run. `ratio` = our median / docker-registry's median.
  *
+ * With its own stack, each row also reports `serverCpuMsPerImage`: the CPU time (/proc) the
+ * registry's server side spent during the timed part of a run, divided by the images (median of
+ * the runs), and ours by process (`oursByProcess`). Ours counts every service process of the stack, all Postgres and all nats-server
+ * processes (the tag moves and events a push makes included); docker-registry its one process.
+ * skopeo's own CPU is in neither.
+ *
  * RSS: one image with a single layer of BENCH_BIG_LAYER_MIB (1024) MiB is pushed to each registry
  * while `/proc/<pid>/status` VmRSS of the registry process is sampled every 100 ms (MB here are
  * MiB: VmRSS kB / 1024); reported with the RSS just before that push (`idleRssMB`, after all
@@ -66,6 +72,7 @@ import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { freePort, waitForHttpOk, type Stack } from '@imagestreams/stack';
 import { gatewayToken, runBench, withBenchStack } from './support/bench-stack';
+import { cpuByProcess, readProc } from './support/process-cpu';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
 const LAYER_MIB = Number(process.env['BENCH_LAYER_MIB'] ?? 64);
@@ -274,6 +281,8 @@ interface Registry {
   pid?: number;
   /** `user:password` for skopeo's `--creds` flags; undefined for a registry without auth. */
   creds?: string;
+  /** CPU time (ms) so far of every process that serves this registry, by process, when they are known. */
+  serverCpu?: () => Map<string, number>;
 }
 
 interface DockerRegistry extends Registry {
@@ -332,7 +341,8 @@ async function startDockerRegistry(workDir: string): Promise<DockerRegistry> {
     await stop();
     throw new Error(`docker-registry did not start: ${(error as Error).message} ${output.join(' | ')}`.trim());
   }
-  return { key: 'dockerRegistry', host: `127.0.0.1:${port}`, pid: child.pid, version, stop };
+  const pid = child.pid;
+  return { key: 'dockerRegistry', host: `127.0.0.1:${port}`, pid, version, stop, serverCpu: pid === undefined ? undefined : () => new Map([['docker-registry', readProc(pid)?.cpuMs ?? 0]]) };
 }
 
 // ------------------------------------------------------------------------------------ rows
@@ -357,6 +367,8 @@ const WORKLOADS: Workload[] = [
 interface RowRuns {
   ours: number[];
   dockerRegistry: number[];
+  /** Server-side CPU ms per run, per registry and process (see Registry.serverCpu). */
+  cpuMs: { ours: Map<string, number>[]; dockerRegistry: Map<string, number>[] };
   errors: string[];
   bytes?: number;
 }
@@ -375,6 +387,14 @@ async function timed(work: () => Promise<void>): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+/**
+ * CPU ms each process spent between two readings of Registry.serverCpu. A Postgres backend that
+ * exits in between takes its time with it, which can make that difference negative: it counts as 0.
+ */
+function cpuSpent(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  return new Map([...after].map(([label, ms]) => [label, Math.max(0, ms - (before.get(label) ?? ms))]));
+}
+
 /** One run of a workload against both registries: fresh images, fresh repositories, push then pull. */
 async function runWorkload(workload: Workload, run: number, registries: Registry[], workDir: string, prefix: string, push: RowRuns, pull: RowRuns): Promise<void> {
   const sourceDir = path.join(workDir, `src-${workload.key}-${run}`);
@@ -390,8 +410,10 @@ async function runWorkload(workload: Workload, run: number, registries: Registry
       const references = images.map((_, i) => `docker://${registry.host}/${namespace}/img-${i}:${TAG}`);
       const pullDir = path.join(workDir, `pull-${workload.key}-${run}-${registry.key}`);
       try {
+        const pushCpuBefore = registry.serverCpu?.();
         const pushSeconds = await timed(() => forEachLimited(images, workload.concurrency, (image, i) => skopeoCopy(image.reference, references[i], { to: registry })));
         push[registry.key].push(pushSeconds);
+        if (pushCpuBefore && registry.serverCpu) push.cpuMs[registry.key].push(cpuSpent(pushCpuBefore, registry.serverCpu()));
       } catch (error) {
         push.errors.push(`${registry.key} run ${run}: ${(error as Error).message}`);
         pull.errors.push(`${registry.key} run ${run}: not pulled, the push failed`);
@@ -399,7 +421,9 @@ async function runWorkload(workload: Workload, run: number, registries: Registry
       }
       try {
         await mkdir(pullDir, { recursive: true });
+        const pullCpuBefore = registry.serverCpu?.();
         const pullSeconds = await timed(() => forEachLimited(references, workload.concurrency, (reference, i) => skopeoCopy(reference, `dir:${path.join(pullDir, String(i))}`, { from: registry })));
+        if (pullCpuBefore && registry.serverCpu) pull.cpuMs[registry.key].push(cpuSpent(pullCpuBefore, registry.serverCpu()));
         for (let i = 0; i < images.length; i++) await checkPulled(path.join(pullDir, String(i)), images[i]);
         pull[registry.key].push(pullSeconds);
       } catch (error) {
@@ -427,8 +451,8 @@ async function warmupPhase(registries: Registry[], workDir: string, prefix: stri
   const errors: string[] = [];
   const rounds: Record<string, object> = {};
   for (const workload of workloads) {
-    const push: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
-    const pull: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
+    const push: RowRuns = { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
+    const pull: RowRuns = { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
     await runWorkload(workload, 0, registries, workDir, `${prefix}w`, push, pull);
     errors.push(...push.errors, ...pull.errors);
     rounds[workload.label] = Object.fromEntries(registries.map(({ key }) => [key, { pushSeconds: round(push[key][0] ?? NaN), pullSeconds: round(pull[key][0] ?? NaN) }]));
@@ -446,12 +470,17 @@ function rowReport(phase: string, workload: Workload, runs: RowRuns) {
   const ours = side(runs.ours);
   const theirs = side(runs.dockerRegistry);
   const ratio = ours.medianSeconds !== null && theirs.medianSeconds !== null ? round(ours.medianSeconds / theirs.medianSeconds, 2) : null;
+  const perImage = (ms: number[]) => (ms.length === 0 ? null : round(median(ms) / workload.images, 1));
+  const total = (byProcess: Map<string, number>) => [...byProcess.values()].reduce((sum, ms) => sum + ms, 0);
+  const oursByProcess = Object.fromEntries([...(runs.cpuMs.ours[0]?.keys() ?? [])].map((label) => [label, perImage(runs.cpuMs.ours.map((run) => run.get(label) ?? 0))]));
+  const serverCpuMsPerImage = { ours: perImage(runs.cpuMs.ours.map(total)), dockerRegistry: perImage(runs.cpuMs.dockerRegistry.map(total)), oursByProcess };
   return {
     phase,
     ...shape,
     ours,
     dockerRegistry: theirs,
     ratio,
+    ...(serverCpuMsPerImage.ours !== null || serverCpuMsPerImage.dockerRegistry !== null ? { serverCpuMsPerImage } : {}),
     ...(runs.errors.length ? { error: runs.errors.slice(0, 5).join('\n'), errors: runs.errors.length } : {}),
     target: { ratio: `<= ${TARGET_RATIO}` },
     met: runs.errors.length === 0 && ratio !== null && ratio <= TARGET_RATIO,
@@ -558,7 +587,13 @@ async function main(): Promise<void> {
       const prefix = `rb-${randomBytes(3).toString('hex')}`;
       const gatewayPid = stack?.service('registry-gateway').pid ?? (process.env['GATEWAY_PID'] ? Number(process.env['GATEWAY_PID']) : undefined);
       const token = gatewayToken();
-      const ours: Registry = { key: 'ours', host: new URL(gateway).host, pid: gatewayPid, creds: token === undefined ? undefined : `admin:${token}` };
+      const ours: Registry = {
+        key: 'ours',
+        host: new URL(gateway).host,
+        pid: gatewayPid,
+        creds: token === undefined ? undefined : `admin:${token}`,
+        serverCpu: stack ? () => cpuByProcess(stack) : undefined,
+      };
       try {
         dockerRegistry = await startDockerRegistry(workDir);
       } catch (error) {
@@ -575,8 +610,8 @@ async function main(): Promise<void> {
       if (dockerRegistry) {
         if (WARMUP) results.push(await warmupPhase(registries, workDir, prefix));
         for (const workload of WORKLOADS.filter((candidate) => !ONLY_WORKLOADS || ONLY_WORKLOADS.includes(candidate.key))) {
-          const push: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
-          const pull: RowRuns = { ours: [], dockerRegistry: [], errors: [] };
+          const push: RowRuns = { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
+          const pull: RowRuns = { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
           for (let run = 0; run < REPEATS; run++) {
             try {
               await runWorkload(workload, run, registries, workDir, prefix, push, pull);

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Stack } from '@imagestreams/stack';
 
 /** USER_HZ: /proc/<pid>/stat counts CPU time in these (100 on Linux everywhere that matters). */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -34,4 +35,20 @@ export function commandCpuMs(command: string): number {
     total += readProc(Number(entry))?.cpuMs ?? 0;
   }
   return total;
+}
+
+/**
+ * CPU time (ms) so far of each service process of the private stack, of all Postgres processes,
+ * and of all nats-server processes (the idle system one included), keyed by label.
+ */
+export function cpuByProcess(stack: Stack | undefined): Map<string, number> {
+  const cpu = new Map<string, number>();
+  if (!stack) return cpu;
+  for (const service of stack.services) {
+    const now = service.pid === undefined ? undefined : readProc(service.pid);
+    if (now) cpu.set(service.label, now.cpuMs);
+  }
+  cpu.set('postgres', commandCpuMs('postgres'));
+  cpu.set('nats-server', commandCpuMs('nats-server'));
+  return cpu;
 }
