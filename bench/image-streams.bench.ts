@@ -38,7 +38,7 @@ import type { Stack } from '@imagestreams/stack';
 import { gatewayAuthHeaders, runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
 import { LoadClient } from './support/load-client';
-import { cpuByProcess } from './support/process-cpu';
+import { cpuByProcess, cpuSpent } from './support/process-cpu';
 
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 32);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
@@ -139,8 +139,7 @@ async function tagMovesPhase(client: LoadClient, namespace: string, label: strin
 function cpuPerMove(before: Map<string, number>, after: Map<string, number>, moves: number): Record<string, number> {
   const perMove: Record<string, number> = {};
   let total = 0;
-  for (const [label, ms] of after) {
-    const spent = ms - (before.get(label) ?? ms);
+  for (const [label, spent] of cpuSpent(before, after)) {
     perMove[label] = Number((spent / Math.max(moves, 1)).toFixed(3));
     total += spent;
   }

@@ -72,7 +72,7 @@ import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { freePort, waitForHttpOk, type Stack } from '@imagestreams/stack';
 import { gatewayToken, runBench, withBenchStack } from './support/bench-stack';
-import { cpuByProcess, readProc } from './support/process-cpu';
+import { cpuByProcess, cpuSpent, readProc } from './support/process-cpu';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
 const LAYER_MIB = Number(process.env['BENCH_LAYER_MIB'] ?? 64);
@@ -373,6 +373,10 @@ interface RowRuns {
   bytes?: number;
 }
 
+function noRuns(): RowRuns {
+  return { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -385,14 +389,6 @@ async function timed(work: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await work();
   return (performance.now() - started) / 1000;
-}
-
-/**
- * CPU ms each process spent between two readings of Registry.serverCpu. A Postgres backend that
- * exits in between takes its time with it, which can make that difference negative: it counts as 0.
- */
-function cpuSpent(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
-  return new Map([...after].map(([label, ms]) => [label, Math.max(0, ms - (before.get(label) ?? ms))]));
 }
 
 /** One run of a workload against both registries: fresh images, fresh repositories, push then pull. */
@@ -451,8 +447,8 @@ async function warmupPhase(registries: Registry[], workDir: string, prefix: stri
   const errors: string[] = [];
   const rounds: Record<string, object> = {};
   for (const workload of workloads) {
-    const push: RowRuns = { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
-    const pull: RowRuns = { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
+    const push = noRuns();
+    const pull = noRuns();
     await runWorkload(workload, 0, registries, workDir, `${prefix}w`, push, pull);
     errors.push(...push.errors, ...pull.errors);
     rounds[workload.label] = Object.fromEntries(registries.map(({ key }) => [key, { pushSeconds: round(push[key][0] ?? NaN), pullSeconds: round(pull[key][0] ?? NaN) }]));
@@ -610,8 +606,8 @@ async function main(): Promise<void> {
       if (dockerRegistry) {
         if (WARMUP) results.push(await warmupPhase(registries, workDir, prefix));
         for (const workload of WORKLOADS.filter((candidate) => !ONLY_WORKLOADS || ONLY_WORKLOADS.includes(candidate.key))) {
-          const push: RowRuns = { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
-          const pull: RowRuns = { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
+          const push = noRuns();
+          const pull = noRuns();
           for (let run = 0; run < REPEATS; run++) {
             try {
               await runWorkload(workload, run, registries, workDir, prefix, push, pull);

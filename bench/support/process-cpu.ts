@@ -52,3 +52,12 @@ export function cpuByProcess(stack: Stack | undefined): Map<string, number> {
   cpu.set('nats-server', commandCpuMs('nats-server'));
   return cpu;
 }
+
+/**
+ * CPU ms each process spent between two readings of cpuByProcess (or any such map). A Postgres
+ * backend that exits in between takes its time with it, which can make that difference negative:
+ * it counts as 0.
+ */
+export function cpuSpent(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  return new Map([...after].map(([label, ms]) => [label, Math.max(0, ms - (before.get(label) ?? ms))]));
+}

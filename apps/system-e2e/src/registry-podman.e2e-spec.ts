@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Image, ImageStreamTag } from '@imagestreams/contracts';
 import { api, createTestNamespace } from './support/api';
-import { hexOf, removeTempDirs, sha256, tempDir, writeOciLayout } from './support/oci-layout';
+import { hexOf, removeTempDirs, sha256, writeOciLayout } from './support/oci-layout';
 import { PodmanStore, removePodmanStores } from './support/podman';
 import { registryHost } from './support/skopeo';
 
@@ -31,10 +30,8 @@ describe('the registry through podman and buildah', () => {
 
     const pusher = await PodmanStore.create();
     expect(await pusher.load(layout.dir, layout.tag)).toBe(configId);
-    const digestFile = path.join(await tempDir('podman-digest-'), 'digest');
     const target = `${registryHost()}/${namespace}/app:v1`;
-    await pusher.run(['push', PLAIN_HTTP, ...PodmanStore.credentials(), '--digestfile', digestFile, configId, `docker://${target}`]);
-    const pushedDigest = (await readFile(digestFile, 'utf8')).trim();
+    const pushedDigest = await pusher.push('podman', ['push'], configId, target);
     expect(pushedDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
 
     const tag = await api<ImageStreamTag>('GET', `${IMAGE_API}/namespaces/${namespace}/imagestreamtags/app:v1`);
@@ -59,8 +56,7 @@ describe('the registry through podman and buildah', () => {
     await builder.buildah(['config', '--label', 'io.imagestreams.e2e=buildah', '--entrypoint', '["/greeting"]', '--env', 'GREETING=/greeting.txt', container]);
     const imageId = await builder.buildah(['commit', '--quiet', container, 'localhost/greeter:built']);
     const target = `${registryHost()}/${namespace}/greeter:v1`;
-    await builder.buildah(['push', PLAIN_HTTP, ...PodmanStore.credentials(), '--digestfile', builder.file('digest'), 'localhost/greeter:built', `docker://${target}`]);
-    const pushedDigest = (await readFile(builder.file('digest'), 'utf8')).trim();
+    const pushedDigest = await builder.push('buildah', ['push'], 'localhost/greeter:built', target);
 
     const tag = await api<ImageStreamTag>('GET', `${IMAGE_API}/namespaces/${namespace}/imagestreamtags/greeter:v1`);
     expect(tag.status).toBe(200);
@@ -94,8 +90,7 @@ describe('the registry through podman and buildah', () => {
     await builder.run(['manifest', 'create', 'localhost/multi:v1']);
     for (const arch of ['amd64', 'arm64']) await builder.run(['manifest', 'add', 'localhost/multi:v1', `containers-storage:localhost/one:${arch}`]);
     const target = `${registryHost()}/${namespace}/multi:v1`;
-    await builder.run(['manifest', 'push', '--all', PLAIN_HTTP, ...PodmanStore.credentials(), '--digestfile', builder.file('digest'), 'localhost/multi:v1', `docker://${target}`]);
-    const listDigest = (await readFile(builder.file('digest'), 'utf8')).trim();
+    const listDigest = await builder.push('podman', ['manifest', 'push', '--all'], 'localhost/multi:v1', target);
 
     const tag = await api<ImageStreamTag>('GET', `${IMAGE_API}/namespaces/${namespace}/imagestreamtags/multi:v1`);
     expect(tag.status).toBe(200);

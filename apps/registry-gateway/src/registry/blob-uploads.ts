@@ -73,13 +73,10 @@ export class BlobUploads {
       registryReceivedBytes.inc({ kind: 'blob' }, size - offset);
     }
     // Committed or rejected, the session is over; a mismatched upload keeps nothing.
-    let blob: Awaited<ReturnType<BlobStore['commitUpload']>>;
-    try {
-      blob = await this.store.commitUpload(id, digest);
-    } catch (error) {
+    const blob = await this.store.commitUpload(id, digest).catch(async (error: unknown) => {
       await this.records.deleteUpload(id);
       throw error;
-    }
+    });
     await this.records.linkUploadedBlob(repository.full, blob.digest, blob.size, id);
     return blob.size;
   }

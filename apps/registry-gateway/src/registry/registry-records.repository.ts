@@ -38,6 +38,9 @@ function toRecord(row: ManifestRow): ManifestRecord {
   };
 }
 
+/** The repository may serve the blob from now on ($1 repository, $2 digest, $3 size); linking twice keeps one row. */
+const LINK_BLOB = `INSERT INTO repository_blobs (repository, digest, size) SELECT $1::text, $2::text, $3::bigint FROM ${ASYNC_COMMIT_SOURCE} ON CONFLICT DO NOTHING`;
+
 /** SQL of the registry schema: which content each repository serves, and open upload sessions. */
 @Injectable()
 export class RegistryRecordsRepository {
@@ -46,19 +49,14 @@ export class RegistryRecordsRepository {
   async linkBlob(repository: string, digest: string, size: number): Promise<void> {
     // Asynchronous commit: the blob file is already durable, and the manifest that makes it part of
     // an image commits synchronously (flushing this record with it) before the image exists.
-    await this.dataSource.query(`INSERT INTO repository_blobs (repository, digest, size) SELECT $1::text, $2::text, $3::bigint FROM ${ASYNC_COMMIT_SOURCE} ON CONFLICT DO NOTHING`, [
-      repository,
-      digest,
-      size,
-    ]);
+    await this.dataSource.query(LINK_BLOB, [repository, digest, size]);
   }
 
   /** linkBlob for the blob an upload session just committed, ending the session in the same statement. */
   async linkUploadedBlob(repository: string, digest: string, size: number, uploadId: string): Promise<void> {
     // Asynchronous commit, as linkBlob and deleteUpload each are.
     await this.dataSource.query(
-      `WITH ended AS (DELETE FROM uploads WHERE id = $4::uuid)
-       INSERT INTO repository_blobs (repository, digest, size) SELECT $1::text, $2::text, $3::bigint FROM ${ASYNC_COMMIT_SOURCE} ON CONFLICT DO NOTHING`,
+      `WITH ended AS (DELETE FROM uploads WHERE id = $4::uuid) ${LINK_BLOB}`,
       [repository, digest, size, uploadId],
     );
   }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -61,6 +61,16 @@ export class PodmanStore {
   /** A file for tools to read or write (a build context file, a digest file), inside the store's dir. */
   file(name: string): string {
     return path.join(this.root, name);
+  }
+
+  /**
+   * Pushes `source` to `docker://<target>` with the admin's credentials (`command`: `['push']`, or
+   * `['manifest', 'push', '--all']`) and returns the manifest digest the tool says it wrote.
+   */
+  async push(tool: keyof typeof TOOLS, command: string[], source: string, target: string): Promise<string> {
+    const digestFile = this.file(`digest-${randomBytes(4).toString('hex')}`);
+    await this.runTool(tool, [...command, '--tls-verify=false', ...PodmanStore.credentials(), '--digestfile', digestFile, source, `docker://${target}`], 60_000);
+    return (await readFile(digestFile, 'utf8')).trim();
   }
 
   /** `--creds admin:<token>` for the gateway (`token` null: none, anonymous). */

@@ -51,12 +51,24 @@ export async function signRegistryToken(identity: Identity, access: RegistryAcce
   return { token, expiresIn: settings.ttlSeconds, issuedAt: new Date(issuedAt * 1000).toISOString() };
 }
 
+/** A verified token's grant and the window its exp and nbf claims give it (ms since the epoch). */
+export interface VerifiedRegistryToken {
+  grant: RegistryTokenGrant;
+  notBeforeMs: number;
+  expiresAtMs: number;
+}
+
 /**
  * The grant of a token this gateway signed for this service and that is valid at `now`; undefined
  * for anything else (forged, another algorithm, another audience or issuer, expired, not yet
  * valid, malformed claims). Callers answer 401 either way, so the reason is not told apart.
  */
 export async function verifyRegistryToken(token: string, settings: RegistryTokenSettings, now: Date): Promise<RegistryTokenGrant | undefined> {
+  return (await verifyRegistryTokenWindow(token, settings, now))?.grant;
+}
+
+/** verifyRegistryToken, with the token's validity window for a caller that remembers the answer. */
+export async function verifyRegistryTokenWindow(token: string, settings: RegistryTokenSettings, now: Date): Promise<VerifiedRegistryToken | undefined> {
   try {
     const { payload } = await jwtVerify(token, settings.key, {
       algorithms: [ALGORITHM],
@@ -66,7 +78,9 @@ export async function verifyRegistryToken(token: string, settings: RegistryToken
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       requiredClaims: ['sub', 'exp', 'iat', 'nbf', 'jti'],
     });
-    return grantFromClaims(payload);
+    const grant = grantFromClaims(payload);
+    // exp and nbf are required claims, so both are numbers here.
+    return grant && { grant, notBeforeMs: Number(payload.nbf) * 1000, expiresAtMs: Number(payload.exp) * 1000 };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) return undefined;
     throw error;

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { decodeJwt } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { createSecretKey } from 'node:crypto';
 import type { Identity } from '@imagestreams/domain-access';
 import { REGISTRY_AUTH_SETTINGS, type RegistryAuthSettings } from './registry-auth-settings';
-import { decodeSigningKey, signRegistryToken, verifyRegistryToken, type IssuedRegistryToken, type RegistryTokenSettings } from './registry-token-codec';
+import { decodeSigningKey, signRegistryToken, verifyRegistryTokenWindow, type IssuedRegistryToken, type RegistryTokenSettings, type VerifiedRegistryToken } from './registry-token-codec';
 import type { RegistryAccessEntry, RegistryTokenGrant } from './registry-token-claims';
 import { RegistryTokenKeysRepository } from './registry-token-keys.repository';
 
@@ -22,7 +21,7 @@ export class RegistryTokens implements OnModuleInit {
    * for the process) and the time, so a hit inside [nbf, exp) answers what verification would; any
    * other time goes through full verification (with its clock tolerance) again.
    */
-  private readonly verified = new LRUCache<string, { grant: RegistryTokenGrant; notBeforeMs: number; expiresAtMs: number }>({ max: VERIFIED_TOKENS_KEPT });
+  private readonly verified = new LRUCache<string, VerifiedRegistryToken>({ max: VERIFIED_TOKENS_KEPT });
 
   constructor(
     @Inject(REGISTRY_AUTH_SETTINGS) private readonly auth: RegistryAuthSettings,
@@ -43,13 +42,9 @@ export class RegistryTokens implements OnModuleInit {
     const now = new Date();
     const known = this.verified.get(token);
     if (known && known.notBeforeMs <= now.getTime() && now.getTime() < known.expiresAtMs) return known.grant;
-    const grant = await verifyRegistryToken(token, this.ready(), now);
-    if (grant) {
-      // Verified, so exp and nbf are there (required claims).
-      const { exp, nbf } = decodeJwt(token);
-      this.verified.set(token, { grant, notBeforeMs: Number(nbf) * 1000, expiresAtMs: Number(exp) * 1000 });
-    }
-    return grant;
+    const verified = await verifyRegistryTokenWindow(token, this.ready(), now);
+    if (verified) this.verified.set(token, verified);
+    return verified?.grant;
   }
 
   private ready(): RegistryTokenSettings {
