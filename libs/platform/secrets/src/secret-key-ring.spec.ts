@@ -3,9 +3,14 @@ import { SealedSecretError, SecretKeyRing } from './secret-key-ring';
 
 const newKey = () => randomBytes(32).toString('base64');
 
-/** What the importer's SecretSealer wrote before the key ring: iv || tag || ciphertext, no header. */
-function legacySeal(base64Key: string, plaintext: Buffer): Buffer {
+/**
+ * What the importer's SecretSealer wrote before the key ring: iv || tag || ciphertext, no header.
+ * `firstByte` pins the iv's first byte. Left random it is the version byte 1 in 256 times, and such a
+ * row reads as naming a key, which changes the error message; the tests below pin it either way.
+ */
+function legacySeal(base64Key: string, plaintext: Buffer, firstByte = 0): Buffer {
   const iv = randomBytes(12);
+  iv[0] = firstByte;
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(base64Key, 'base64'), iv);
   const sealed = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
@@ -126,6 +131,15 @@ describe('SecretKeyRing', () => {
       tampered[tampered.length - 1] ^= 1;
       expect(() => ring.unseal(tampered)).toThrow(SealedSecretError);
       expect(() => ring.unseal(legacySeal(newKey(), plaintext))).toThrow(/none of the configured keys/);
+    });
+
+    it('opens a row whose first byte looks like the version, and refuses it under an unknown key', () => {
+      const ring = SecretKeyRing.fromConfig(oldKey, '', 'x');
+      const lookalike = legacySeal(oldKey, plaintext, 1);
+      expect(ring.keyIdOf(lookalike)).toBeDefined();
+      expect(ring.unseal(lookalike).equals(plaintext)).toBe(true);
+      expect(ring.needsReseal(lookalike)).toBe(true);
+      expect(() => ring.unseal(legacySeal(newKey(), plaintext, 1))).toThrow(/^sealed under key [0-9a-f]{16}, which is not configured$/);
     });
   });
 
