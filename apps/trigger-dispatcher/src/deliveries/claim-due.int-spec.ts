@@ -40,8 +40,9 @@ describe('DeliveryRepository.claimDue (Postgres)', () => {
   async function delivery(row: Row): Promise<string> {
     const id = randomUUID();
     await dataSource.query(
-      `INSERT INTO deliveries (id, subscription_uid, event_id, event_type, payload, state, target, ordering_key, ordering_seq, leased_until, next_attempt_at)
-       VALUES ($1, $2, $3, 'io.imagestreams.tag.changed.v1', '{}', $4, $5, $6, $7, ${row.lease ?? 'NULL'}, ${row.due ?? `clock_timestamp() - interval '1 second'`})`,
+      `WITH event AS (INSERT INTO delivery_events (event_id, payload) VALUES ($3, '{}'))
+       INSERT INTO deliveries (id, subscription_uid, event_id, event_type, state, target, ordering_key, ordering_seq, leased_until, next_attempt_at)
+       VALUES ($1, $2, $3, 'io.imagestreams.tag.changed.v1', $4, $5, $6, $7, ${row.lease ?? 'NULL'}, ${row.due ?? `clock_timestamp() - interval '1 second'`})`,
       [id, row.subscription, randomUUID(), row.state ?? 'pending', row.target ?? 'http://127.0.0.1:1', row.ordering?.key ?? null, row.ordering?.seq ?? null],
     );
     return id;

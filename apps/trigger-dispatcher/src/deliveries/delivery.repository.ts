@@ -4,6 +4,7 @@ import type { DeliveryOutcome, WebhookSubscriptionSpec } from '@imagestreams/con
 import { preparedQuery, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredSigningSecrets } from '../subscriptions/signing-secrets';
+import { storeEvents } from './delivery-events';
 
 /** One delivery to record. Deliveries of one event (same `eventId`) carry the same event fields. */
 export interface NewDelivery {
@@ -122,7 +123,7 @@ async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-const JOB_COLUMNS = `d.id, d.event_id, d.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, d.ordering_key IS NOT NULL AS ordered, s.spec,
+const JOB_COLUMNS = `d.id, d.event_id, e.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, d.ordering_key IS NOT NULL AS ordered, s.spec,
   s.sealed_signing_secret, s.signing_secret, s.sealed_previous_signing_secret, s.previous_signing_secret, s.previous_secret_expires_at`;
 
 @Injectable()
@@ -214,7 +215,7 @@ export class DeliveryRepository {
          FROM due, webhook_subscriptions s WHERE d.id = due.id AND s.uid = d.subscription_uid RETURNING d.*
        )
        SELECT ${JOB_COLUMNS}
-       FROM claimed d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid`,
+       FROM claimed d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid JOIN delivery_events e ON e.event_id = d.event_id`,
       [limit, leaseGraceMs, saturatedTargets],
     );
   }
@@ -374,24 +375,27 @@ export class DeliveryRepository {
   /** Replayed events: new deliveries for events never planned for the subscription, the others queued again. */
   async replay(deliveries: NewDelivery[]): Promise<number> {
     if (deliveries.length === 0) return 0;
-    const rows: unknown = await this.dataSource.query(
-      `INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, payload, target)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
-       ON CONFLICT (subscription_uid, event_id) DO UPDATE SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp(),
-         leased_until = NULL, ordering_key = NULL, ordering_seq = NULL, delivered_at = NULL
-         WHERE NOT (deliveries.state = 'pending' AND deliveries.leased_until > clock_timestamp())
-       RETURNING id`,
-      [
-        deliveries.map((d) => d.id),
-        deliveries.map((d) => d.subscriptionUid),
-        deliveries.map((d) => d.eventId),
-        deliveries.map((d) => d.eventType),
-        deliveries.map((d) => d.eventSubject ?? null),
-        deliveries.map((d) => d.payload),
-        deliveries.map((d) => d.target),
-      ],
-    );
-    return returnedRows(rows).length;
+    return this.dataSource.transaction(async (manager) => {
+      const rows: unknown = await manager.query(
+        `INSERT INTO deliveries (id, subscription_uid, event_id, event_type, event_subject, target)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+         ON CONFLICT (subscription_uid, event_id) DO UPDATE SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp(),
+           leased_until = NULL, ordering_key = NULL, ordering_seq = NULL, delivered_at = NULL
+           WHERE NOT (deliveries.state = 'pending' AND deliveries.leased_until > clock_timestamp())
+         RETURNING id`,
+        [
+          deliveries.map((d) => d.id),
+          deliveries.map((d) => d.subscriptionUid),
+          deliveries.map((d) => d.eventId),
+          deliveries.map((d) => d.eventType),
+          deliveries.map((d) => d.eventSubject ?? null),
+          deliveries.map((d) => d.target),
+        ],
+      );
+      // After the deliveries, as plan_deliveries() does it (its migration says why).
+      await storeEvents(manager, deliveries);
+      return returnedRows(rows).length;
+    });
   }
 
   private async attemptsOf(ids: string[]): Promise<AttemptRow[]> {

@@ -42,7 +42,10 @@ describe('DeliveryRepository.insertLeased (Postgres)', () => {
   }
 
   async function stateOf(id: string): Promise<{ state: string; leased: boolean; payload: string } | undefined> {
-    const [row] = await dataSource.query('SELECT state, leased_until IS NOT NULL AS leased, payload FROM deliveries WHERE id = $1', [id]);
+    const [row] = await dataSource.query(
+      'SELECT state, leased_until IS NOT NULL AS leased, e.payload FROM deliveries d LEFT JOIN delivery_events e ON e.event_id = d.event_id WHERE d.id = $1',
+      [id],
+    );
     return row;
   }
 
@@ -52,6 +55,18 @@ describe('DeliveryRepository.insertLeased (Postgres)', () => {
     expect([...leases.keys()]).toEqual([first.id]);
     expect(Date.parse(leases.get(first.id) as string)).toBeGreaterThan(Date.now());
     expect(await stateOf(first.id)).toEqual({ state: 'pending', leased: true, payload: first.payload });
+  });
+
+  it("stores an event's bytes once, however many subscriptions receive it, and the poller sends them", async () => {
+    const others = [await insertTestSubscription(dataSource, { name: 'second' }), await insertTestSubscription(dataSource, { name: 'third' })];
+    const event = move(10, { leaseMs: null });
+    await deliveries.insertLeased([event, ...others.map((subscriptionUid) => ({ ...event, id: randomUUID(), subscriptionUid }))]);
+
+    const [{ rows }] = await dataSource.query('SELECT count(*)::int AS rows FROM delivery_events WHERE event_id = $1', [event.eventId]);
+    expect(rows).toBe(1);
+    const claimed = (await deliveries.claimDue(10, 0)).filter((job) => job.event_id === event.eventId);
+    expect(claimed.map((job) => job.subscription_uid).sort()).toEqual([subscription, ...others].sort());
+    for (const job of claimed) expect(job.payload).toBe(event.payload);
   });
 
   it('inserts nothing for an event planned a second time', async () => {

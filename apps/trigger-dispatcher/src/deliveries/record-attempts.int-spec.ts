@@ -23,7 +23,7 @@ describe('DeliveryRepository.recordAttempts (Postgres)', () => {
   async function subscriptionWithDelivery(): Promise<{ subscription: string; delivery: string }> {
     const subscription = await insertTestSubscription(dataSource);
     const delivery = randomUUID();
-    await dataSource.query(`INSERT INTO deliveries (id, subscription_uid, event_id, event_type, payload) VALUES ($1, $2, $3, 'io.imagestreams.tag.changed.v1', '{}')`, [delivery, subscription, randomUUID()]);
+    await dataSource.query(`INSERT INTO deliveries (id, subscription_uid, event_id, event_type) VALUES ($1, $2, $3, 'io.imagestreams.tag.changed.v1')`, [delivery, subscription, randomUUID()]);
     return { subscription, delivery };
   }
 

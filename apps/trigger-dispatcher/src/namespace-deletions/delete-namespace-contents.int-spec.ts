@@ -36,12 +36,16 @@ describe('namespace.deleted in trigger-dispatcher (Postgres)', () => {
 
   afterAll(() => drop());
 
-  /** A subscription with a delivery and an attempt, a BuildConfig watching a tag, and a Build of it. */
+  /** A subscription with a delivery (and its stored event) and an attempt, a BuildConfig watching a tag, and a Build of it. */
   async function contents(namespace: string): Promise<void> {
     const subscription = await insertTestSubscription(dataSource, { namespace, name: 'hook' });
     const delivery = randomUUID();
     const workload = randomUUID();
-    await dataSource.query(`INSERT INTO deliveries (id, subscription_uid, event_id, event_type, payload) VALUES ($1, $2, $3, 'io.imagestreams.tag.changed.v1', '{}')`, [delivery, subscription, randomUUID()]);
+    await dataSource.query(
+      `WITH event AS (INSERT INTO delivery_events (event_id, payload) VALUES ($3, '{}'))
+       INSERT INTO deliveries (id, subscription_uid, event_id, event_type) VALUES ($1, $2, $3, 'io.imagestreams.tag.changed.v1')`,
+      [delivery, subscription, randomUUID()],
+    );
     await dataSource.query(`INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms) VALUES ($1, now(), 500, 3)`, [delivery]);
     await dataSource.query(`INSERT INTO workloads (uid, namespace, kind, name, body, resource_version) VALUES ($1, $2, 'BuildConfig', 'bc', '{}', nextval('resource_version_seq'))`, [workload, namespace]);
     await dataSource.query(`INSERT INTO workload_watches (workload_uid, namespace, stream, tag) VALUES ($1, $2, 'web', 'latest')`, [workload, namespace]);
@@ -71,7 +75,7 @@ describe('namespace.deleted in trigger-dispatcher (Postgres)', () => {
 
   const deliver = (event: CloudEvent<NamespaceDeletedV1>) => listener.onImageEvent(event as unknown as CloudEvent<ImageEventData>, context(NamespaceDeleted.subject));
 
-  it('deletes the namespace’s subscriptions (deliveries, attempts), workloads (watches) and builds, and plans no delivery', async () => {
+  it('deletes the namespace’s subscriptions (deliveries, attempts, events), workloads (watches) and builds, and plans no delivery', async () => {
     await contents('doomed');
     await contents('bystander');
     expect(await counts('doomed')).toEqual(everything);
@@ -80,6 +84,7 @@ describe('namespace.deleted in trigger-dispatcher (Postgres)', () => {
 
     expect(await counts('doomed')).toEqual(nothing);
     expect(await dataSource.query('SELECT count(*)::int AS n FROM delivery_attempts')).toEqual([{ n: 1 }]);
+    expect(await dataSource.query('SELECT count(*)::int AS n FROM delivery_events')).toEqual([{ n: 1 }]);
     expect(await counts('bystander')).toEqual(everything);
     expect(planned).toEqual([]);
   });

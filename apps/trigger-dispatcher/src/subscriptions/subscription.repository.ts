@@ -4,6 +4,7 @@ import { currentResourceVersion, returnedRows } from '@imagestreams/platform-per
 import type { WebhookSubscriptionSpec } from '@imagestreams/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredSigningSecrets } from './signing-secrets';
+import { deleteSubscriptionsWhere } from '../deliveries/delivery-events';
 
 export interface SubscriptionRow extends StoredSigningSecrets {
   uid: string;
@@ -93,8 +94,8 @@ export class SubscriptionRepository {
   }
 
   async delete(namespace: string, name: string): Promise<boolean> {
-    const rows = returnedRows(await this.dataSource.query('DELETE FROM webhook_subscriptions WHERE namespace = $1 AND name = $2 RETURNING uid', [namespace, name]));
-    return rows.length > 0;
+    const deleted = await this.dataSource.transaction((manager) => deleteSubscriptionsWhere(manager, 's.namespace = $1 AND s.name = $2', [namespace, name]));
+    return deleted.length > 0;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
