@@ -1,7 +1,10 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { platformModules } from '@imagestreams/platform-bootstrap';
 import { OutboxModule } from '@imagestreams/platform-messaging';
 import { SecretKeyRing, SecretsModule } from '@imagestreams/platform-secrets';
+import type { DataSource } from 'typeorm';
+import { DeliveryLogPruner } from './deliveries/delivery-log-retention';
 import { webhookAddressPolicy, webhookDispatcher } from './deliveries/webhook-address-policy';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { TRIGGER_MIGRATIONS } from './migrations';
@@ -44,6 +47,9 @@ export class AppModule {
       providers: [
         { provide: WEBHOOK_DEFAULTS, useValue: { timeoutSeconds: config.WEBHOOK_DEFAULT_TIMEOUT_SECONDS, secretRotationGraceSeconds: config.WEBHOOK_SECRET_ROTATION_GRACE_SECONDS } },
         { provide: WEBHOOK_ADDRESS_POLICY, useValue: addressPolicy },
+        ...(config.WEBHOOK_DELIVERY_RETENTION_HOURS > 0
+          ? [{ provide: DeliveryLogPruner, useFactory: (dataSource: DataSource) => new DeliveryLogPruner(dataSource, config.WEBHOOK_DELIVERY_RETENTION_HOURS * 3_600_000), inject: [getDataSourceToken()] }]
+          : []),
       ],
       exports: [WEBHOOK_DEFAULTS, WEBHOOK_ADDRESS_POLICY],
     };

@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
 import { BaseServiceConfig } from '@imagestreams/platform-config';
 
 export class TriggerDispatcherConfig extends BaseServiceConfig {
@@ -39,6 +39,14 @@ export class TriggerDispatcherConfig extends BaseServiceConfig {
   @IsInt()
   @Min(0)
   WEBHOOK_SECRET_ROTATION_GRACE_SECONDS = 86_400;
+
+  /**
+   * How long settled deliveries (succeeded, dead, skipped) and their attempts stay in the delivery
+   * log; pending ones stay until they settle. 0 keeps everything. Replay reads JetStream, not this log.
+   */
+  @IsNumber()
+  @Min(0)
+  WEBHOOK_DELIVERY_RETENTION_HOURS = 168;
 
   /** Receivers on loopback, private or link-local networks are refused unless allowed (SSRF guard). */
   @IsBoolean()

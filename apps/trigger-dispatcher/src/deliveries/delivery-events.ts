@@ -27,8 +27,7 @@ export async function storeEvents(manager: EntityManager, events: { eventId: str
  * 1. the subscriptions are locked: planning a delivery for one of them now waits (its foreign key),
  *    so the events read next are all their deliveries will ever have;
  * 2. their events are read, 3. the subscriptions deleted;
- * 4. those events locked: a planner storing one of them waits for this transaction, or has committed;
- * 5. the ones no delivery needs are deleted, seeing every committed delivery.
+ * 4. the events no delivery needs any more are deleted (`deleteUnusedEvents`).
  */
 export async function deleteSubscriptionsWhere(manager: EntityManager, where: string, params: unknown[]): Promise<string[]> {
   const locked: { uid: string }[] = await manager.query(`SELECT uid FROM webhook_subscriptions s WHERE ${where} ORDER BY uid FOR UPDATE`, params);
@@ -39,12 +38,21 @@ export async function deleteSubscriptionsWhere(manager: EntityManager, where: st
     [uids],
   );
   await manager.query('DELETE FROM webhook_subscriptions WHERE uid = ANY($1::uuid[])', [uids]);
-  if (events.length === 0) return uids;
-  await manager.query('SELECT 1 FROM delivery_events WHERE event_id = ANY($1::uuid[]) ORDER BY event_id FOR UPDATE', [events]);
+  await deleteUnusedEvents(manager, events);
+  return uids;
+}
+
+/**
+ * Deletes those of the stored events that no delivery needs any more, after their deliveries were
+ * deleted in this transaction: each is locked first (a planner storing it again waits for this
+ * transaction, or has committed), then looked for in a statement that sees every committed delivery.
+ */
+export async function deleteUnusedEvents(manager: EntityManager, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await manager.query('SELECT 1 FROM delivery_events WHERE event_id = ANY($1::uuid[]) ORDER BY event_id FOR UPDATE', [eventIds]);
   await manager.query(
     `DELETE FROM delivery_events e WHERE e.event_id = ANY($1::uuid[])
        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.event_id)`,
-    [events],
+    [eventIds],
   );
-  return uids;
 }

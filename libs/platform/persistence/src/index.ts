@@ -10,3 +10,4 @@ export * from './one-at-a-time';
 export * from './async-commit';
 export * from './prepared-query';
 export * from './next-resource-version.migration';
+export * from './periodic-task';

@@ -1,5 +1,5 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { PeriodicTask } from './periodic-task';
 import { settledResourceVersion } from './resource-version';
 
 /**
@@ -26,24 +26,9 @@ export async function pruneWatchLog(dataSource: DataSource, olderThanMs: number)
 const PRUNE_INTERVAL_MS = 60_000;
 
 /** Keeps a service's watch log to its retention, once a minute; register it with a factory provider. */
-export class WatchLogPruner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('WatchLogPruner');
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly retentionMs: number,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      pruneWatchLog(this.dataSource, this.retentionMs).catch((error: Error) => this.logger.warn(`pruning the watch log failed: ${error.message}`));
-    }, PRUNE_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+export class WatchLogPruner extends PeriodicTask {
+  constructor(dataSource: DataSource, retentionMs: number) {
+    super('WatchLogPruner', PRUNE_INTERVAL_MS, () => pruneWatchLog(dataSource, retentionMs));
   }
 }
 
