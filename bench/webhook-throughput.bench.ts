@@ -22,7 +22,9 @@
  * (from the first move until the last arrival), are shown for context: on a two-core machine they and
  * this process compete with the dispatcher. With a stack of its own, the bench also reads the
  * dispatcher's histograms before and after: how old events were when taken from JetStream and when
- * their deliveries were recorded, and commit → receiver's answer, so the time can be placed.
+ * their deliveries were recorded, and commit → receiver's answer, so the time can be placed; and the
+ * CPU each process (this one's load generator and receivers included) spent per delivery, with how
+ * busy the whole machine was: what a target rate would need in cores.
  * Target: p99 < 100 ms.
  */
 import 'reflect-metadata';
@@ -33,7 +35,7 @@ import type { ServiceProcess, Stack } from '@imagestreams/stack';
 import { runBench, waitForEventsDrained, withBenchStack } from './support/bench-stack';
 import { latencies } from './support/latencies';
 import { LoadClient } from './support/load-client';
-import { commandCpuMs, readProc } from './support/process-cpu';
+import { commandCpuMs, cpuByProcess, cpuSpent, machineBusyPercent, machineCpuTicks, readProc } from './support/process-cpu';
 import { histogramDelta, parseMetrics, Scrape } from '@imagestreams/testing';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
@@ -232,11 +234,18 @@ async function main(): Promise<void> {
       const sampler = stack ? sampleProcesses(stack.services) : undefined;
       const metricsBefore = await scrapeDispatcher(stack);
       const postgresBefore = { cpuMs: commandCpuMs('postgres'), at: Date.now() };
+      const cpuBefore = cpuByProcess(stack);
+      const benchCpuBefore = process.cpuUsage();
+      const machineBefore = machineCpuTicks();
       const sent = await sendMoves(client, namespace, 't', SECONDS);
       const expected = sent.count * SUBSCRIPTIONS;
       const allDelivered = await waitForArrivals(receivers.arrivals, 't', expected, DRAIN_TIMEOUT_MS);
       const series = sampler?.stop() ?? [];
       const metricsAfter = await scrapeDispatcher(stack);
+      const cpuMs = cpuSpent(cpuBefore, cpuByProcess(stack));
+      const benchCpu = process.cpuUsage(benchCpuBefore);
+      cpuMs.set('bench (load generator and receivers)', (benchCpu.user + benchCpu.system) / 1000);
+      const machineBusy = machineBusyPercent(machineBefore, machineCpuTicks());
       const postgresCpuPercentAvg = round1(((commandCpuMs('postgres') - postgresBefore.cpuMs) / (Date.now() - postgresBefore.at)) * 100);
 
       // Only the measured moves (the warm-up's tail may still be arriving).
@@ -284,6 +293,12 @@ async function main(): Promise<void> {
         })),
         otherServicesCpuPercentAvg: Object.fromEntries(others.map((entry) => [entry.label, round1(average(entry.cpuPercent))])),
         postgresCpuPercentAvg,
+        // From the first measured move until the last arrival. Per delivery, a tag move's own cost
+        // (gateway, stream-service, its share of Postgres) included: what the whole path costs.
+        cpuMsPerDelivery: stack
+          ? Object.fromEntries([...cpuMs, ['total', [...cpuMs.values()].reduce((sum, ms) => sum + ms, 0)] as const].map(([label, ms]) => [label, Math.round((ms / Math.max(1, arrivals.length)) * 1000) / 1000]))
+          : undefined,
+        machineBusyPercentOfAllCores: round1(machineBusy),
       };
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } finally {

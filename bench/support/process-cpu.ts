@@ -61,3 +61,16 @@ export function cpuByProcess(stack: Stack | undefined): Map<string, number> {
 export function cpuSpent(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
   return new Map([...after].map(([label, ms]) => [label, Math.max(0, ms - (before.get(label) ?? ms))]));
 }
+
+/** Busy and total CPU time of the whole machine so far (/proc/stat, all cores), in clock ticks. */
+export function machineCpuTicks(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+/** Share (%) of all cores the machine spent busy between two readings of machineCpuTicks. */
+export function machineBusyPercent(before: { busy: number; total: number }, after: { busy: number; total: number }): number {
+  return ((after.busy - before.busy) / Math.max(1, after.total - before.total)) * 100;
+}
