@@ -83,6 +83,19 @@ describe('a tag change flows from an ImageStreamMapping to a signed webhook', ()
     for (const delivery of deliveries) expect(delivery.attempts.map((attempt) => attempt.statusCode)).toEqual([200]);
   });
 
+  it('shows one delivery with the exact body the receiver got, which a list leaves out', async () => {
+    const path = `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/webhooksubscriptions/deploy-bot/deliveries`;
+    const list = await api<{ items: { id: string; eventId: string; payload?: string }[] }>('GET', path);
+    expect(list.body.items.length).toBeGreaterThan(0);
+    for (const item of list.body.items) expect(item.payload).toBeUndefined();
+    const received = new Map(receiver.received.map((request) => [request.headers['webhook-id'], request.body]));
+    for (const item of list.body.items) {
+      const one = await api<{ id: string; payload?: string }>('GET', `${path}/${item.id}`);
+      expect(one.status).toBe(200);
+      expect(one.body.payload).toBe(received.get(item.eventId));
+    }
+  });
+
   it('answers 404 when deleting a subscription that does not exist', async () => {
     const missing = await api<{ code: number }>('DELETE', `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/webhooksubscriptions/nobody`);
     expect(missing.status).toBe(404);

@@ -311,6 +311,7 @@ export const RESPONSE_SCHEMAS = {
     nextAttemptAt: time(),
     createdAt: time(),
     deliveredAt: time(),
+    payload: str('the request body every attempt sent, byte for byte (what the signature covers); only on GET of one delivery'),
   }),
   WebhookDeliveryList: object({
     ...typeMeta('WebhookDeliveryList', NOTIFICATIONS),

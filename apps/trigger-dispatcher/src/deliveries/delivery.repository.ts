@@ -58,6 +58,8 @@ export interface DeliveryRow {
   next_attempt_at: Date;
   created_at: Date;
   delivered_at: Date | null;
+  /** Read for one delivery only (`one`), not for lists. */
+  payload?: string | null;
 }
 
 export interface AttemptRow {
@@ -347,9 +349,11 @@ export class DeliveryRepository {
     return { deliveries, attempts: await this.attemptsOf(deliveries.map((d) => d.id)) };
   }
 
+  /** One delivery with its attempts and the payload it sends. */
   async one(subscriptionUid: string, id: string): Promise<{ delivery: DeliveryRow; attempts: AttemptRow[] } | undefined> {
     const [delivery]: DeliveryRow[] = await this.dataSource.query(
-      'SELECT id, event_id, event_type, event_subject, state, attempts, next_attempt_at, created_at, delivered_at FROM deliveries WHERE subscription_uid = $1 AND id = $2',
+      `SELECT d.id, d.event_id, d.event_type, d.event_subject, d.state, d.attempts, d.next_attempt_at, d.created_at, d.delivered_at, e.payload
+       FROM deliveries d LEFT JOIN delivery_events e ON e.event_id = d.event_id WHERE d.subscription_uid = $1 AND d.id = $2`,
       [subscriptionUid, id],
     );
     return delivery ? { delivery, attempts: await this.attemptsOf([id]) } : undefined;

@@ -18,5 +18,6 @@ export function deliveryView(delivery: DeliveryRow, attempts: AttemptRow[]): Web
     ...(delivery.state === 'pending' ? { nextAttemptAt: delivery.next_attempt_at.toISOString() } : {}),
     createdAt: delivery.created_at.toISOString(),
     ...(delivery.delivered_at ? { deliveredAt: delivery.delivered_at.toISOString() } : {}),
+    ...(typeof delivery.payload === 'string' ? { payload: delivery.payload } : {}),
   };
 }

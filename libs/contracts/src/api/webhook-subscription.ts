@@ -201,6 +201,11 @@ export interface WebhookDelivery {
   nextAttemptAt?: string;
   createdAt: string;
   deliveredAt?: string;
+  /**
+   * The request body every attempt sent, byte for byte (the CloudEvent as published, what the
+   * signature covers). Only when one delivery is asked for, not in lists.
+   */
+  payload?: string;
 }
 
 export interface WebhookDeliveryList {
