@@ -77,6 +77,39 @@ describe('outbox relay killed mid-flight (real Postgres, real JetStream)', () =>
     expect(JSON.parse(new TextDecoder().decode(stored.data))).toEqual(event);
   });
 
+  const insertEvents = async (count: number) => {
+    const events = Array.from({ length: count }, (_, n) => createCloudEvent({ type: 'io.imagestreams.test.v1', source: '/test', data: { n } }));
+    await dataSource.query(
+      `INSERT INTO outbox (id, subject, payload) SELECT id, subject, payload FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS e (id, subject, payload, n) ORDER BY n`,
+      [events.map((e) => e.id), events.map(() => subject), events.map((e) => JSON.stringify(e))],
+    );
+    return events.map((event) => event.id);
+  };
+
+  it('publishes rows in the order they were written, across batches', async () => {
+    const written = await insertEvents(250);
+    const published: string[] = [];
+    const recording = new OutboxRelay(dataSource, async (_subject, _payload, eventId) => published.push(eventId), { batchSize: 64 });
+    expect(await recording.drain()).toBe(250);
+    expect(published).toEqual(written);
+  });
+
+  it('leaves a batch unpublished when publishing fails, and the next pass publishes it', async () => {
+    const written = await insertEvents(5);
+    let calls = 0;
+    const failing = new OutboxRelay(dataSource, async () => {
+      calls += 1;
+      if (calls === 3) throw new Error('nats: timeout');
+    });
+    expect(await failing.drain()).toBe(0);
+    expect(await unpublishedRows()).toBe(5);
+
+    const published: string[] = [];
+    expect(await new OutboxRelay(dataSource, async (_subject, _payload, eventId) => published.push(eventId)).drain()).toBe(5);
+    expect(published).toEqual(written);
+    expect(await unpublishedRows()).toBe(0);
+  });
+
   it('lets concurrent relays share the backlog without publishing any row twice', async () => {
     const before = await messagesInStream();
     const events = Array.from({ length: 250 }, (_, n) => createCloudEvent({ type: 'io.imagestreams.test.v1', source: '/test', data: { n } }));

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { returnedRows } from '@imagestreams/platform-persistence';
 import { outboxPublishedCounter } from '../telemetry/messaging-metrics';
 
 export type PublishFn = (subject: string, payload: Uint8Array, eventId: string) => Promise<unknown>;
@@ -15,6 +16,8 @@ export interface OutboxRelayOptions {
 }
 
 interface OutboxRow {
+  /** bigserial, as text. */
+  seq: string;
   id: string;
   subject: string;
   payload: string;
@@ -22,8 +25,8 @@ interface OutboxRow {
 
 /**
  * Moves committed outbox rows to JetStream. Each batch is claimed with `FOR UPDATE SKIP LOCKED`
- * (N replicas never publish the same row concurrently), published with `Nats-Msg-Id` = event id,
- * and marked published in the same transaction. A crash after publishing but before the commit
+ * (N replicas never publish the same row concurrently) and marked published, published with
+ * `Nats-Msg-Id` = event id, and committed only then. A crash after publishing but before the commit
  * republishes the rows later; JetStream's duplicate window drops the copies.
  */
 export class OutboxRelay {
@@ -89,17 +92,27 @@ export class OutboxRelay {
     return total;
   }
 
+  /**
+   * Claims and marks a batch in one statement, publishes it, then commits: a failed publish rolls
+   * the marks back, and a crash before the commit leaves the rows unpublished, as if never claimed.
+   * (Three round trips a batch: BEGIN, the UPDATE, COMMIT; a SELECT and a separate UPDATE were four.)
+   */
   private async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
-        'SELECT id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED',
-        [this.batchSize],
+      const claimed = returnedRows<OutboxRow>(
+        await manager.query(
+          `UPDATE outbox SET published_at = clock_timestamp()
+           WHERE seq IN (SELECT seq FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+           RETURNING seq, id, subject, payload`,
+          [this.batchSize],
+        ),
       );
-      if (rows.length === 0) return 0;
+      if (claimed.length === 0) return 0;
+      // RETURNING follows no order; events go out in the order they were written.
+      const rows = claimed.sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
       const encoder = new TextEncoder();
       // One connection keeps publish order; awaiting them together keeps the batch fast.
       await Promise.all(rows.map((row) => this.publish(row.subject, encoder.encode(row.payload), row.id)));
-      await manager.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])', [rows.map((row) => row.id)]);
       this.published.inc(rows.length);
       return rows.length;
     });
