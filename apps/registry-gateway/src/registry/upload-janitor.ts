@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { cleanAbandonedUploads, type BlobStore } from '@imagestreams/platform-blob-storage';
+import { PeriodicTask } from '@imagestreams/platform-persistence';
 import { BLOB_STORE } from './blob-store.provider';
 import { RegistryRecordsRepository } from './registry-records.repository';
 
@@ -16,25 +17,17 @@ export interface UploadJanitorSettings {
  * deletion is idempotent.
  */
 @Injectable()
-export class UploadJanitor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(UploadJanitor.name);
-  private timer?: NodeJS.Timeout;
-
+export class UploadJanitor extends PeriodicTask {
   constructor(
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     private readonly records: RegistryRecordsRepository,
     @Inject(UPLOAD_JANITOR_SETTINGS) private readonly settings: UploadJanitorSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) => this.logger.warn(`abandoned-upload sweep failed: ${(error as Error).message}`));
-    }, this.settings.intervalMs);
-    this.timer.unref();
+  ) {
+    super('abandoned-upload sweep', settings.intervalMs);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected runRound(): Promise<string[]> {
+    return this.sweep();
   }
 
   async sweep(now = new Date()): Promise<string[]> {

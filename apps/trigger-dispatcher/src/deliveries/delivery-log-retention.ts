@@ -50,7 +50,14 @@ const PRUNE_INTERVAL_MS = 60_000;
 
 /** Keeps the delivery log to WEBHOOK_DELIVERY_RETENTION_HOURS, once a minute. */
 export class DeliveryLogPruner extends PeriodicTask {
-  constructor(dataSource: DataSource, retentionMs: number) {
-    super('DeliveryLogPruner', PRUNE_INTERVAL_MS, () => pruneDeliveryLog(dataSource, retentionMs));
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly retentionMs: number,
+  ) {
+    super('pruning the delivery log', PRUNE_INTERVAL_MS);
+  }
+
+  protected runRound(): Promise<number> {
+    return pruneDeliveryLog(this.dataSource, this.retentionMs);
   }
 }

@@ -1,6 +1,22 @@
 import { Logger } from '@nestjs/common';
 import { PeriodicTask } from './periodic-task';
 
+/** A task whose round is the given function. */
+class Task extends PeriodicTask {
+  constructor(
+    what: string,
+    intervalMs: number,
+    private readonly round: () => Promise<unknown>,
+    runAtStart = false,
+  ) {
+    super(what, intervalMs, runAtStart);
+  }
+
+  protected runRound(): Promise<unknown> {
+    return this.round();
+  }
+}
+
 describe('PeriodicTask', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
@@ -13,7 +29,7 @@ describe('PeriodicTask', () => {
   it('runs a round each interval, never two at once, and stops with the application', async () => {
     let started = 0;
     let finish: () => void = () => undefined;
-    const task = new PeriodicTask('Test', 1_000, () => {
+    const task = new Task('test', 1_000, () => {
       started += 1;
       return new Promise<void>((resolve) => (finish = resolve));
     });
@@ -36,10 +52,18 @@ describe('PeriodicTask', () => {
     expect(started).toBe(2);
   });
 
+  it('runs a first round at start when asked, without waiting for the interval', () => {
+    let rounds = 0;
+    const task = new Task('test', 1_000, async () => (rounds += 1), true);
+    task.onApplicationBootstrap();
+    expect(rounds).toBe(1);
+    task.onApplicationShutdown();
+  });
+
   it('logs a failed round and tries again at the next interval', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     let rounds = 0;
-    const task = new PeriodicTask('Pruner', 1_000, async () => {
+    const task = new Task('pruning', 1_000, async () => {
       rounds += 1;
       if (rounds === 1) throw new Error('database is down');
     });
@@ -47,7 +71,7 @@ describe('PeriodicTask', () => {
 
     jest.advanceTimersByTime(1_000);
     await settle();
-    expect(warn).toHaveBeenCalledWith('Pruner failed: database is down');
+    expect(warn).toHaveBeenCalledWith('pruning failed: database is down');
     jest.advanceTimersByTime(1_000);
     await settle();
     expect(rounds).toBe(2);

@@ -1,24 +1,31 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 /**
- * Housekeeping a service runs on a timer for as long as it is up (pruning a log to its retention):
- * a failed round is logged as a warning and the next one tries again. Rounds never overlap. Register
- * it with a factory provider so Nest starts and stops it.
+ * Housekeeping a service runs on a timer for as long as it is up (pruning a log to its retention,
+ * sweeping abandoned uploads): a subclass says what one round does. A failed round is logged as
+ * `<what> failed: <reason>` and the next one tries again; rounds never overlap. Nest starts and
+ * stops it as a provider.
  */
-export class PeriodicTask implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger: Logger;
+export abstract class PeriodicTask implements OnApplicationBootstrap, OnApplicationShutdown {
+  protected readonly logger = new Logger(this.constructor.name);
   private timer: NodeJS.Timeout | undefined;
   private running = false;
 
+  /**
+   * `what` names the work in log lines ("audit pruning"); `runAtStart` also runs a round at once
+   * (in the background, never holding up the start).
+   */
   constructor(
-    private readonly name: string,
+    private readonly what: string,
     private readonly intervalMs: number,
-    private readonly round: () => Promise<unknown>,
-  ) {
-    this.logger = new Logger(name);
-  }
+    private readonly runAtStart = false,
+  ) {}
+
+  /** One round of the work; a thrown error is logged, not fatal. */
+  protected abstract runRound(): Promise<unknown>;
 
   onApplicationBootstrap(): void {
+    if (this.runAtStart) void this.runOnce();
     this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
     this.timer.unref();
   }
@@ -31,9 +38,9 @@ export class PeriodicTask implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.running) return;
     this.running = true;
     try {
-      await this.round();
+      await this.runRound();
     } catch (error) {
-      this.logger.warn(`${this.name} failed: ${(error as Error).message}`);
+      this.logger.warn(`${this.what} failed: ${(error as Error).message}`);
     } finally {
       this.running = false;
     }

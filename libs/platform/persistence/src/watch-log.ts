@@ -27,8 +27,15 @@ const PRUNE_INTERVAL_MS = 60_000;
 
 /** Keeps a service's watch log to its retention, once a minute; register it with a factory provider. */
 export class WatchLogPruner extends PeriodicTask {
-  constructor(dataSource: DataSource, retentionMs: number) {
-    super('WatchLogPruner', PRUNE_INTERVAL_MS, () => pruneWatchLog(dataSource, retentionMs));
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly retentionMs: number,
+  ) {
+    super('pruning the watch log', PRUNE_INTERVAL_MS);
+  }
+
+  protected runRound(): Promise<void> {
+    return pruneWatchLog(this.dataSource, this.retentionMs);
   }
 }
 

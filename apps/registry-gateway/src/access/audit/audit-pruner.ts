@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PeriodicTask } from '@imagestreams/platform-persistence';
 import { AuditEventsRepository } from './audit-events.repository';
 
 export const AUDIT_SETTINGS = Symbol('AUDIT_SETTINGS');
@@ -15,24 +16,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * does it; deleting is idempotent, so they only share the work.
  */
 @Injectable()
-export class AuditPruner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(AuditPruner.name);
-  private timer?: NodeJS.Timeout;
-
+export class AuditPruner extends PeriodicTask {
   constructor(
     private readonly events: AuditEventsRepository,
     @Inject(AUDIT_SETTINGS) private readonly settings: AuditSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const run = () => void this.prune().catch((error: unknown) => this.logger.warn(`audit pruning failed: ${(error as Error).message}`));
-    run();
-    this.timer = setInterval(run, this.settings.pruneIntervalMs);
-    this.timer.unref();
+  ) {
+    super('audit pruning', settings.pruneIntervalMs, true);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected runRound(): Promise<number> {
+    return this.prune();
   }
 
   async prune(now = new Date()): Promise<number> {
