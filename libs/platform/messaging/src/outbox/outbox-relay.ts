@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { returnedRows } from '@imagestreams/platform-persistence';
 import { outboxPublishedCounter } from '../telemetry/messaging-metrics';
 
 export type PublishFn = (subject: string, payload: Uint8Array, eventId: string) => Promise<unknown>;
@@ -16,8 +15,6 @@ export interface OutboxRelayOptions {
 }
 
 interface OutboxRow {
-  /** bigserial, as text. */
-  seq: string;
   id: string;
   subject: string;
   payload: string;
@@ -99,17 +96,17 @@ export class OutboxRelay {
    */
   private async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const claimed = returnedRows<OutboxRow>(
-        await manager.query(
-          `UPDATE outbox SET published_at = clock_timestamp()
-           WHERE seq IN (SELECT seq FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
-           RETURNING seq, id, subject, payload`,
-          [this.batchSize],
-        ),
-      );
-      if (claimed.length === 0) return 0;
       // RETURNING follows no order; events go out in the order they were written.
-      const rows = claimed.sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)));
+      const rows: OutboxRow[] = await manager.query(
+        `WITH claimed AS (
+           UPDATE outbox SET published_at = clock_timestamp()
+           WHERE seq IN (SELECT seq FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+           RETURNING seq, id, subject, payload
+         )
+         SELECT id, subject, payload FROM claimed ORDER BY seq`,
+        [this.batchSize],
+      );
+      if (rows.length === 0) return 0;
       const encoder = new TextEncoder();
       // One connection keeps publish order; awaiting them together keeps the batch fast.
       await Promise.all(rows.map((row) => this.publish(row.subject, encoder.encode(row.payload), row.id)));
