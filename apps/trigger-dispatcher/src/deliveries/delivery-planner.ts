@@ -30,7 +30,13 @@ interface PlannedEvent {
  */
 @Injectable()
 export class DeliveryPlanner {
-  private readonly batcher = new MicroBatcher<PlannedEvent, DeliveryJob[]>((items) => this.planBatch(items));
+  /**
+   * One batch at a time, so events are planned in the order they arrive. Two batches in flight
+   * race for the tag's lock, and when a newer move wins, the older one is planned as superseded:
+   * two quick moves of a tag then reach subscribers as one webhook instead of two in order.
+   * What arrives meanwhile joins the next batch (group commit), so throughput holds.
+   */
+  private readonly batcher = new MicroBatcher<PlannedEvent, DeliveryJob[]>((items) => this.planBatch(items), undefined, 1);
 
   constructor(
     private readonly subscriptions: SubscriptionRepository,
