@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WebhookReceiver } from '@imagestreams/testing';
+import { Agent } from 'undici';
 import { Webhook } from 'standardwebhooks';
 import { EventTraceCache, eventTraceFields } from './event-trace';
 import { sendWebhook, type WebhookMessage } from './webhook-sender';
@@ -82,6 +85,58 @@ describe('sendWebhook (real HTTP)', () => {
     } finally {
       await receiver.stop();
     }
+  });
+
+  it('counts the time spent waiting for a connection, and never sends a request that timed out waiting', async () => {
+    const receiver = new WebhookReceiver(() => 'hold');
+    const url = await receiver.start();
+    const oneConnection = new Agent({ connections: 1 });
+    try {
+      const holdingTheConnection = sendWebhook(job(url, { timeoutSeconds: 2 }), [secret], { dispatcher: oneConnection });
+      await receiver.waitForCount(1);
+      const queued = await sendWebhook(job(url, { timeoutSeconds: 1 }), [secret], { dispatcher: oneConnection });
+      expect(queued).toMatchObject({ error: 'timed out after 1 s' });
+      expect(queued.latencyMs).toBeGreaterThanOrEqual(900);
+      expect(await holdingTheConnection).toMatchObject({ error: 'timed out after 2 s' });
+      // The connection is free again: a request sent now arrives, the timed-out one never did.
+      await sendWebhook(job(url, { timeoutSeconds: 1 }), [secret], { dispatcher: oneConnection });
+      expect(receiver.received).toHaveLength(2);
+    } finally {
+      await receiver.stop();
+      await oneConnection.close();
+    }
+  });
+
+  it('keeps the first KiB of a long response body', async () => {
+    const body = `${'é'.repeat(600)}${'x'.repeat(64 * 1024)}`;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(500, { 'content-type': 'text/plain' }).end(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      const attempts = [await sendWebhook(job(url), [secret]), await sendWebhook(job(url), [secret])];
+      for (const attempt of attempts) {
+        expect(attempt.statusCode).toBe(500);
+        expect(Buffer.byteLength(attempt.responseSnippet ?? '')).toBeLessThanOrEqual(1_024);
+        expect(attempt.responseSnippet).toBe(Buffer.from(body).subarray(0, 1_024).toString('utf8'));
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('records a request undici refuses to send (a header value with a line break) as an error', async () => {
+    const attempt = await sendWebhook(job('http://127.0.0.1:1/hook', { headers: { 'x-bad': 'a\r\nx-injected: 1' } }), [secret]);
+    expect(attempt.statusCode).toBeUndefined();
+    expect(attempt.error).toMatch(/header/i);
+  });
+
+  it('records a URL that does not parse as an error without sending anything', async () => {
+    const attempt = await sendWebhook(job('not a url'), [secret]);
+    expect(attempt).toMatchObject({ latencyMs: 0, error: 'not a valid URL: not a url' });
   });
 
   it('records a refused connection as an error', async () => {
