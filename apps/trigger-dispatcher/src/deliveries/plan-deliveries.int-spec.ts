@@ -109,6 +109,25 @@ describe('DeliveryRepository.insertLeased (Postgres)', () => {
     expect(await stateOf(failed.id)).toMatchObject({ state: 'skipped', leased: false });
   });
 
+  it("supersedes only the subscription's own failed moves of the same tag, never one being sent", async () => {
+    const other = await insertTestSubscription(dataSource, { name: 'other-subscriber' });
+    const failedHere = move(10);
+    const failedOtherTag = move(10, { orderingKey: 'team/app:stable', eventSubject: 'team/app:stable' });
+    const failedOtherSubscriber = move(10, { subscriptionUid: other });
+    const failed = [failedHere, failedOtherTag, failedOtherSubscriber];
+    await deliveries.insertLeased(failed);
+    await dataSource.query(`UPDATE deliveries SET attempts = 1, leased_until = NULL WHERE id = ANY($1::uuid[])`, [failed.map((delivery) => delivery.id)]);
+    const beingSent = move(11);
+    await deliveries.insertLeased([beingSent]);
+    await dataSource.query(`UPDATE deliveries SET attempts = 1 WHERE id = $1`, [beingSent.id]);
+
+    await deliveries.insertLeased([move(12)]);
+    expect(await stateOf(failedHere.id)).toMatchObject({ state: 'skipped' });
+    expect(await stateOf(failedOtherTag.id)).toMatchObject({ state: 'pending' });
+    expect(await stateOf(failedOtherSubscriber.id)).toMatchObject({ state: 'pending' });
+    expect(await stateOf(beingSent.id)).toMatchObject({ state: 'pending', leased: true });
+  });
+
   it('records deliveries without an ordering key (not tag moves) leased, whatever else is pending', async () => {
     const events = [move(0, { orderingKey: undefined, orderingSeq: undefined, eventType: 'io.imagestreams.imagestream.created.v1' }), move(0, { orderingKey: undefined, orderingSeq: undefined, leaseMs: null })];
     const leases = await deliveries.insertLeased(events);

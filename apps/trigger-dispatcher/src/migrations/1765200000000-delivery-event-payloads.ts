@@ -21,19 +21,8 @@ import { PlanDeliveriesFunction1765100000000 } from './1765100000000-plan-delive
  * deploy calls the new body and sends from memory; only its poller fails (no payload column) until it
  * is replaced, and what it leased comes back to the new replicas when the lease runs out.
  */
-export class DeliveryEventPayloads1765200000000 implements MigrationInterface {
-  name = 'DeliveryEventPayloads1765200000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
-      CREATE TABLE delivery_events (event_id uuid PRIMARY KEY, payload text NOT NULL);
-      INSERT INTO delivery_events (event_id, payload)
-        SELECT DISTINCT ON (event_id) event_id, payload FROM deliveries ORDER BY event_id, created_at;
-      ALTER TABLE deliveries DROP COLUMN payload,
-        DROP CONSTRAINT deliveries_subscription_uid_event_id_key,
-        ADD CONSTRAINT deliveries_event_subscription_key UNIQUE (event_id, subscription_uid);
-    `);
-    await runner.query(`
+/** plan_deliveries() as this migration leaves it; the next one's `down` puts it back. */
+export const PLAN_DELIVERIES_STORING_EVENTS_ONCE = `
       CREATE OR REPLACE FUNCTION plan_deliveries(
         in_event_ids uuid[], in_event_types text[], in_event_subjects text[], in_payloads text[], in_ordering_keys text[], in_ordering_seqs bigint[],
         in_delivery_ids uuid[], in_subscription_uids uuid[], in_event_idxs int[], in_lease_ms bigint[], in_targets text[], in_queued_behind boolean[])
@@ -97,7 +86,21 @@ export class DeliveryEventPayloads1765200000000 implements MigrationInterface {
         ON CONFLICT (event_id) DO UPDATE SET payload = delivery_events.payload WHERE false;
       END
       $body$;
+    `;
+
+export class DeliveryEventPayloads1765200000000 implements MigrationInterface {
+  name = 'DeliveryEventPayloads1765200000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE delivery_events (event_id uuid PRIMARY KEY, payload text NOT NULL);
+      INSERT INTO delivery_events (event_id, payload)
+        SELECT DISTINCT ON (event_id) event_id, payload FROM deliveries ORDER BY event_id, created_at;
+      ALTER TABLE deliveries DROP COLUMN payload,
+        DROP CONSTRAINT deliveries_subscription_uid_event_id_key,
+        ADD CONSTRAINT deliveries_event_subscription_key UNIQUE (event_id, subscription_uid);
     `);
+    await runner.query(PLAN_DELIVERIES_STORING_EVENTS_ONCE);
   }
 
   async down(runner: QueryRunner): Promise<void> {
