@@ -11,15 +11,15 @@ const subscription = {
   spec: { url: 'http://127.0.0.1:1/hook', events: ['tag.changed'] },
 } as unknown as SubscriptionRow;
 
-function tagMove(resourceVersion: string): CloudEvent<ImageEventData> {
+function tagMove(resourceVersion: string, tag = 'latest'): CloudEvent<ImageEventData> {
   return {
     specversion: '1.0',
     id: `event-${resourceVersion}`,
     type: 'io.imagestreams.tag.changed.v1',
     source: 'test',
-    subject: 'namespaces/team/imagestreams/app:latest',
+    subject: `namespaces/team/imagestreams/app:${tag}`,
     time: new Date().toISOString(),
-    data: { namespace: 'team', imageStream: 'app', tag: 'latest', resourceVersion },
+    data: { namespace: 'team', imageStream: 'app', tag, resourceVersion },
   } as CloudEvent<ImageEventData>;
 }
 
@@ -28,16 +28,21 @@ async function eventLoopTurns(count: number): Promise<void> {
   for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A planner whose delivery INSERTs commit only when the test says so. */
+function plannerWithHeldInserts() {
+  const inserts: { deliveries: NewDelivery[]; commit: () => void }[] = [];
+  const deliveries = {
+    insertLeased: (batch: NewDelivery[]) =>
+      new Promise<Map<string, string>>((resolve) => inserts.push({ deliveries: batch, commit: () => resolve(new Map(batch.map((delivery) => [delivery.id, 'lease']))) })),
+  } as unknown as DeliveryRepository;
+  const subscriptions = { activeIn: () => Promise.resolve([subscription]) } as unknown as SubscriptionRepository;
+  const worker = { roomFor: () => 8, leaseMs: () => 60_000, leftInDatabase: () => undefined } as unknown as DeliveryWorker;
+  return { planner: new DeliveryPlanner(subscriptions, deliveries, worker), inserts };
+}
+
 describe('DeliveryPlanner', () => {
-  it('plans events in the order they arrive: a batch starts only once the one before it is committed', async () => {
-    const inserts: { deliveries: NewDelivery[]; commit: () => void }[] = [];
-    const deliveries = {
-      insertLeased: (batch: NewDelivery[]) =>
-        new Promise<Map<string, string>>((resolve) => inserts.push({ deliveries: batch, commit: () => resolve(new Map(batch.map((delivery) => [delivery.id, 'lease']))) })),
-    } as unknown as DeliveryRepository;
-    const subscriptions = { activeIn: () => Promise.resolve([subscription]) } as unknown as SubscriptionRepository;
-    const worker = { roomFor: () => 8, leaseMs: () => 60_000, leftInDatabase: () => undefined } as unknown as DeliveryWorker;
-    const planner = new DeliveryPlanner(subscriptions, deliveries, worker);
+  it('plans moves of a tag in the order they arrive: the newer waits until the batch with the older is committed', async () => {
+    const { planner, inserts } = plannerWithHeldInserts();
 
     const older = planner.plan(tagMove('10'), '{"older":true}');
     await eventLoopTurns(5);
@@ -55,14 +60,7 @@ describe('DeliveryPlanner', () => {
   });
 
   it('plans what arrived while a batch was running as one batch, oldest move first in line', async () => {
-    const inserts: { deliveries: NewDelivery[]; commit: () => void }[] = [];
-    const deliveries = {
-      insertLeased: (batch: NewDelivery[]) =>
-        new Promise<Map<string, string>>((resolve) => inserts.push({ deliveries: batch, commit: () => resolve(new Map(batch.map((delivery) => [delivery.id, 'lease']))) })),
-    } as unknown as DeliveryRepository;
-    const subscriptions = { activeIn: () => Promise.resolve([subscription]) } as unknown as SubscriptionRepository;
-    const worker = { roomFor: () => 8, leaseMs: () => 60_000, leftInDatabase: () => undefined } as unknown as DeliveryWorker;
-    const planner = new DeliveryPlanner(subscriptions, deliveries, worker);
+    const { planner, inserts } = plannerWithHeldInserts();
 
     const first = planner.plan(tagMove('10'), '{}');
     await eventLoopTurns(5);
@@ -81,5 +79,17 @@ describe('DeliveryPlanner', () => {
     ]);
     inserts[1].commit();
     expect(await Promise.all(waiting)).toHaveLength(2);
+  });
+
+  it('plans moves of other tags at once, while a batch with an earlier move of another tag runs', async () => {
+    const { planner, inserts } = plannerWithHeldInserts();
+
+    void planner.plan(tagMove('10', 'latest'), '{}');
+    await eventLoopTurns(5);
+    const stable = planner.plan(tagMove('11', 'stable'), '{}');
+    await eventLoopTurns(5);
+    expect(inserts.map((insert) => insert.deliveries.map((delivery) => delivery.orderingKey))).toEqual([['team/app:latest'], ['team/app:stable']]);
+    inserts[1].commit();
+    expect(await stable).toHaveLength(1);
   });
 });

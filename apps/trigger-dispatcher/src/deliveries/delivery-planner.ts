@@ -31,12 +31,15 @@ interface PlannedEvent {
 @Injectable()
 export class DeliveryPlanner {
   /**
-   * One batch at a time, so events are planned in the order they arrive. Two batches in flight
-   * race for the tag's lock, and when a newer move wins, the older one is planned as superseded:
-   * two quick moves of a tag then reach subscribers as one webhook instead of two in order.
-   * What arrives meanwhile joins the next batch (group commit), so throughput holds.
+   * Moves of one tag are planned in the order they arrive: one waits while a batch holding an
+   * earlier move of its tag runs. Two such batches in flight would race for the tag's lock, and
+   * when the newer move won, the older one was planned as superseded: two quick moves of a tag
+   * reached subscribers as one webhook instead of two in order. Other events go on at once.
    */
-  private readonly batcher = new MicroBatcher<PlannedEvent, DeliveryJob[]>((items) => this.planBatch(items), undefined, 1);
+  private readonly batcher = new MicroBatcher<PlannedEvent, DeliveryJob[]>((items) => this.planBatch(items), undefined, undefined, ({ event }) => {
+    const key = orderingKeyOf(event.data);
+    return key ? [key] : [];
+  });
 
   constructor(
     private readonly subscriptions: SubscriptionRepository,

@@ -82,3 +82,75 @@ describe('MicroBatcher with an in-flight limit (group commit)', () => {
     await expect(batcher.submit(3)).resolves.toBe(3);
   });
 });
+
+describe('MicroBatcher with keys (per-key order)', () => {
+  /** A batcher whose batches finish only when the test says so; items are `key:n`. */
+  function controlledBatcher() {
+    const batches: { items: string[]; finish: () => void }[] = [];
+    const batcher = new MicroBatcher<string, string>(
+      (items) => new Promise((resolve) => batches.push({ items, finish: () => resolve(items) })),
+      256,
+      Number.POSITIVE_INFINITY,
+      (item) => [item.split(':')[0]],
+    );
+    return { batcher, batches };
+  }
+
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('holds an item back while a running batch has its key, and runs other keys at once', async () => {
+    const { batcher, batches } = controlledBatcher();
+    const first = batcher.submit('a:1');
+    await turn();
+    const sameKey = batcher.submit('a:2');
+    const otherKey = batcher.submit('b:1');
+    await turn();
+    expect(batches.map((batch) => batch.items)).toEqual([['a:1'], ['b:1']]);
+
+    batches[1].finish();
+    await expect(otherKey).resolves.toBe('b:1');
+    await turn();
+    expect(batches).toHaveLength(2);
+
+    batches[0].finish();
+    await first;
+    await turn();
+    expect(batches.map((batch) => batch.items)).toEqual([['a:1'], ['b:1'], ['a:2']]);
+    batches[2].finish();
+    await expect(sameKey).resolves.toBe('a:2');
+  });
+
+  it('keeps items of one key in submission order, also behind an item of theirs that waits', async () => {
+    const { batcher, batches } = controlledBatcher();
+    void batcher.submit('a:1');
+    await turn();
+    void batcher.submit('a:2');
+    void batcher.submit('c:1');
+    await turn();
+    void batcher.submit('a:3');
+    await turn();
+    expect(batches.map((batch) => batch.items)).toEqual([['a:1'], ['c:1']]);
+    batches[0].finish();
+    await turn();
+    await turn();
+    expect(batches[2].items).toEqual(['a:2', 'a:3']);
+  });
+
+  it('lets items without keys go whatever runs', async () => {
+    const batches: string[][] = [];
+    const batcher = new MicroBatcher<string, string>(
+      (items) => {
+        batches.push(items);
+        return new Promise(() => undefined);
+      },
+      256,
+      Number.POSITIVE_INFINITY,
+      (item) => (item === 'keyless' ? [] : ['a']),
+    );
+    void batcher.submit('a:1');
+    await turn();
+    void batcher.submit('keyless');
+    await turn();
+    expect(batches).toEqual([['a:1'], ['keyless']]);
+  });
+});

@@ -1,3 +1,9 @@
+interface Pending<TItem, TResult> {
+  item: TItem;
+  resolve: (result: TResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Coalesces work submitted in the same turn of the event loop into one call, so a burst of N
  * handlers costs one database round trip instead of N. Under light load a batch holds a single
@@ -7,17 +13,24 @@
  * With `maxInFlight`, at most that many batches run at once and what arrives meanwhile waits for
  * one of them to finish, then goes as one batch (group commit): the busier the caller, the bigger
  * the batches, and an idle caller still waits for nothing.
+ *
+ * With `keysOf`, items sharing a key are run in the order they were submitted: an item whose key
+ * is held by a running batch (or by an earlier item still waiting) waits for the next batch, while
+ * items with other keys go on at once.
  */
 export class MicroBatcher<TItem, TResult> {
-  private pending: { item: TItem; resolve: (result: TResult) => void; reject: (error: unknown) => void }[] = [];
+  private pending: Pending<TItem, TResult>[] = [];
   private scheduled = false;
   private running = 0;
+  /** Keys of the running batches, with how many of them hold each. */
+  private readonly keysInFlight = new Map<string, number>();
 
   constructor(
     /** Must return one result per item, in order. */
     private readonly run: (items: TItem[]) => Promise<TResult[]>,
     private readonly maxBatchSize = 256,
     private readonly maxInFlight = Number.POSITIVE_INFINITY,
+    private readonly keysOf?: (item: TItem) => readonly string[],
   ) {}
 
   submit(item: TItem): Promise<TResult> {
@@ -35,7 +48,10 @@ export class MicroBatcher<TItem, TResult> {
     this.scheduled = false;
     // At the in-flight limit, the next batch to finish flushes what waits.
     while (this.running < this.maxInFlight && this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.maxBatchSize);
+      const batch = this.takeBatch();
+      // Everything left waits for a key in flight; that batch's end flushes it.
+      if (batch.length === 0) return;
+      const keys = this.hold(batch);
       this.running++;
       this.run(batch.map((entry) => entry.item))
         .then(
@@ -43,9 +59,43 @@ export class MicroBatcher<TItem, TResult> {
           (error: unknown) => batch.forEach((entry) => entry.reject(error)),
         )
         .finally(() => {
+          this.release(keys);
           this.running--;
           this.flush();
         });
+    }
+  }
+
+  private takeBatch(): Pending<TItem, TResult>[] {
+    if (!this.keysOf) return this.pending.splice(0, this.maxBatchSize);
+    const batch: Pending<TItem, TResult>[] = [];
+    const waiting: Pending<TItem, TResult>[] = [];
+    const keysWaiting = new Set<string>();
+    for (const entry of this.pending) {
+      const keys = this.keysOf(entry.item);
+      const free = batch.length < this.maxBatchSize && keys.every((key) => !this.keysInFlight.has(key) && !keysWaiting.has(key));
+      if (free) batch.push(entry);
+      else {
+        waiting.push(entry);
+        for (const key of keys) keysWaiting.add(key);
+      }
+    }
+    this.pending = waiting;
+    return batch;
+  }
+
+  private hold(batch: Pending<TItem, TResult>[]): string[] {
+    if (!this.keysOf) return [];
+    const keys = [...new Set(batch.flatMap((entry) => this.keysOf?.(entry.item) ?? []))];
+    for (const key of keys) this.keysInFlight.set(key, (this.keysInFlight.get(key) ?? 0) + 1);
+    return keys;
+  }
+
+  private release(keys: string[]): void {
+    for (const key of keys) {
+      const count = (this.keysInFlight.get(key) ?? 1) - 1;
+      if (count === 0) this.keysInFlight.delete(key);
+      else this.keysInFlight.set(key, count);
     }
   }
 }
