@@ -56,6 +56,21 @@ describe('bad input is answered with Status objects and writes nothing', () => {
     expect(response.body).toMatchObject({ kind: 'Status', reason: 'NotFound' });
   });
 
+  it('answers a NUL character in a label, an annotation or a name with 400 and writes nothing', async () => {
+    const streams = `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams`;
+    for (const body of [{ metadata: { name: 'nul-label', labels: { app: 'a\u0000' } } }, { metadata: { name: 'nul-label', annotations: { note: 'a\u0000' } } }]) {
+      const response = await api<Status>('POST', streams, body);
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400 });
+    }
+    await expectNoStream('nul-label');
+    for (const path of [`${streams}/web%00`, `/apis/notifications.imagestreams.io/v1/namespaces/${namespace}/webhooksubscriptions/x%00/deliveries`, '/apis/user.openshift.io/v1/users/%00']) {
+      const response = await api<Status>('GET', path);
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ kind: 'Status', reason: 'BadRequest' });
+    }
+  });
+
   it('rejects an invalid namespace name and a duplicate namespace', async () => {
     const invalid = await api<Status>('POST', '/api/v1/namespaces', { metadata: { name: 'Bad_Name' } });
     expect(invalid.status).toBe(422);

@@ -514,6 +514,21 @@ describe('OCI distribution API', () => {
       expectClientError(await send('PUT', withDigest(upload, digest), { headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from('x') }));
     });
 
+    it('accepts an image whose config and annotations hold NUL characters: the manifest pulls byte for byte, the Image shows U+FFFD', async () => {
+      const built = buildImage({ layers: 1, labels: { 'nul.label': 'a\u0000b' }, env: ['WITH_NUL=\u0000'] });
+      const manifestBytes = Buffer.from(JSON.stringify({ ...built.manifest, annotations: { 'org.example.note': 'x\u0000y' } }));
+      await pushImage(repo('nul'), [], built);
+      expect((await putManifest(repo('nul'), 'v1', manifestBytes)).status).toBe(201);
+
+      const pulled = await send('GET', v2(`${repo('nul')}/manifests/v1`), { headers: { accept: OCI_MANIFEST } });
+      expect(pulled.status).toBe(200);
+      expect(pulled.bytes.equals(manifestBytes)).toBe(true);
+      const tag = await api<{ image: { dockerImageMetadata: { Config: { Labels: Record<string, string>; Env: string[] } } } }>('GET', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreamtags/nul:v1`);
+      expect(tag.status).toBe(200);
+      expect(tag.body.image.dockerImageMetadata.Config.Labels['nul.label']).toBe('a\uFFFDb');
+      expect(tag.body.image.dockerImageMetadata.Config.Env).toContain('WITH_NUL=\uFFFD');
+    });
+
     it('refuses unknown upload ids, bad page sizes and bad tags', async () => {
       expectOciError(await send('GET', v2(`${repo('bad-input')}/blobs/uploads/not-an-upload`)), 404, 'BLOB_UPLOAD_UNKNOWN');
       expectOciError(await send('PATCH', v2(`${repo('bad-input')}/blobs/uploads/${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`), { body: Buffer.from('x') }), 404, 'BLOB_UPLOAD_UNKNOWN');

@@ -6,7 +6,7 @@ import { AuditLog } from '../access/audit/audit-log';
 import { auditTrail } from '../access/audit/audit-trail.middleware';
 import { serveOpenApi } from '../openapi/openapi-document';
 import { registryRouter } from '../registry/http/registry-router';
-import { isJsonRequest, requireJsonBodies } from './json-body';
+import { isJsonRequest, rejectEscapedNul, rejectNulInUrl, requireJsonBodies } from './json-body';
 import { RouteCatalog } from './route-catalog';
 import { StatusHttpFilter } from './status-http.filter';
 
@@ -18,9 +18,9 @@ export interface HttpEdgeOptions {
 
 /**
  * Everything between the socket and the controllers, in order: the audit trail, the `/v2` registry,
- * access control of `/api` and `/apis`, the media-type gate, the JSON parser with its size limit,
- * and the Status exception filter. main.ts and the specs share it so the specs exercise the same
- * wiring as production.
+ * access control of `/api` and `/apis`, the NUL gate, the media-type gate, the JSON parser with its
+ * size limit (and the NUL gate for bodies), and the Status exception filter. main.ts and the specs
+ * share it so the specs exercise the same wiring as production.
  */
 export function configureHttpEdge(app: INestApplication, options: HttpEdgeOptions): void {
   const express = app as NestExpressApplication;
@@ -40,9 +40,10 @@ export function configureHttpEdge(app: INestApplication, options: HttpEdgeOption
   // AccessModule; without it (the controller specs) `/api` and `/apis` are open.
   const access = optionalProvider(app, AccessControl);
   if (access) app.use(apiAccessMiddleware(access));
+  app.use(rejectNulInUrl);
   app.use(requireJsonBodies);
   // Registered before init, so Nest sees a `jsonParser` in place and does not add its 100 kB default.
-  express.useBodyParser<NestExpressBodyParserOptions>('json', { limit: options.maxBodyBytes, type: isJsonRequest });
+  express.useBodyParser<NestExpressBodyParserOptions>('json', { limit: options.maxBodyBytes, type: isJsonRequest, verify: rejectEscapedNul });
   app.useGlobalFilters(new StatusHttpFilter(app.getHttpAdapter(), app.get(RouteCatalog)));
 }
 

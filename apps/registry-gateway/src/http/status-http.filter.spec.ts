@@ -101,6 +101,25 @@ describe('StatusHttpFilter over HTTP', () => {
     expect(response.headers.allow).toBe('GET, HEAD, POST');
   });
 
+  it('answers a NUL character (which Postgres cannot store) in the path, the query or a JSON string with 400, never asking an owner', async () => {
+    const inPath = await request(gateway.http).get('/apis/image.openshift.io/v1/namespaces/demo/imagestreams/web%00');
+    const inQuery = await request(gateway.http).get('/apis/image.openshift.io/v1/namespaces/demo/imagestreams?labelSelector=app%3D%00');
+    const inBody = await request(gateway.http).post('/api/v1/namespaces').set('Content-Type', 'application/json').send('{"metadata":{"name":"demo","labels":{"a":"b\\u0000"}}}');
+    const inEscapedBody = await request(gateway.http).post('/api/v1/namespaces').set('Content-Type', 'application/json').send('{"metadata":{"name":"demo","annotations":{"a":"\\\\\\u0000"}}}');
+    for (const response of [inPath, inQuery, inBody, inEscapedBody]) {
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ ...STATUS_ENVELOPE, reason: 'BadRequest', code: 400 });
+      expect(response.body.message).toMatch(/NUL character/);
+    }
+    expect(gateway.owners.calls).toEqual([]);
+  });
+
+  it('lets an escaped backslash followed by the text u0000 through: that string holds no NUL', async () => {
+    const response = await request(gateway.http).post('/api/v1/namespaces').set('Content-Type', 'application/json').send('{"metadata":{"name":"demo","annotations":{"a":"\\\\u0000"}}}');
+    expect(response.body.message ?? '').not.toMatch(/NUL character/);
+    expect(gateway.owners.calls).toHaveLength(1);
+  });
+
   it('answers a path parameter with broken percent-encoding with 400, not 500', async () => {
     const response = await request(gateway.http).get('/api/v1/namespaces/%E0%A4%A');
 

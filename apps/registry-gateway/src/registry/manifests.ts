@@ -13,6 +13,7 @@ import {
   parseDigest,
   parseManifest,
   RegistryError,
+  withoutNul,
   type ParsedManifest,
 } from '@imagestreams/domain-registry';
 import { OwnerClient } from '@imagestreams/platform-messaging';
@@ -88,7 +89,7 @@ export class Manifests {
       size: bytes.length,
       artifactType: manifest.artifactType,
       subject: manifest.subject?.digest,
-      annotations: manifest.annotations,
+      annotations: manifest.annotations && withoutNul(manifest.annotations),
       blobDigests: manifest.blobReferences.map((descriptor) => descriptor.digest),
       childDigests: manifest.manifestReferences.map((descriptor) => descriptor.digest),
     });
@@ -179,12 +180,12 @@ export class Manifests {
         manifestSize: child.size,
         ...(child.platform ? { architecture: child.platform.architecture, os: child.platform.os, ...(child.platform.variant ? { variant: child.platform.variant } : {}) } : {}),
       }));
-      return image;
+      return withoutNul(image);
     }
     image.dockerImageLayers = dockerImageLayersFrom(manifest);
     // OpenShift's image Id is the config blob's digest (what `docker inspect` calls the image ID).
     image.dockerImageMetadata = dockerImageMetadataFrom(await this.readConfig(manifest), manifest.config?.digest ?? digest, dockerImageSizeOf(manifest));
-    return image;
+    return withoutNul(image);
   }
 
   private async readConfig(manifest: ParsedManifest): Promise<unknown> {

@@ -47,3 +47,4 @@ export {
   type ReferrersImageIndex,
   type ReferrersIndex,
 } from './referrers';
+export { withoutNul } from './storable-strings';
