@@ -43,6 +43,17 @@ describe('validatePayload', () => {
     expect(result.causes).toEqual([expect.objectContaining({ field: 'spec.events', reason: 'FieldValueNotSupported' })]);
   });
 
+  it.each([
+    ['image', { metadata: { name: 'web' }, image: [], tag: 'x' }, 'image'],
+    ['metadata', { metadata: [], image: { metadata: { name: digest } }, tag: 'x' }, 'metadata'],
+    ['image.metadata', { metadata: { name: 'web' }, image: { metadata: [{ name: digest }] }, tag: 'x' }, 'image.metadata'],
+  ])('rejects an array where the nested object %s belongs (class-validator would validate its elements instead)', (_what, body, field) => {
+    const result = validatePayload(CreateImageStreamMappingRequest, body);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.causes.map((cause) => cause.field)).toContain(field);
+  });
+
   it('rejects a body that is not an object', () => {
     expect(validatePayload(CreateImageStreamMappingRequest, [1, 2]).ok).toBe(false);
     expect(validatePayload(CreateImageStreamMappingRequest, 'text').ok).toBe(false);

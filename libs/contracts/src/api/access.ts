@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -61,6 +62,7 @@ export class UserInput {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => UserMetaInput)
   metadata: UserMetaInput;
@@ -103,6 +105,7 @@ export class ServiceAccountInput {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ServiceAccountMetaInput)
   metadata: ServiceAccountMetaInput;
@@ -134,6 +137,7 @@ export class AccessTokenSubjectInput {
 export class AccessTokenSpecInput {
   /** Whose token this is; the caller when absent. */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AccessTokenSubjectInput)
   subject?: AccessTokenSubjectInput;
@@ -166,6 +170,7 @@ export class AccessTokenInput {
   kind?: string;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AccessTokenSpecInput)
   spec?: AccessTokenSpecInput;

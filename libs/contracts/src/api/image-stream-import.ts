@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import type { Image } from './image';
 import type { ImageStream } from './image-stream';
 import { TagPoliciesInput } from './image-stream-input';
@@ -35,6 +35,7 @@ export class LocalTagInput {
 /** What an image or a repository import names: its source and how the resulting tag imports and pulls. */
 export class ImportSourceInput extends TagPoliciesInput {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => DockerImageReferenceInput)
   from: DockerImageReferenceInput;
@@ -47,6 +48,7 @@ export class ImportSourceInput extends TagPoliciesInput {
 export class ImageImportSpecInput extends ImportSourceInput {
   /** The tag to set; without it the image is only looked at (its status comes back, no tag moves). */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => LocalTagInput)
   to?: LocalTagInput;
@@ -62,6 +64,7 @@ export class ImageStreamImportSpecInput {
   import: boolean;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImportSourceInput)
   repository?: RepositoryImportSpecInput;
@@ -96,11 +99,13 @@ export class ImageStreamImportInput {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageStreamImportMetaInput)
   metadata: ImageStreamImportMetaInput;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageStreamImportSpecInput)
   spec: ImageStreamImportSpecInput;

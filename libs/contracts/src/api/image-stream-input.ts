@@ -63,11 +63,13 @@ export class TagReferencePolicyInput {
 /** How a tag imports (`importPolicy`) and how its pull spec is given out (`referencePolicy`). */
 export class TagPoliciesInput {
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TagImportPolicyInput)
   importPolicy?: TagImportPolicyInput;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TagReferencePolicyInput)
   referencePolicy?: TagReferencePolicyInput;
@@ -85,6 +87,7 @@ export class TagReferenceInput extends TagPoliciesInput {
   annotations?: Record<string, string> | null;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ObjectReferenceInput)
   from?: ObjectReferenceInput;
@@ -107,6 +110,7 @@ export class LookupPolicyInput {
 
 export class ImageStreamSpecInput {
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => LookupPolicyInput)
   lookupPolicy?: LookupPolicyInput;
@@ -146,11 +150,13 @@ export class ImageStreamInput {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageStreamMetaInput)
   metadata: ImageStreamMetaInput;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageStreamSpecInput)
   spec?: ImageStreamSpecInput;
@@ -174,11 +180,13 @@ export class ImageStreamTagInput {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ObjectMetaInputWithName)
   metadata: ObjectMetaInputWithName;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TagReferenceInput)
   tag?: TagReferenceInput;

@@ -135,6 +135,7 @@ export class ImageManifestInput {
 
 export class MappedImageInput {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageMetaInput)
   metadata: ImageMetaInput;
@@ -190,11 +191,13 @@ export class CreateImageStreamMappingRequest {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageStreamMappingMetaInput)
   metadata: ImageStreamMappingMetaInput;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => MappedImageInput)
   image: MappedImageInput;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { IsNamespaceName } from './names';
 import { ObjectMeta, ObjectMetaInput } from './object-meta';
 import type { ResourceRef } from './status';
@@ -23,6 +23,7 @@ export class CreateNamespaceRequest {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => NamespaceMetaInput)
   metadata: NamespaceMetaInput;

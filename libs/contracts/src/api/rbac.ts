@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import type { List, ObjectMeta } from './object-meta';
 import { ObjectMetaInput } from './object-meta';
 import type { ResourceRef, StatusCause } from './status';
@@ -144,6 +144,7 @@ abstract class RoleInputBase {
   apiVersion?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => RbacMetaInput)
   metadata: RbacMetaInput;
@@ -212,11 +213,13 @@ abstract class BindingInputBase {
   apiVersion?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => RbacMetaInput)
   metadata: RbacMetaInput;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => RoleRefInput)
   roleRef: RoleRefInput;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ObjectMetaInput, type ObjectMeta } from './object-meta';
 import type { ResourceRef } from './status';
 
@@ -132,11 +132,13 @@ export class SamplesConfigInput {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SamplesConfigMetaInput)
   metadata: SamplesConfigMetaInput;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SamplesConfigSpecInput)
   spec?: SamplesConfigSpecInput;

@@ -33,6 +33,7 @@ export class SecretInput {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SecretMetaInput)
   metadata: SecretMetaInput;

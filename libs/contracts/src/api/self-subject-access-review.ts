@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import type { ResourceRef, StatusCause } from './status';
 
 /** `authorization.k8s.io/v1` SelfSubjectAccessReview: "may I?", answered for the caller and never stored. */
@@ -61,11 +61,13 @@ export class NonResourceAttributesInput {
 
 export class SelfSubjectAccessReviewSpecInput {
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ResourceAttributesInput)
   resourceAttributes?: ResourceAttributesInput;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => NonResourceAttributesInput)
   nonResourceAttributes?: NonResourceAttributesInput;
@@ -81,6 +83,7 @@ export class SelfSubjectAccessReviewInput {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SelfSubjectAccessReviewSpecInput)
   spec: SelfSubjectAccessReviewSpecInput;

@@ -101,6 +101,7 @@ export class WebhookSubscriptionSpecInput {
   events?: string[];
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => WebhookFilterInput)
   filter?: WebhookFilterInput;
@@ -120,6 +121,7 @@ export class WebhookSubscriptionSpecInput {
   timeoutSeconds?: number;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => WebhookRetryInput)
   retry?: WebhookRetryInput;
@@ -143,11 +145,13 @@ export class CreateWebhookSubscriptionRequest {
   kind?: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => WebhookSubscriptionMetaInput)
   metadata: WebhookSubscriptionMetaInput;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => WebhookSubscriptionSpecInput)
   spec: WebhookSubscriptionSpecInput;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
 import type { ImageStream, ImageStreamList } from '../api/image-stream';
@@ -11,6 +11,7 @@ import type { Status } from '../api/status';
 
 export class CreateNamespaceCommand extends WithActor {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CreateNamespaceRequest)
   namespace: CreateNamespaceRequest;
@@ -25,6 +26,7 @@ export class GetNamespaceQuery {
 
 export class CreateImageStreamMappingCommand extends NamespacedCommand {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CreateImageStreamMappingRequest)
   mapping: CreateImageStreamMappingRequest;

@@ -10,6 +10,7 @@ import type { ImageStreamTag } from '../api/image-stream-tag';
 
 export class CreateImageStreamCommand extends NamespacedCommand {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageStreamInput)
   imageStream: ImageStreamInput;
@@ -22,6 +23,7 @@ export class UpdateImageStreamCommand extends NamespacedCommand {
   name: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageStreamInput)
   imageStream: ImageStreamInput;
@@ -54,6 +56,7 @@ export class PutImageStreamTagCommand extends NamespacedCommand {
   name: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageStreamTagInput)
   imageStreamTag: ImageStreamTagInput;
@@ -66,6 +69,7 @@ export class RollbackImageStreamTagCommand extends NamespacedCommand {
   name: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => TagRollbackInput)
   rollback: TagRollbackInput;

@@ -14,6 +14,7 @@ import type { Status } from '../api/status';
 /** `POST imagestreamimports` as the gateway forwards it to the importer. */
 export class CreateImageStreamImportCommand extends NamespacedCommand {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ImageStreamImportInput)
   import: ImageStreamImportInput;
@@ -21,6 +22,7 @@ export class CreateImageStreamImportCommand extends NamespacedCommand {
 
 export class CreateSecretCommand extends NamespacedCommand {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SecretInput)
   secret: SecretInput;
@@ -62,6 +64,7 @@ export class ImportedImageResultInput extends TagPoliciesInput {
 
   /** Success: the image the tag now points at (its dockerImageReference is `<source repo>@<digest>`). */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => MappedImageInput)
   image?: MappedImageInput;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { defineRequest } from '../define-request';
 import { RequestSubjects } from '../subjects';
 import { MappedImageInput } from '../api/image-stream-mapping';
@@ -65,6 +65,7 @@ export interface RepositoryListing {
 /** A manifest pushed by digest: the Image is recorded (and the stream created) without moving a tag. */
 export class RecordRepositoryImageCommand extends RepositoryRequest {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => MappedImageInput)
   image: MappedImageInput;

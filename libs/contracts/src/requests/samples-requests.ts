@@ -24,6 +24,7 @@ export class UpdateSamplesConfigCommand extends WithActor {
   name: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SamplesConfigInput)
   config: SamplesConfigInput;

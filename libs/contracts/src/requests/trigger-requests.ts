@@ -22,6 +22,7 @@ import {
 
 export class CreateWebhookSubscriptionCommand extends NamespacedCommand {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CreateWebhookSubscriptionRequest)
   subscription: CreateWebhookSubscriptionRequest;
@@ -36,6 +37,7 @@ export class PatchWebhookSubscriptionCommand extends NamespacedNameRequest {
 
 export class RotateSigningSecretCommand extends NamespacedNameRequest {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => RotateSigningSecretRequest)
   rotation: RotateSigningSecretRequest;
@@ -43,6 +45,7 @@ export class RotateSigningSecretCommand extends NamespacedNameRequest {
 
 export class ReplayEventsCommand extends NamespacedNameRequest {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReplayEventsRequest)
   replay: ReplayEventsRequest;
@@ -78,6 +81,7 @@ export class RedeliverCommand extends NamespacedNameRequest {
   deliveryId?: string;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RedeliverRequest)
   selector?: RedeliverRequest;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { defineEvent } from '../../define-event';
 import { EventSubjects } from '../../subjects';
 import { TagEventDataV1 } from './stream-event-data';
@@ -19,9 +19,12 @@ export class TagImageV1 {
 export class TagChangedV1 extends TagEventDataV1 {
   /** null when the tag is new. */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TagImageV1)
   previous: TagImageV1 | null;
+
+  @IsObject()
 
   @ValidateNested()
   @Type(() => TagImageV1)

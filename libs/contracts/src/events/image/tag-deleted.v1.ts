@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { defineEvent } from '../../define-event';
 import { EventSubjects } from '../../subjects';
 import { TagEventDataV1 } from './stream-event-data';
@@ -8,6 +8,7 @@ import { TagImageV1 } from './tag-changed.v1';
 export class TagDeletedV1 extends TagEventDataV1 {
   /** What the tag pointed at before it was deleted; null for a tag that never resolved. */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TagImageV1)
   previous: TagImageV1 | null;

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { defineEvent } from '../../define-event';
 import { EventSubjects } from '../../subjects';
@@ -38,6 +38,8 @@ export class TriggerFiredV1 {
 
   @IsString()
   image: string;
+
+  @IsObject()
 
   @ValidateNested()
   @Type(() => TriggeredObjectV1)
