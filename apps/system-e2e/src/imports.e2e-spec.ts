@@ -81,6 +81,18 @@ describe('imports from an external registry', () => {
     expect((await api('GET', `${IMAGE_API}/namespaces/${namespace}/imagestreams/preview-only`)).status).toBe(404);
   });
 
+  it('refuses a repository import whose source is not a repository reference with 422 on spec.repository.from.name', async () => {
+    for (const name of ['🙂', 'UPPER/case', `${registry()}/${upstream}/preview:v1`]) {
+      const refused = await api<{ reason: string; details: { causes: { field: string }[] } }>('POST', `${IMAGE_API}/namespaces/${namespace}/imagestreamimports`, {
+        metadata: { name: 'bad-repository' },
+        spec: { import: false, repository: { from: { kind: 'DockerImage', name } } },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.reason).toBe('Invalid');
+      expect(refused.body.details.causes.map((cause) => cause.field)).toEqual(['spec.repository.from.name']);
+    }
+  });
+
   it('records a failed import as an ImportSuccess=False condition, once', async () => {
     const body = {
       metadata: { name: 'broken' },

@@ -1,4 +1,5 @@
 import { CreateImageStreamMappingRequest } from './api/image-stream-mapping';
+import { RoleInput } from './api/rbac';
 import { CreateWebhookSubscriptionRequest } from './api/webhook-subscription';
 import { validatePayload } from './validation';
 
@@ -52,6 +53,15 @@ describe('validatePayload', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.causes.map((cause) => cause.field)).toContain(field);
+  });
+
+  it('rejects an array or null among a list of nested objects', () => {
+    for (const rules of [[[]], [null]]) {
+      const result = validatePayload(RoleInput, { metadata: { name: 'reader' }, rules });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.causes.map((cause) => cause.field)).toContain('rules');
+    }
   });
 
   it('rejects a body that is not an object', () => {

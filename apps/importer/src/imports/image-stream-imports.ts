@@ -14,6 +14,7 @@ import {
   type RepositoryImportStatus,
 } from '@imagestreams/contracts';
 import { orderRepositoryTags, parseImportSource, repositoryImportStatus, splitBulkImport, successStatus as importSuccessStatus } from '@imagestreams/domain-import';
+import { InvalidReferenceError } from '@imagestreams/image-reference';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { ImageImporter, type ImageImportOutcome } from './image-importer';
 import { importResult } from './import-results';
@@ -104,10 +105,15 @@ export class ImageStreamImports {
     lookUp: (source: string, policy: ImageImportSpecInput['importPolicy'], includeManifest?: boolean) => Promise<ImageImportOutcome>,
   ): Promise<{ status: RepositoryImportStatus; tagged: ImportedImageResultInput[] }> {
     const name = repositorySpec.from.name;
-    const source = parseImportSource(name);
-    if (source.tag !== undefined && name.includes(':', name.lastIndexOf('/')) || source.digest) {
-      throw new StatusError(Statuses.invalid(ImageStreamImportResource, name, [{ reason: 'FieldValueInvalid', field: 'spec.repository.from.name', message: 'you must specify an image repository, not a tag or ID' }]));
+    const invalidName = (message: string) => new StatusError(Statuses.invalid(ImageStreamImportResource, name, [{ reason: 'FieldValueInvalid', field: 'spec.repository.from.name', message }]));
+    let source: ReturnType<typeof parseImportSource>;
+    try {
+      source = parseImportSource(name);
+    } catch (error) {
+      if (error instanceof InvalidReferenceError) throw invalidName(error.message);
+      throw error;
     }
+    if (source.tag !== undefined && name.includes(':', name.lastIndexOf('/')) || source.digest) throw invalidName('you must specify an image repository, not a tag or ID');
     const listed = await this.importer.listRepositoryTags(namespace, name, repositorySpec.importPolicy?.insecure ?? false);
     if (!listed.ok) return { status: { status: listed.status }, tagged: [] };
     const { imported, additional } = splitBulkImport(orderRepositoryTags(listed.tags), this.settings.bulkLimit);

@@ -137,6 +137,7 @@ describe('the OpenAPI document', () => {
       },
     });
     expect(schemas.ImageStreamSpecInput.properties?.tags).toEqual({ type: 'array', maxItems: 1000, items: { $ref: '#/components/schemas/TagReferenceInput' } });
+    expect(schemas.ImageStreamInput.properties?.metadata).toEqual({ $ref: '#/components/schemas/ImageStreamMetaInput' });
     // Inherited rules (ObjectMetaInput) and the contracts' own (IsNamespaceName) come along.
     expect(schemas.NamespaceMetaInput).toMatchObject({ required: ['name'], properties: { name: { type: 'string', maxLength: 63 }, labels: { type: 'object' } } });
     expect(schemas.TagRollbackInput.properties?.revisionsBack).toEqual({ type: 'integer', minimum: 1, maximum: 10_000 });

@@ -49,9 +49,17 @@ function designTypeSchema(meta: ConstraintMetadata): SchemaObject {
   return {};
 }
 
+/** Whether the property holds a nested DTO (`@Type(() => Class)`), which its `$ref` describes. */
+function isNestedClass(meta: ConstraintMetadata): boolean {
+  return typeof meta.target === 'function' && defaultMetadataStorage.findTypeMetadata(meta.target, meta.propertyName) !== undefined;
+}
+
 const converters = {
   // Required-ness is the schema's `required` list; the library's `not: {type: null}` is not OpenAPI 3.0.
   [ValidationTypes.IS_DEFINED]: {},
+  // Nested DTOs also carry @IsObject (an array must not pass for one); their `$ref` already says
+  // so, and OpenAPI 3.0 ignores anything next to a `$ref`.
+  isObject: (meta: ConstraintMetadata): SchemaObject => (isNestedClass(meta) ? {} : { type: 'object' }),
   // Every `ValidateBy` rule without a converter of its own lands here, named by its rule.
   [ValidationTypes.CUSTOM_VALIDATION]: (meta: ConstraintMetadata): SchemaObject => {
     const known = CUSTOM_RULES[meta.type];

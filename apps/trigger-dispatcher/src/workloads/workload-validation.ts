@@ -31,6 +31,7 @@ export function workloadProblems(kind: WorkloadKind, object: Record<string, unkn
   if (object['spec'] !== undefined && !isObject(object['spec'])) invalid('spec', 'must be an object');
   const spec = isObject(object['spec']) ? object['spec'] : {};
   if (spec['triggers'] !== undefined && !Array.isArray(spec['triggers'])) invalid('spec.triggers', 'must be a list');
+  else if (Array.isArray(spec['triggers'])) spec['triggers'].forEach((trigger: unknown, index) => triggerShapeProblems(trigger).forEach(([field, message]) => invalid(`spec.triggers[${index}]${field}`, message)));
   if (causes.length) return causes;
 
   const annotation = (metadata['annotations'] as Record<string, string> | undefined)?.[TRIGGER_ANNOTATION_KEY];
@@ -44,4 +45,19 @@ export function workloadProblems(kind: WorkloadKind, object: Record<string, unkn
     }
   }
   return causes;
+}
+
+/** The parts of a trigger policy the trigger logic reads: objects where objects belong. */
+const TRIGGER_OBJECT_FIELDS = ['imageChange', 'imageChangeParams', 'github', 'generic', 'gitlab', 'bitbucket'] as const;
+
+function triggerShapeProblems(trigger: unknown): [field: string, message: string][] {
+  if (!isObject(trigger)) return [['', 'must be an object']];
+  const problems: [string, string][] = [];
+  for (const field of TRIGGER_OBJECT_FIELDS) {
+    const value = trigger[field];
+    if (value === undefined || value === null) continue;
+    if (!isObject(value)) problems.push([`.${field}`, 'must be an object']);
+    else if (value['from'] !== undefined && value['from'] !== null && !isObject(value['from'])) problems.push([`.${field}.from`, 'must be an object']);
+  }
+  return problems;
 }

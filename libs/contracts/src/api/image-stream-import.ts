@@ -72,6 +72,7 @@ export class ImageStreamImportSpecInput {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_IMPORT_IMAGES)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ImageImportSpecInput)
   images?: ImageImportSpecInput[];

@@ -123,6 +123,7 @@ export class ImageStreamSpecInput {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => TagReferenceInput)
   tags?: TagReferenceInput[];

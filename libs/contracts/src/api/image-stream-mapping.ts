@@ -160,6 +160,7 @@ export class MappedImageInput {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_IMAGE_LAYERS)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ImageLayerInput)
   @IsEmptyWhenManifestsSet()
@@ -169,6 +170,7 @@ export class MappedImageInput {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_IMAGE_MANIFESTS)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ImageManifestInput)
   dockerImageManifests?: ImageManifestInput[];

@@ -152,6 +152,7 @@ abstract class RoleInputBase {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_RULES)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => PolicyRuleInput)
   rules?: PolicyRuleInput[];
@@ -227,6 +228,7 @@ abstract class BindingInputBase {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_SUBJECTS)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SubjectInput)
   subjects?: SubjectInput[];

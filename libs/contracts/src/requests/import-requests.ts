@@ -73,6 +73,7 @@ export class ImportedImageResultInput extends TagPoliciesInput {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(256)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => MappedImageInput)
   manifests?: MappedImageInput[];
@@ -103,6 +104,7 @@ export class ApplyImageImportCommand extends NamespacedCommand {
 
   @IsArray()
   @ArrayMaxSize(MAX_IMPORT_IMAGES)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ImportedImageResultInput)
   images: ImportedImageResultInput[];
@@ -111,6 +113,7 @@ export class ApplyImageImportCommand extends NamespacedCommand {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_IMPORT_IMAGES)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => MappedImageInput)
   untagged?: MappedImageInput[];

@@ -47,6 +47,7 @@ export class ImportSpecChangedV1 extends StreamEventDataV1 {
   resourceVersion: string;
 
   @IsArray()
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ImportableTagV1)
   tags: ImportableTagV1[];
