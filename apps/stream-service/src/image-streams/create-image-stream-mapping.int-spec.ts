@@ -298,4 +298,28 @@ describe('CreateImageStreamMapping (Postgres)', () => {
     });
     expect(await streams.find('nowhere', 'app')).toBeUndefined();
   });
+
+  it('creates the stream anew when it is deleted between the create-or-lock INSERT and the lock', async () => {
+    await push('flicker', 'latest', digest());
+    const created = await dataSource.transaction(async (manager) => {
+      // The INSERT finds the stream (ON CONFLICT DO NOTHING); a delete then commits before the lock.
+      let deleted = false;
+      const racing = new Proxy(manager, {
+        get(target, property, receiver) {
+          if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
+          return async (sql: string, parameters?: unknown[]) => {
+            const rows = (await target.query(sql, parameters)) as unknown[];
+            if (!deleted && sql.includes('INSERT INTO image_streams')) {
+              deleted = true;
+              await dataSource.query('DELETE FROM image_streams WHERE namespace = $1 AND name = $2', [namespace, 'flicker']);
+            }
+            return rows;
+          };
+        },
+      });
+      return streams.lockOrCreate(racing, namespace, 'flicker', randomUUID(), { likelyNew: true });
+    });
+    expect(created?.created).toBe(true);
+    expect((await streamNamed('flicker')).uid).toBe(created?.stream.uid);
+  });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { ImageStreamResource, Statuses, StatusError } from '@imagestreams/contracts';
 import { settledResourceVersion, labelCondition, returnedRows } from '@imagestreams/platform-persistence';
 import type { TagCondition, TagEvent } from '@imagestreams/domain-image';
 import type { LabelSelector } from '@imagestreams/domain-labels';
@@ -8,6 +9,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /** Postgres SQLSTATE for a foreign key violation. */
 const FOREIGN_KEY_VIOLATION = '23503';
+/** Rounds of INSERT then lock before a stream deleted under a creating writer is a Conflict. */
+const CREATE_ATTEMPTS = 3;
 
 export interface ImageStreamRow {
   uid: string;
@@ -105,29 +108,36 @@ export class ImageStreamRepository {
       const existing = await this.lock(manager, namespace, name);
       if (existing) return { stream: existing, created: false };
     }
-    let inserted: ImageStreamRow[];
-    try {
-      inserted = await manager.query(
-        `WITH implicit_namespace AS (
-           INSERT INTO namespaces (name, uid, resource_version)
-           SELECT $1, $4::uuid, next_resource_version() WHERE $5::boolean
-           ON CONFLICT (name) DO NOTHING
-         )
-         INSERT INTO image_streams (uid, namespace, name, resource_version)
-         VALUES ($3, $1, $2, next_resource_version())
-         ON CONFLICT (namespace, name) DO NOTHING
-         RETURNING *`,
-        [namespace, name, uid, randomUUID(), options.createNamespace === true],
-      );
-    } catch (error) {
-      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return undefined;
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      let inserted: ImageStreamRow[];
+      try {
+        inserted = await manager.query(
+          `WITH implicit_namespace AS (
+             INSERT INTO namespaces (name, uid, resource_version)
+             SELECT $1, $4::uuid, next_resource_version() WHERE $5::boolean
+             ON CONFLICT (name) DO NOTHING
+           )
+           INSERT INTO image_streams (uid, namespace, name, resource_version)
+           VALUES ($3, $1, $2, next_resource_version())
+           ON CONFLICT (namespace, name) DO NOTHING
+           RETURNING *`,
+          [namespace, name, uid, randomUUID(), options.createNamespace === true],
+        );
+      } catch (error) {
+        if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return undefined;
+        throw error;
+      }
+      if (inserted[0]) return { stream: inserted[0], created: true };
+      // It exists (another writer created it, or it did all along): wait for its lock like everyone else.
+      const existing = await this.lock(manager, namespace, name);
+      if (existing) return { stream: existing, created: false };
+      // Deleted between the INSERT and the lock: the next statement's snapshot sees it gone, and the
+      // INSERT creates it (or finds the namespace deleted too). Only a stream deleted again and again
+      // ends in a Conflict the client can retry.
+      if (attempt === CREATE_ATTEMPTS) {
+        throw new StatusError(Statuses.conflict(ImageStreamResource, name, 'the image stream was deleted while this request was creating it; try again'));
+      }
     }
-    if (inserted[0]) return { stream: inserted[0], created: true };
-    // It exists (another writer created it, or it did all along): wait for its lock like everyone else.
-    const existing = await this.lock(manager, namespace, name);
-    if (!existing) throw new Error(`image stream ${namespace}/${name} was deleted while it was being created`);
-    return { stream: existing, created: false };
   }
 
   async lock(manager: EntityManager, namespace: string, name: string): Promise<ImageStreamRow | undefined> {

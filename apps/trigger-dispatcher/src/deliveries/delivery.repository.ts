@@ -111,16 +111,23 @@ interface FailureStreak {
   disable_after: number | null;
 }
 
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /**
  * Ordered locking leaves other writers of subscription rows (PATCH, disable) that can still collide;
  * Postgres then aborts one side, and that side simply runs again (each of these is one transaction).
  */
-async function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
+function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
+  return retryOn([DEADLOCK_DETECTED], work);
+}
+
+/** Runs `work` again, three times in all at most, while it fails with one of `codes`. */
+async function retryOn<T>(codes: readonly string[], work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= 3) throw error;
+      if (!codes.includes((error as { code?: string }).code ?? '') || attempt >= 3) throw error;
     }
   }
 }
@@ -258,7 +265,10 @@ export class DeliveryRepository {
    */
   async recordAttempts(results: AttemptResult[], defaultDisableAfterFailures: number, onDisabled: (manager: EntityManager, disabled: DisabledSubscription[]) => Promise<void>): Promise<void> {
     if (results.length === 0) return;
-    const streaks = await retryOnDeadlock(() => this.recordAttemptsOnce(results));
+    // A delivery deleted (with its subscription) after the statement took its snapshot passes the
+    // statement's own existence check and then fails the attempt's foreign key: run it again, and
+    // its new snapshot leaves that attempt out like any other deleted delivery's.
+    const streaks = await retryOn([DEADLOCK_DETECTED, FOREIGN_KEY_VIOLATION], () => this.recordAttemptsOnce(results));
     const goneReasons = new Map(results.filter((r) => r.streak !== 'none' && r.disableReason).map((r) => [r.subscriptionUid, r.disableReason as string]));
     const toDisable = streaks
       .filter((row) => row.disabled_reason === null)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { returnedRows } from '@imagestreams/platform-persistence';
+import { eventually } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import { insertTestSubscription, openTriggerTestSchema } from '../trigger-schema.fixture';
 import { DeliveryRepository, type AttemptResult } from './delivery.repository';
@@ -14,7 +15,7 @@ describe('DeliveryRepository.recordAttempts (Postgres)', () => {
   let deliveries: DeliveryRepository;
 
   beforeAll(async () => {
-    ({ dataSource, drop } = await openTriggerTestSchema('trigger_attempts_int'));
+    ({ dataSource, drop } = await openTriggerTestSchema('trigger_attempts_int', 4));
     deliveries = new DeliveryRepository(dataSource);
   });
 
@@ -43,6 +44,32 @@ describe('DeliveryRepository.recordAttempts (Postgres)', () => {
     await deliveries.recordAttempts([succeeded(kept), succeeded(deleted)], 100, async () => undefined);
 
     const attempts: { delivery_id: string }[] = await dataSource.query('SELECT delivery_id FROM delivery_attempts');
+    expect(attempts.map((row) => row.delivery_id)).toEqual([kept.delivery]);
+    const [state]: { state: string }[] = await dataSource.query('SELECT state FROM deliveries WHERE id = $1', [kept.delivery]);
+    expect(state.state).toBe('succeeded');
+  });
+
+  it('records the batch when a delivery is deleted with its subscription while the statement runs', async () => {
+    const kept = await subscriptionWithDelivery();
+    const deleted = await subscriptionWithDelivery();
+    // The deletion holds the delivery row when the statement starts, and commits while the
+    // attempt's foreign key check waits for that row.
+    const deletion = dataSource.createQueryRunner();
+    await deletion.connect();
+    await deletion.startTransaction();
+    await deletion.query('DELETE FROM webhook_subscriptions WHERE uid = $1', [deleted.subscription]);
+    const recording = deliveries.recordAttempts([succeeded(kept), succeeded(deleted)], 100, async () => undefined);
+    await eventually(async () => {
+      const [{ waiting }]: { waiting: number }[] = await dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO delivery_attempts%'`,
+      );
+      return waiting > 0 ? true : undefined;
+    }, 'the attempt statement to wait for the deleted row');
+    await deletion.commitTransaction();
+    await deletion.release();
+
+    await recording;
+    const attempts: { delivery_id: string }[] = await dataSource.query('SELECT delivery_id FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[])', [[kept.delivery, deleted.delivery]]);
     expect(attempts.map((row) => row.delivery_id)).toEqual([kept.delivery]);
     const [state]: { state: string }[] = await dataSource.query('SELECT state FROM deliveries WHERE id = $1', [kept.delivery]);
     expect(state.state).toBe('succeeded');
