@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ImageStreamResource, Statuses, StatusError } from '@imagestreams/contracts';
-import { settledResourceVersion, labelCondition, returnedRows } from '@imagestreams/platform-persistence';
+import { hasPgErrorCode, labelCondition, PgErrorCodes, retryOnDeadlock, returnedRows, settledResourceVersion } from '@imagestreams/platform-persistence';
 import type { TagCondition, TagEvent } from '@imagestreams/domain-image';
 import type { LabelSelector } from '@imagestreams/domain-labels';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** Postgres SQLSTATE for a foreign key violation. */
-const FOREIGN_KEY_VIOLATION = '23503';
 /** Rounds of INSERT then lock before a stream deleted under a creating writer is a Conflict. */
 const CREATE_ATTEMPTS = 3;
 
@@ -80,8 +79,14 @@ function imageInsertParameters(image: ImageRecord): unknown[] {
 export class ImageStreamRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * One writer's transaction. A deadlock (a namespace deletion cascading through streams that
+   * writers are locking, say) makes Postgres abort one side; that side runs again from the start,
+   * so a client never sees it. Work builds its state afresh inside, and in-memory caches change
+   * only after the commit (StreamWriter.published), so running it twice is safe.
+   */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return retryOnDeadlock(() => this.dataSource.transaction(work));
   }
 
   /** For reads outside a transaction. */
@@ -124,7 +129,7 @@ export class ImageStreamRepository {
           [namespace, name, uid, randomUUID(), options.createNamespace === true],
         );
       } catch (error) {
-        if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return undefined;
+        if (hasPgErrorCode(error, [PgErrorCodes.foreignKeyViolation])) return undefined;
         throw error;
       }
       if (inserted[0]) return { stream: inserted[0], created: true };
@@ -159,7 +164,7 @@ export class ImageStreamRepository {
       );
       return rows[0] ?? 'exists';
     } catch (error) {
-      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return 'no-namespace';
+      if (hasPgErrorCode(error, [PgErrorCodes.foreignKeyViolation])) return 'no-namespace';
       throw error;
     }
   }

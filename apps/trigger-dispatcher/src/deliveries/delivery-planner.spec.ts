@@ -92,4 +92,23 @@ describe('DeliveryPlanner', () => {
     inserts[1].commit();
     expect(await stable).toHaveLength(1);
   });
+
+  it('plans a batch again from a fresh read of the subscriptions when one was deleted before its INSERT', async () => {
+    const reads: number[] = [];
+    let inserts = 0;
+    const deliveries = {
+      insertLeased: (batch: NewDelivery[]) => {
+        inserts += 1;
+        if (inserts === 1) return Promise.reject(Object.assign(new Error('violates foreign key constraint'), { code: '23503' }));
+        return Promise.resolve(new Map(batch.map((delivery) => [delivery.id, 'lease'])));
+      },
+    } as unknown as DeliveryRepository;
+    const subscriptions = { activeIn: () => (reads.push(reads.length + 1), Promise.resolve([subscription])) } as unknown as SubscriptionRepository;
+    const worker = { roomFor: () => 8, leaseMs: () => 60_000, leftInDatabase: () => undefined } as unknown as DeliveryWorker;
+    const planner = new DeliveryPlanner(subscriptions, deliveries, worker);
+
+    expect(await planner.plan(tagMove('10'), '{}')).toHaveLength(1);
+    expect(reads).toEqual([1, 2]);
+    expect(inserts).toBe(2);
+  });
 });

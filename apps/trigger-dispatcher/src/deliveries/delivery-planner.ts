@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@imagestreams/contracts';
 import { matchesSubscription } from '@imagestreams/domain-trigger';
-import { MicroBatcher } from '@imagestreams/platform-persistence';
+import { MicroBatcher, PgErrorCodes, retryOn } from '@imagestreams/platform-persistence';
 import { storedSigningSecrets } from '../subscriptions/signing-secrets';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { DeliveryRepository, type DeliveryJob } from './delivery.repository';
@@ -36,7 +36,7 @@ export class DeliveryPlanner {
    * when the newer move won, the older one was planned as superseded: two quick moves of a tag
    * reached subscribers as one webhook instead of two in order. Other events go on at once.
    */
-  private readonly batcher = new MicroBatcher<PlannedEvent, DeliveryJob[]>((items) => this.planBatch(items), undefined, undefined, ({ event }) => {
+  private readonly batcher = new MicroBatcher<PlannedEvent, DeliveryJob[]>((items) => this.planAgainIfSubscriptionDeleted(items), undefined, undefined, ({ event }) => {
     const key = orderingKeyOf(event.data);
     return key ? [key] : [];
   });
@@ -49,6 +49,15 @@ export class DeliveryPlanner {
 
   plan(event: CloudEvent<ImageEventData>, raw: string): Promise<DeliveryJob[]> {
     return this.batcher.submit({ event, raw });
+  }
+
+  /**
+   * A subscription deleted between reading the active ones and inserting their deliveries fails
+   * the INSERT's foreign key: plan the batch again from a fresh read instead of failing its events
+   * back to JetStream (a redelivery a second later, and an error in the log for an ordinary race).
+   */
+  private planAgainIfSubscriptionDeleted(items: PlannedEvent[]): Promise<DeliveryJob[][]> {
+    return retryOn([PgErrorCodes.foreignKeyViolation], () => this.planBatch(items));
   }
 
   private async planBatch(items: PlannedEvent[]): Promise<DeliveryJob[][]> {

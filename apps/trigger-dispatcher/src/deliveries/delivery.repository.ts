@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DeliveryOutcome, WebhookSubscriptionSpec } from '@imagestreams/contracts';
-import { preparedQuery, returnedRows } from '@imagestreams/platform-persistence';
+import { PgErrorCodes, preparedQuery, retryOn, retryOnDeadlock, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredSigningSecrets } from '../subscriptions/signing-secrets';
 import { storeEvents } from './delivery-events';
@@ -101,35 +101,12 @@ export interface DisabledSubscription {
   consecutive_failures: number;
 }
 
-const DEADLOCK_DETECTED = '40P01';
-
 /** A subscription's failure streak after recording attempts. */
 interface FailureStreak {
   uid: string;
   consecutive_failures: number;
   disabled_reason: string | null;
   disable_after: number | null;
-}
-
-const FOREIGN_KEY_VIOLATION = '23503';
-
-/**
- * Ordered locking leaves other writers of subscription rows (PATCH, disable) that can still collide;
- * Postgres then aborts one side, and that side simply runs again (each of these is one transaction).
- */
-function retryOnDeadlock<T>(work: () => Promise<T>): Promise<T> {
-  return retryOn([DEADLOCK_DETECTED], work);
-}
-
-/** Runs `work` again, three times in all at most, while it fails with one of `codes`. */
-async function retryOn<T>(codes: readonly string[], work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!codes.includes((error as { code?: string }).code ?? '') || attempt >= 3) throw error;
-    }
-  }
 }
 
 const JOB_COLUMNS = `d.id, d.event_id, e.payload, d.attempts, d.subscription_uid, d.target, d.leased_until::text AS lease, d.ordering_key IS NOT NULL AS ordered, s.spec,
@@ -268,7 +245,7 @@ export class DeliveryRepository {
     // A delivery deleted (with its subscription) after the statement took its snapshot passes the
     // statement's own existence check and then fails the attempt's foreign key: run it again, and
     // its new snapshot leaves that attempt out like any other deleted delivery's.
-    const streaks = await retryOn([DEADLOCK_DETECTED, FOREIGN_KEY_VIOLATION], () => this.recordAttemptsOnce(results));
+    const streaks = await retryOn([PgErrorCodes.deadlockDetected, PgErrorCodes.foreignKeyViolation], () => this.recordAttemptsOnce(results));
     const goneReasons = new Map(results.filter((r) => r.streak !== 'none' && r.disableReason).map((r) => [r.subscriptionUid, r.disableReason as string]));
     const toDisable = streaks
       .filter((row) => row.disabled_reason === null)
@@ -279,6 +256,8 @@ export class DeliveryRepository {
       .filter((row): row is { uid: string; reason: string } => row.reason !== undefined);
     // Disabling (and its event) is a transaction of its own. Should this process die before it, the
     // streak is recorded and the subscription's next failed attempt, at or past the limit, disables it.
+    // Ordered locking leaves other writers of subscription rows (PATCH, disable) that can still
+    // collide; the side Postgres aborts runs again.
     if (toDisable.length) await retryOnDeadlock(() => this.disable(toDisable, onDisabled));
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
+import { currentResourceVersion, retryOnDeadlock, returnedRows } from '@imagestreams/platform-persistence';
 import type { WebhookSubscriptionSpec } from '@imagestreams/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { StoredSigningSecrets } from './signing-secrets';
@@ -94,7 +94,9 @@ export class SubscriptionRepository {
   }
 
   async delete(namespace: string, name: string): Promise<boolean> {
-    const deleted = await this.dataSource.transaction((manager) => deleteSubscriptionsWhere(manager, 's.namespace = $1 AND s.name = $2', [namespace, name]));
+    // Deleting takes locks a planner or a namespace deletion may hold in another order; the side
+    // Postgres aborts in a deadlock runs again.
+    const deleted = await retryOnDeadlock(() => this.dataSource.transaction((manager) => deleteSubscriptionsWhere(manager, 's.namespace = $1 AND s.name = $2', [namespace, name])));
     return deleted.length > 0;
   }
 

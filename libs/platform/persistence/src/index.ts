@@ -11,3 +11,4 @@ export * from './async-commit';
 export * from './prepared-query';
 export * from './next-resource-version.migration';
 export * from './periodic-task';
+export * from './retry-on';
