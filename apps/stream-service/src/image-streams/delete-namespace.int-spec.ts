@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventSubjects, StatusError, type CloudEvent, type NamespaceDeletedV1 } from '@imagestreams/contracts';
 import { openServiceDataSource } from '@imagestreams/platform-persistence';
-import { testDatabaseUrl } from '@imagestreams/testing';
+import { eventually, testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import { STREAM_MIGRATIONS } from '../migrations';
 import { NamespaceRepository } from '../namespaces/namespace.repository';
@@ -75,6 +75,25 @@ describe('DeleteNamespace (Postgres)', () => {
     expect(ok).toBe(true);
     expect(await namespaces.find('gone')).toBeUndefined();
     expect(published).toContain('gone');
+  });
+
+  it('announces a stream whose creation was under way when the deletion started', async () => {
+    await namespaceWithStreams('busy', ['api']);
+    const creation = dataSource.createQueryRunner();
+    await creation.connect();
+    await creation.startTransaction();
+    await streams.insert(creation.manager, { uid: randomUUID(), namespace: 'busy', name: 'late', labels: {}, annotations: {}, spec: {} });
+    const deletion = deleteNamespace.execute({ name: 'busy', namespace: 'busy', actor: 'alice' });
+    await eventually(async () => {
+      const [{ waiting }]: { waiting: number }[] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%namespaces%'`);
+      return waiting > 0 ? true : undefined;
+    }, 'the deletion to wait for the creation');
+    await creation.commitTransaction();
+    await creation.release();
+    await deletion;
+
+    const deleted = (await outboxOf('busy')).filter((row) => row.subject === EventSubjects.imageStreamDeleted).map((row) => (JSON.parse(row.payload) as CloudEvent<{ imageStream: string }>).data.imageStream);
+    expect(deleted.sort()).toEqual(['api', 'late']);
   });
 
   it('announces an empty namespace too', async () => {

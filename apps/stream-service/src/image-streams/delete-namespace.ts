@@ -24,6 +24,9 @@ export class DeleteNamespace {
   async execute(command: DeleteCommand): Promise<Status> {
     const actor = command.actor ?? ANONYMOUS_ACTOR;
     await this.streams.transaction(async (manager) => {
+      // First, so that a stream created meanwhile is among those announced rather than deleted
+      // silently by the cascade.
+      if (!(await this.namespaces.lockAgainstNewStreams(manager, command.name))) throw new StatusError(Statuses.notFound(NamespaceResource, command.name));
       const streams = await this.streams.streamsIn(manager, command.name);
       const deletedAt = await this.namespaces.delete(manager, command.name);
       if (deletedAt === undefined) throw new StatusError(Statuses.notFound(NamespaceResource, command.name));

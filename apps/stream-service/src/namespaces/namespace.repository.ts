@@ -38,6 +38,16 @@ export class NamespaceRepository {
    * in microseconds (RFC 3339), or undefined when there was no such namespace: other services
    * compare it with their rows' `created_at` (see NamespaceDeletedV1).
    */
+  /**
+   * Locks the namespace row against new streams for the rest of the transaction: creating a stream
+   * takes a key-share lock on it (its foreign key), which this lock excludes. A creation already
+   * under way is waited for, so the caller then sees its stream. False when there is no namespace.
+   */
+  async lockAgainstNewStreams(manager: EntityManager, name: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT 1 FROM namespaces WHERE name = $1 FOR UPDATE', [name]);
+    return rows.length > 0;
+  }
+
   async delete(manager: EntityManager, name: string): Promise<string | undefined> {
     const rows = returnedRows<{ deleted_at: string }>(
       await manager.query(`DELETE FROM namespaces WHERE name = $1 RETURNING to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS deleted_at`, [name]),
