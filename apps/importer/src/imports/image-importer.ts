@@ -7,7 +7,7 @@ import {
   type ImportFailure,
   type ImportSource,
 } from '@imagestreams/domain-import';
-import { dockerImageLayersFrom, dockerImageMetadataFrom, dockerImageSizeOf, parseManifest, type ParsedManifest } from '@imagestreams/domain-registry';
+import { dockerImageLayersFrom, dockerImageManifestsFrom, dockerImageMetadataFrom, dockerImageSizeOf, parseManifest, type ParsedManifest } from '@imagestreams/domain-registry';
 import {
   HttpOnlyRegistryError,
   ManifestNotFoundError,
@@ -150,12 +150,7 @@ export class ImageImporter implements OnApplicationShutdown {
       metadata: { name: top.digest },
       dockerImageReference: `${source.displayRegistry}/${source.repository}@${top.digest}`,
       dockerImageManifestMediaType: parsed.mediaType,
-      dockerImageManifests: parsed.manifests.map((child) => ({
-        digest: child.digest,
-        mediaType: child.mediaType,
-        manifestSize: child.size,
-        ...(child.platform ? { architecture: child.platform.architecture, os: child.platform.os, ...(child.platform.variant ? { variant: child.platform.variant } : {}) } : {}),
-      })),
+      dockerImageManifests: dockerImageManifestsFrom(parsed),
     };
     return {
       ok: true,

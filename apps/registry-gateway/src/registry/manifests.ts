@@ -5,6 +5,7 @@ import {
   chooseManifestRepresentation,
   digestOf,
   dockerImageLayersFrom,
+  dockerImageManifestsFrom,
   dockerImageMetadataFrom,
   dockerImageSizeOf,
   isDigest,
@@ -174,18 +175,13 @@ export class Manifests {
   private async imageOf(digest: string, manifest: ParsedManifest): Promise<MappedImageInput> {
     const image: MappedImageInput = { metadata: { name: digest }, dockerImageManifestMediaType: manifest.mediaType };
     if (manifest.kind === 'index') {
-      image.dockerImageManifests = manifest.manifests.map((child) => ({
-        digest: child.digest,
-        mediaType: child.mediaType,
-        manifestSize: child.size,
-        ...(child.platform ? { architecture: child.platform.architecture, os: child.platform.os, ...(child.platform.variant ? { variant: child.platform.variant } : {}) } : {}),
-      }));
-      return withoutNul(image);
+      image.dockerImageManifests = dockerImageManifestsFrom(manifest);
+      return image;
     }
     image.dockerImageLayers = dockerImageLayersFrom(manifest);
     // OpenShift's image Id is the config blob's digest (what `docker inspect` calls the image ID).
     image.dockerImageMetadata = dockerImageMetadataFrom(await this.readConfig(manifest), manifest.config?.digest ?? digest, dockerImageSizeOf(manifest));
-    return withoutNul(image);
+    return image;
   }
 
   private async readConfig(manifest: ParsedManifest): Promise<unknown> {

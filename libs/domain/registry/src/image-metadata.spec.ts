@@ -2,6 +2,7 @@ import type { Descriptor } from './descriptor';
 import {
   DOCKER_IMAGE_METADATA_API_VERSION,
   dockerImageLayersFrom,
+  dockerImageManifestsFrom,
   dockerImageMetadataFrom,
   dockerImageSizeOf,
   type DockerImageMetadata,
@@ -144,5 +145,25 @@ describe('DockerImageMetadata', () => {
   it('fits an API object field typed Record<string, unknown> without a cast', () => {
     const field: Record<string, unknown> = dockerImageMetadataFrom(FULL_CONFIG, ID, 1);
     expect(field['kind']).toBe('DockerImage');
+  });
+});
+
+describe('NUL characters, which no stored string can hold', () => {
+  it('become U+FFFD in the metadata of a config (pushed or imported) that holds them', () => {
+    const metadata = dockerImageMetadataFrom({ architecture: 'amd\u0000', config: { Labels: { 'a\u0000': 'b\u0000' }, Env: ['A=\u0000'] } }, ID, 1);
+    expect(metadata).toMatchObject({ Architecture: 'amd\uFFFD', Config: { Labels: { 'a\uFFFD': 'b\uFFFD' }, Env: ['A=\uFFFD'] } });
+  });
+
+  it("become U+FFFD in an index's children, which otherwise keep their digest, type, size and platform", () => {
+    const manifests = dockerImageManifestsFrom({
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest(2), size: 10, platform: { architecture: 'arm64', os: 'linux', variant: 'v8\u0000' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest(3), size: 11 },
+      ],
+    });
+    expect(manifests).toEqual([
+      { digest: digest(2), mediaType: 'application/vnd.oci.image.manifest.v1+json', manifestSize: 10, architecture: 'arm64', os: 'linux', variant: 'v8\uFFFD' },
+      { digest: digest(3), mediaType: 'application/vnd.oci.image.manifest.v1+json', manifestSize: 11 },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject } from './descriptor';
 import type { ParsedManifest } from './manifest';
+import { withoutNul } from './storable-strings';
 
 /**
  * The `apiVersion` OpenShift 4 writes into `dockerImageMetadata` (the group form of its legacy
@@ -80,7 +81,30 @@ export function dockerImageMetadataFrom(config: unknown, imageId: string, totalS
   if (nonEmptyString(config['architecture'])) metadata.Architecture = config['architecture'];
   if (nonEmptyString(config['os'])) metadata.Os = config['os'];
   if (isJsonObject(config['config'])) metadata.Config = runConfigFrom(config['config']);
-  return metadata;
+  // Pushed or imported configs may hold \u0000, which no stored string can.
+  return withoutNul(metadata);
+}
+
+/** One entry of an Image's `dockerImageManifests`: a child of a manifest list or index. */
+export interface DockerImageManifest {
+  digest: string;
+  mediaType: string;
+  manifestSize: number;
+  architecture?: string;
+  os?: string;
+  variant?: string;
+}
+
+/** An Image's `dockerImageManifests`: an index's children with their platforms. */
+export function dockerImageManifestsFrom(index: Pick<ParsedManifest, 'manifests'>): DockerImageManifest[] {
+  return withoutNul(
+    index.manifests.map((child) => ({
+      digest: child.digest,
+      mediaType: child.mediaType,
+      manifestSize: child.size,
+      ...(child.platform ? { architecture: child.platform.architecture, os: child.platform.os, ...(child.platform.variant ? { variant: child.platform.variant } : {}) } : {}),
+    })),
+  );
 }
 
 /** An Image's `dockerImageLayers`: the manifest's layers, base layer first; none for an index. */

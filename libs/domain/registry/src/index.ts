@@ -33,6 +33,7 @@ export { parseBlobRange, parseUploadContentRange, type ByteRange } from './range
 export { linkHeader, pageAfter, parsePageParams, MAX_PAGE_SIZE, type Page, type PageParams } from './pagination';
 export {
   dockerImageLayersFrom,
+  dockerImageManifestsFrom,
   dockerImageMetadataFrom,
   dockerImageSizeOf,
   DOCKER_IMAGE_METADATA_API_VERSION,
