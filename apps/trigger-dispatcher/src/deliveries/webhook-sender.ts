@@ -1,4 +1,5 @@
 import { CLOUDEVENTS_CONTENT_TYPE } from '@imagestreams/contracts';
+import { LRUCache } from 'lru-cache';
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import { standardWebhookSignature } from './webhook-signature';
 import type { AttemptRecord, DeliveryJob } from './delivery.repository';
@@ -111,19 +112,19 @@ interface RequestTarget {
 }
 
 /** Parsed subscription URLs: there are few of them, and each delivery would parse its own again. */
-const requestTargets = new Map<string, RequestTarget | undefined>();
-const KEPT_TARGETS = 1_024;
+const requestTargets = new LRUCache<string, RequestTarget>({ max: 1_024 });
 
+/** Origin and path of a URL; undefined when it does not parse (refused at subscription time, so rare and not kept). */
 function requestTargetOf(url: string): RequestTarget | undefined {
-  if (requestTargets.has(url)) return requestTargets.get(url);
-  let target: RequestTarget | undefined;
+  const known = requestTargets.get(url);
+  if (known) return known;
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    parsed = new URL(url);
   } catch {
-    target = undefined;
+    return undefined;
   }
-  if (requestTargets.size >= KEPT_TARGETS) requestTargets.clear();
+  const target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
   requestTargets.set(url, target);
   return target;
 }

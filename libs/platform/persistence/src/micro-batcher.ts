@@ -22,8 +22,8 @@ export class MicroBatcher<TItem, TResult> {
   private pending: Pending<TItem, TResult>[] = [];
   private scheduled = false;
   private running = 0;
-  /** Keys of the running batches, with how many of them hold each. */
-  private readonly keysInFlight = new Map<string, number>();
+  /** Keys of the running batches (a key is never in two: its items wait while one runs). */
+  private readonly keysInFlight = new Set<string>();
 
   constructor(
     /** Must return one result per item, in order. */
@@ -48,10 +48,10 @@ export class MicroBatcher<TItem, TResult> {
     this.scheduled = false;
     // At the in-flight limit, the next batch to finish flushes what waits.
     while (this.running < this.maxInFlight && this.pending.length > 0) {
-      const batch = this.takeBatch();
+      const { batch, keys } = this.takeBatch();
       // Everything left waits for a key in flight; that batch's end flushes it.
       if (batch.length === 0) return;
-      const keys = this.hold(batch);
+      for (const key of keys) this.keysInFlight.add(key);
       this.running++;
       this.run(batch.map((entry) => entry.item))
         .then(
@@ -59,43 +59,32 @@ export class MicroBatcher<TItem, TResult> {
           (error: unknown) => batch.forEach((entry) => entry.reject(error)),
         )
         .finally(() => {
-          this.release(keys);
+          for (const key of keys) this.keysInFlight.delete(key);
           this.running--;
           this.flush();
         });
     }
   }
 
-  private takeBatch(): Pending<TItem, TResult>[] {
-    if (!this.keysOf) return this.pending.splice(0, this.maxBatchSize);
+  /** The next batch in submission order, and the keys it holds while it runs. */
+  private takeBatch(): { batch: Pending<TItem, TResult>[]; keys: Set<string> } {
+    const keys = new Set<string>();
+    if (!this.keysOf) return { batch: this.pending.splice(0, this.maxBatchSize), keys };
     const batch: Pending<TItem, TResult>[] = [];
     const waiting: Pending<TItem, TResult>[] = [];
     const keysWaiting = new Set<string>();
     for (const entry of this.pending) {
-      const keys = this.keysOf(entry.item);
-      const free = batch.length < this.maxBatchSize && keys.every((key) => !this.keysInFlight.has(key) && !keysWaiting.has(key));
-      if (free) batch.push(entry);
-      else {
+      const itemKeys = this.keysOf(entry.item);
+      const free = batch.length < this.maxBatchSize && itemKeys.every((key) => !this.keysInFlight.has(key) && !keysWaiting.has(key));
+      if (free) {
+        batch.push(entry);
+        for (const key of itemKeys) keys.add(key);
+      } else {
         waiting.push(entry);
-        for (const key of keys) keysWaiting.add(key);
+        for (const key of itemKeys) keysWaiting.add(key);
       }
     }
     this.pending = waiting;
-    return batch;
-  }
-
-  private hold(batch: Pending<TItem, TResult>[]): string[] {
-    if (!this.keysOf) return [];
-    const keys = [...new Set(batch.flatMap((entry) => this.keysOf?.(entry.item) ?? []))];
-    for (const key of keys) this.keysInFlight.set(key, (this.keysInFlight.get(key) ?? 0) + 1);
-    return keys;
-  }
-
-  private release(keys: string[]): void {
-    for (const key of keys) {
-      const count = (this.keysInFlight.get(key) ?? 1) - 1;
-      if (count === 0) this.keysInFlight.delete(key);
-      else this.keysInFlight.set(key, count);
-    }
+    return { batch, keys };
   }
 }
