@@ -6,7 +6,8 @@ import { AuditLog } from '../access/audit/audit-log';
 import { auditTrail } from '../access/audit/audit-trail.middleware';
 import { serveOpenApi } from '../openapi/openapi-document';
 import { registryRouter } from '../registry/http/registry-router';
-import { isJsonRequest, rejectEscapedNul, rejectNulInUrl, requireJsonBodies } from './json-body';
+import { isJsonRequest, requireJsonBodies } from './json-body';
+import { rejectEscapedNul, rejectNulInUrl } from './nul-characters';
 import { RouteCatalog } from './route-catalog';
 import { StatusHttpFilter } from './status-http.filter';
 
