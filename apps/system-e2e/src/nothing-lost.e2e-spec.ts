@@ -9,18 +9,22 @@ describe('nothing is lost when the trigger-dispatcher is killed', () => {
     await controlStack(DISPATCHER, 'start').catch(() => undefined);
   });
 
-  it('redelivers a webhook whose request was in flight when the process was SIGKILLed, with the same webhook-id', async () => {
+  it('redelivers a webhook whose request was in flight when the process was SIGKILLed, with the same webhook-id, once its lease runs out in the restarted process', async () => {
     // First request: hold it open, as a slow receiver would; afterwards answer 200.
     const receiver = new WebhookReceiver((_request, index) => (index === 0 ? 'hold' : { status: 200 }));
     const url = await receiver.start();
     try {
       const namespace = await createTestNamespace('killed-in-flight');
-      await createSubscription(namespace, 'slow', { url, events: ['tag.changed'], timeoutSeconds: 2 });
+      // The lease (timeout + the stack's 500 ms grace) outlives the restart: the restarted process
+      // finds it still held at start, and must take it over later, when a timed poll sees it ran out.
+      const timeoutSeconds = 8;
+      await createSubscription(namespace, 'slow', { url, events: ['tag.changed'], timeoutSeconds });
       await api('POST', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreammappings`, mapping('app', 'latest', randomDigest()));
 
       const [inFlight] = await receiver.waitForCount(1);
       await controlStack(DISPATCHER, 'kill');
       await controlStack(DISPATCHER, 'start');
+      expect(Date.now()).toBeLessThan(inFlight.receivedAt + timeoutSeconds * 1000);
 
       const [, redelivered] = await receiver.waitForCount(2, 30_000);
       expect(redelivered.headers['webhook-id']).toBe(inFlight.headers['webhook-id']);

@@ -48,7 +48,8 @@ describe('DeliveryRepository.claimDue (Postgres)', () => {
     return id;
   }
 
-  const claimedIds = async (limit = 100, saturatedTargets: string[] = []): Promise<string[]> => (await deliveries.claimDue(limit, 5_000, saturatedTargets)).map((job) => job.id).sort();
+  const claimedIds = async (limit = 100, saturatedTargets: string[] = [], options?: { expiredLeases: boolean }): Promise<string[]> =>
+    (await deliveries.claimDue(limit, 5_000, saturatedTargets, options)).map((job) => job.id).sort();
 
   it('claims due deliveries nobody holds and leases them; leaves those being sent, waiting for a retry, or settled', async () => {
     const uid = await subscription();
@@ -61,6 +62,15 @@ describe('DeliveryRepository.claimDue (Postgres)', () => {
     expect(await claimedIds()).toEqual([unleased, leaseRanOut].sort());
     // Claimed means leased: a second poller finds nothing.
     expect(await claimedIds()).toEqual([]);
+  });
+
+  it('leaves leases that ran out to a claim that asks for them (the timer\'s), and takes unleased deliveries either way', async () => {
+    const uid = await subscription();
+    const unleased = await delivery({ subscription: uid });
+    const leaseRanOut = await delivery({ subscription: uid, lease: `clock_timestamp() - interval '1 second'` });
+
+    expect(await claimedIds(100, [], { expiredLeases: false })).toEqual([unleased]);
+    expect(await claimedIds(100, [], { expiredLeases: true })).toEqual([leaseRanOut]);
   });
 
   it('skips paused and disabled subscriptions and saturated targets, even when more of those are due than the claim takes', async () => {

@@ -59,6 +59,8 @@ export class DeliveryWorker {
   private readonly eventFields = new EventTraceCache();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  /** Set by the timer: the next claim also looks for leases that ran out (a crashed sender's work). */
+  private expiredLeasesDue = true;
   private renewing = false;
   /** Deliveries were left in the database for lack of room here: poll as soon as a target drains. */
   private backlog = false;
@@ -97,6 +99,7 @@ export class DeliveryWorker {
     this.stopped = false;
     this.timer = setInterval(() => {
       void this.keepQueuedLeases();
+      this.expiredLeasesDue = true;
       void this.poll();
     }, this.options.pollIntervalMs);
   }
@@ -155,7 +158,9 @@ export class DeliveryWorker {
         const capacity = this.options.maxConcurrency * HELD_ROUNDS_PER_TARGET - this.slots.runningCount - this.slots.queuedCount;
         if (capacity <= 0 || this.stopped) return;
         const limit = Math.min(capacity, CLAIM_BATCH);
-        const claimed = await this.deliveries.claimDue(limit, this.options.leaseGraceMs, this.slots.saturatedTargets());
+        const expiredLeases = this.expiredLeasesDue;
+        const claimed = await this.deliveries.claimDue(limit, this.options.leaseGraceMs, this.slots.saturatedTargets(), { expiredLeases });
+        if (expiredLeases) this.expiredLeasesDue = false;
         this.dispatch(claimed);
         if (claimed.length < limit) {
           this.backlog = false;

@@ -163,8 +163,13 @@ export class DeliveryRepository {
    * this way), skipping targets this process has no room for, moves whose older sibling is still
    * pending, and subscriptions that are paused or disabled (their deliveries wait, and resume when
    * the subscription is edited). SKIP LOCKED lets N replicas poll without waiting for or duplicating each other.
+   *
+   * `expiredLeases: false` leaves out leases that ran out: the worker looks for those on its timer
+   * only, not on every poll a settled move or a drained target asks for. That scan walks the lease
+   * index below now, where every delivered row's entry stays until vacuum (about 26,000 of them
+   * after 20 s at 2,000 webhooks/s, 4 ms a scan), while the unleased index holds only what waits.
    */
-  async claimDue(limit: number, leaseGraceMs: number, saturatedTargets: string[] = []): Promise<DeliveryJob[]> {
+  async claimDue(limit: number, leaseGraceMs: number, saturatedTargets: string[] = [], { expiredLeases = true } = {}): Promise<DeliveryJob[]> {
     // Candidates come from the two claim indexes only (unleased and due; lease run out), never from
     // a walk over the leased rows being sent right now. Each is an ordered index scan, which marks
     // the entries of rows that have since been delivered as dead as it passes them (a bitmap scan
@@ -183,13 +188,17 @@ export class DeliveryRepository {
          SELECT id FROM deliveries d WHERE state = 'pending' AND leased_until IS NULL AND next_attempt_at <= statement_timestamp()
            AND ${claimable}
          ORDER BY next_attempt_at LIMIT $1
-       ), expired AS MATERIALIZED (
+       )${
+         expiredLeases
+           ? `, expired AS MATERIALIZED (
          SELECT id FROM deliveries d WHERE state = 'pending' AND leased_until IS NOT NULL AND leased_until < statement_timestamp()
            AND ${claimable}
          ORDER BY leased_until LIMIT $1
-       ), due AS (
+       )`
+           : ''
+       }, due AS (
          SELECT id FROM deliveries d
-         WHERE id IN (SELECT id FROM unleased UNION ALL SELECT id FROM expired)
+         WHERE id IN (SELECT id FROM unleased${expiredLeases ? ' UNION ALL SELECT id FROM expired' : ''})
            AND state = 'pending' AND next_attempt_at <= statement_timestamp()
            AND coalesce(leased_until, '-infinity') < statement_timestamp()
            AND ${claimable}
