@@ -7,7 +7,7 @@ import { TRIGGER_MIGRATIONS } from './migrations';
 /** A schema of its own, migrated as trigger-dispatcher's, for one Postgres spec; `drop()` removes it. */
 export async function openTriggerTestSchema(prefix: string, poolSize = 2): Promise<{ dataSource: DataSource; drop(): Promise<void> }> {
   const schema = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: TRIGGER_MIGRATIONS, poolSize });
+  const dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: TRIGGER_MIGRATIONS, poolSize, customPlans: true });
   return {
     dataSource,
     async drop() {

@@ -167,7 +167,7 @@ export class DeliveryRepository {
    * `expiredLeases: false` leaves out leases that ran out: the worker looks for those on its timer
    * only, not on every poll a settled move or a drained target asks for. That scan walks the lease
    * index below now, where every delivered row's entry stays until vacuum (about 26,000 of them
-   * after 20 s at 2,000 webhooks/s, 4 ms a scan), while the unleased index holds only what waits.
+   * after 20 s at 2,000 webhooks/s), while the unleased index holds only what waits.
    */
   async claimDue(limit: number, leaseGraceMs: number, saturatedTargets: string[] = [], { expiredLeases = true } = {}): Promise<DeliveryJob[]> {
     // Candidates come from the two claim indexes only (unleased and due; lease run out), never from
@@ -183,22 +183,18 @@ export class DeliveryRepository {
       AND (d.ordering_key IS NULL OR NOT EXISTS (
         SELECT 1 FROM deliveries o WHERE o.subscription_uid = d.subscription_uid AND o.ordering_key = d.ordering_key
           AND o.ordering_seq < d.ordering_seq AND o.state = 'pending'))`;
-    return this.dataSource.query(
-      `WITH unleased AS MATERIALIZED (
+    const expired = `SELECT id FROM deliveries d WHERE state = 'pending' AND leased_until IS NOT NULL AND leased_until < statement_timestamp()
+         AND ${claimable}
+       ORDER BY leased_until LIMIT $1`;
+    const claim = `WITH unleased AS MATERIALIZED (
          SELECT id FROM deliveries d WHERE state = 'pending' AND leased_until IS NULL AND next_attempt_at <= statement_timestamp()
            AND ${claimable}
          ORDER BY next_attempt_at LIMIT $1
-       )${
-         expiredLeases
-           ? `, expired AS MATERIALIZED (
-         SELECT id FROM deliveries d WHERE state = 'pending' AND leased_until IS NOT NULL AND leased_until < statement_timestamp()
-           AND ${claimable}
-         ORDER BY leased_until LIMIT $1
-       )`
-           : ''
-       }, due AS (
+       ), expired AS MATERIALIZED (
+         ${expiredLeases ? expired : 'SELECT NULL::uuid AS id WHERE false'}
+       ), due AS (
          SELECT id FROM deliveries d
-         WHERE id IN (SELECT id FROM unleased${expiredLeases ? ' UNION ALL SELECT id FROM expired' : ''})
+         WHERE id IN (SELECT id FROM unleased UNION ALL SELECT id FROM expired)
            AND state = 'pending' AND next_attempt_at <= statement_timestamp()
            AND coalesce(leased_until, '-infinity') < statement_timestamp()
            AND ${claimable}
@@ -210,9 +206,18 @@ export class DeliveryRepository {
          FROM due, webhook_subscriptions s WHERE d.id = due.id AND s.uid = d.subscription_uid RETURNING d.*
        )
        SELECT ${JOB_COLUMNS}
-       FROM claimed d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid JOIN delivery_events e ON e.event_id = d.event_id`,
-      [limit, leaseGraceMs, saturatedTargets],
-    );
+       FROM claimed d JOIN webhook_subscriptions s ON s.uid = d.subscription_uid JOIN delivery_events e ON e.event_id = d.event_id`;
+    const params = [limit, leaseGraceMs, saturatedTargets];
+    if (!expiredLeases) return this.dataSource.query(claim, params);
+    // Only an ordered index scan marks the entries of rows delivered since the last claim as dead
+    // (kill_prior_tuple), so the next scan steps over them without visiting the heap: 0.6 ms on
+    // 90,000 delivered rows instead of 14 ms. A bitmap scan marks nothing and visits every delivered
+    // row's page again each time (52 ms there, growing until vacuum), and the planner picks one
+    // whenever the statistics are stale, which is exactly while deliveries pour in.
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_bitmapscan = off');
+      return manager.query(claim, params);
+    });
   }
 
   /**

@@ -8,7 +8,7 @@ export interface PlatformModulesOptions {
   serviceName: string;
   config: BaseServiceConfig;
   /** The service's own schema and its migrations; omitted for a service without one (the gateway). */
-  database?: Pick<ServiceDatabaseOptions, 'schema' | 'migrations'>;
+  database?: Pick<ServiceDatabaseOptions, 'schema' | 'migrations' | 'customPlans'>;
   requestTimeoutMs?: number;
 }
 

@@ -36,3 +36,37 @@ describe('preparedQuery (real Postgres)', () => {
     expect(await dataSource.query("SELECT value FROM counters WHERE name = 'a'")).toEqual([{ value: 4 }]);
   });
 });
+
+describe('preparedQuery with customPlans (real Postgres)', () => {
+  const schemas: string[] = [];
+  const sources: DataSource[] = [];
+
+  afterAll(async () => {
+    for (const [index, source] of sources.entries()) {
+      await source.query(`DROP SCHEMA IF EXISTS "${schemas[index]}" CASCADE`);
+      await source.destroy();
+    }
+  });
+
+  /** Runs one named statement ten times on one connection; answers how often Postgres planned it generically and how often for the values. */
+  async function plansAfterTenRuns(customPlans: boolean): Promise<{ generic_plans: number; custom_plans: number }> {
+    const schema = `plans_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const source = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: [], poolSize: 2, customPlans });
+    schemas.push(schema);
+    sources.push(source);
+    await source.query('CREATE TABLE items (id uuid PRIMARY KEY, value int NOT NULL)');
+    return source.transaction(async (manager) => {
+      for (let run = 0; run < 10; run++) {
+        await preparedQuery(manager, 'bump-items', 'UPDATE items SET value = value + 1 WHERE id = $1', [randomUUID()]);
+      }
+      const [row] = await manager.query("SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE name = 'bump-items'");
+      return row;
+    });
+  }
+
+  it('plans every execution for its values, so no plan made while a table was empty outlives its growth', async () => {
+    expect(await plansAfterTenRuns(true)).toEqual({ generic_plans: 0, custom_plans: 10 });
+    // Without it Postgres settles on one generic plan after five runs: the case the option exists for.
+    expect((await plansAfterTenRuns(false)).generic_plans).toBeGreaterThan(0);
+  });
+});

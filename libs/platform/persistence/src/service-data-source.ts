@@ -10,6 +10,15 @@ export interface ServiceDatabaseOptions {
   migrations: MixedList<Function | string>;
   poolSize?: number;
   applicationName?: string;
+  /**
+   * Plan every execution with its own values (`plan_cache_mode = force_custom_plan`), prepared
+   * statements and PL/pgSQL functions included. For a service whose tables start empty and grow by
+   * thousands of rows a second: after five executions Postgres may keep a generic plan for good, and
+   * one made while a table was nearly empty hashes a sequential scan of it (measured: 17 ms instead
+   * of 0.5 ms per batch once the table held 90,000 rows). Nothing replaces it until statistics
+   * change, which never happens on a server running without autovacuum. Statements are still parsed once.
+   */
+  customPlans?: boolean;
 }
 
 export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataSourceOptions {
@@ -28,7 +37,7 @@ export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataS
       max: options.poolSize ?? 20,
       application_name: options.applicationName ?? options.schema,
       // Unqualified names in migrations and queries resolve to the service's own schema only.
-      options: `-c search_path=${quoteIdentifier(options.schema)}`,
+      options: `-c search_path=${quoteIdentifier(options.schema)}${options.customPlans ? ' -c plan_cache_mode=force_custom_plan' : ''}`,
     },
   };
 }
