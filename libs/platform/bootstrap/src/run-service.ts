@@ -3,8 +3,8 @@ import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type BaseServiceConfig, ConfigValidationError, loadConfig, type ConfigClass } from '@imagestreams/platform-config';
 import { JetStreamEventServer, NATS_CONNECTION, NatsRequestServer, type DurableConsumerSettings } from '@imagestreams/platform-messaging';
-import { instrumentHttp } from '@imagestreams/platform-observability';
-import { Logger } from 'nestjs-pino';
+import { HTTP_REQUEST_LOGGER, instrumentHttp, ServiceLogger } from '@imagestreams/platform-observability';
+import type { RequestHandler } from 'express';
 import { type ClosableTransport, installGracefulShutdown } from './graceful-shutdown';
 
 export interface ServiceDefinition<TConfig extends BaseServiceConfig> {
@@ -35,10 +35,12 @@ export async function runService<TConfig extends BaseServiceConfig>(definition: 
   }
 
   const app = await NestFactory.create(definition.rootModule(config), { bufferLogs: true });
-  const logger = app.get(Logger);
+  const logger = app.get(ServiceLogger);
   app.useLogger(logger);
-  // First in the HTTP chain, ahead of anything configureHttp mounts: metrics and the request's span.
+  // First in the HTTP chain, ahead of anything configureHttp mounts: metrics and the request's span,
+  // then its log line (so requests the edge refuses are logged too).
   instrumentHttp(app);
+  app.use(app.get<RequestHandler>(HTTP_REQUEST_LOGGER));
   definition.configureHttp?.(app, config);
   const transports: ClosableTransport[] = [];
   if (definition.queueGroup) {

@@ -1,4 +1,5 @@
-export * from './logging.module';
+export * from './logging/logging.module';
+export * from './logging/service-logger';
 export * from './health.module';
 export * from './metrics/metric-registry';
 export * from './metrics/metrics.module';

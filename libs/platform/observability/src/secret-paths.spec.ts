@@ -1,4 +1,4 @@
-import { requestLogSerializers } from './logging.module';
+import { requestLogSerializers } from './logging/logging.module';
 import { redactSecretPath } from './secret-paths';
 
 describe('redactSecretPath', () => {
