@@ -37,11 +37,12 @@ export async function runService<TConfig extends BaseServiceConfig>(definition: 
   const app = await NestFactory.create(definition.rootModule(config), { bufferLogs: true });
   const logger = app.get(ServiceLogger);
   app.useLogger(logger);
-  // First in the HTTP chain, ahead of anything configureHttp mounts: metrics and the request's span,
-  // then its log line (so requests the edge refuses are logged too).
+  // First in the HTTP chain, ahead of anything configureHttp mounts: metrics and the request's span.
   instrumentHttp(app);
-  app.use(app.get<RequestHandler>(HTTP_REQUEST_LOGGER));
   definition.configureHttp?.(app, config);
+  // After the service's own edge: the API's requests get a log line each, the gateway's /v2 router
+  // (mounted there, with an audit trail of its own) answers before it and pays nothing for it.
+  app.use(app.get<RequestHandler>(HTTP_REQUEST_LOGGER));
   const transports: ClosableTransport[] = [];
   if (definition.queueGroup) {
     const requests = new NatsRequestServer(app.get(NATS_CONNECTION), definition.queueGroup);
