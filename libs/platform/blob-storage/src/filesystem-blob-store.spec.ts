@@ -121,6 +121,34 @@ describe('FilesystemBlobStore writes', () => {
     expect(committed.size).toBe(bytes.length);
     expect(writes.reduce((calls, spy) => calls + spy.mock.calls.length, 0)).toBeLessThan(chunks.length / 4);
   });
+
+  it('flushes a big upload to disk while it arrives (every 8 MiB), so the flush before its digest name finds only the tail, and the blob is still exact', async () => {
+    const store = new FilesystemBlobStore(root);
+    const chunks = Array.from({ length: 40 }, () => randomBytes(1024 * 1024));
+    const bytes = Buffer.concat(chunks);
+    const probe = await open(join(root, 'probe'), 'w');
+    const datasync = jest.spyOn(Object.getPrototypeOf(probe) as { datasync: () => Promise<void> }, 'datasync');
+    await probe.close();
+
+    const id = randomUUID();
+    await store.startUpload(id);
+    // Paced like a network upload: each chunk arrives after the previous write, so flushes can run alongside.
+    async function* arriving() {
+      for (const chunk of chunks) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yield chunk;
+      }
+    }
+    await store.appendToUpload(id, 0, Readable.from(arriving()));
+    const flushedWhileArriving = datasync.mock.calls.length;
+    const committed = await store.commitUpload(id, `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+
+    expect(flushedWhileArriving).toBeGreaterThanOrEqual(2);
+    expect(flushedWhileArriving).toBeLessThanOrEqual(40 / 8);
+    expect(datasync).toHaveBeenCalledTimes(flushedWhileArriving + 1);
+    expect(committed.size).toBe(bytes.length);
+    expect((await store.readAll(committed.digest, bytes.length)).equals(bytes)).toBe(true);
+  });
 });
 
 describe('withoutFirstBytes (what a partial writev leaves to write)', () => {
