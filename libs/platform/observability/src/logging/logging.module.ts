@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import type { RequestHandler } from 'express';
 import pino from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -22,7 +22,7 @@ export const requestLogSerializers = {
 };
 
 /** The service's pino logger: JSON on stdout, lines written while a span is active carry its `trace_id` and `span_id`. */
-export function serviceLogger(options: LoggingOptions): pino.Logger {
+function serviceLogger(options: LoggingOptions): pino.Logger {
   const settings: pino.LoggerOptions = {
     level: options.level,
     base: { service: options.serviceName },
@@ -33,7 +33,7 @@ export function serviceLogger(options: LoggingOptions): pino.Logger {
 }
 
 /** One line per HTTP request with its latency, health probes and scrapes excluded. */
-export function httpRequestLogger(logger: pino.Logger): RequestHandler {
+function httpRequestLogger(logger: pino.Logger): RequestHandler {
   return pinoHttp({
     logger,
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
@@ -45,7 +45,6 @@ export function httpRequestLogger(logger: pino.Logger): RequestHandler {
  * JSON logs on stdout (pino): Nest's own logger (ServiceLogger, installed by runService) and one
  * line per HTTP request (HTTP_REQUEST_LOGGER, mounted by runService ahead of every route).
  */
-@Global()
 @Module({})
 export class LoggingModule {
   static forService(options: LoggingOptions): DynamicModule {
