@@ -420,11 +420,10 @@ class FileRangeWriter extends Writable {
     if (this.flushing || this.unflushedBytes < WRITE_BEHIND_FLUSH_BYTES) return;
     this.unflushedBytes = 0;
     // Best effort: the flush that counts is commitUpload's, which reports its own failure.
-    this.flushing = this.handle.datasync().then(
-      () => undefined,
-      () => undefined,
-    );
-    void this.flushing.then(() => (this.flushing = undefined));
+    this.flushing = this.handle
+      .datasync()
+      .catch(() => undefined)
+      .finally(() => (this.flushing = undefined));
   }
 }
 
