@@ -21,6 +21,7 @@ import { CreateRegistrySchema1764300000000 } from './migrations/1764300000000-cr
 import { CreateIdentities1764800000000 } from './migrations/1764800000000-create-identities';
 import { CreateRbacAndAudit1764800100000 } from './migrations/1764800100000-create-rbac-and-audit';
 import { CreateRegistryTokenKeys1764800200000 } from './migrations/1764800200000-create-registry-token-keys';
+import { DropUploadSessionRows1765400000000 } from './migrations/1765400000000-drop-upload-session-rows';
 import { NamespacesController } from './namespaces/namespaces.controller';
 import type { RegistryGatewayConfig } from './registry-gateway.config';
 import { RegistryModule } from './registry/registry.module';
@@ -50,7 +51,7 @@ export class AppModule {
           serviceName: SERVICE_NAME,
           config,
           requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-          ...(parts.registry ? { database: { schema: 'registry', migrations: [CreateRegistrySchema1764300000000, CreateIdentities1764800000000, CreateRbacAndAudit1764800100000, CreateRegistryTokenKeys1764800200000] } } : {}),
+          ...(parts.registry ? { database: { schema: 'registry', migrations: [CreateRegistrySchema1764300000000, CreateIdentities1764800000000, CreateRbacAndAudit1764800100000, CreateRegistryTokenKeys1764800200000, DropUploadSessionRows1765400000000] } } : {}),
         }),
         // Lets RouteCatalog list the routes so a known path with a wrong verb answers 405, not 404.
         DiscoveryModule,

@@ -481,6 +481,21 @@ describe('OCI distribution API', () => {
       expectOciError(await send('GET', v2(`${repo('manage-blob')}/blobs/${digest}`)), 404, 'BLOB_UNKNOWN');
     });
 
+    it('knows an upload only in the repository that started it (404 BLOB_UPLOAD_UNKNOWN elsewhere, also for a forged id)', async () => {
+      const upload = await startUpload(repo('session-home'));
+      const id = upload.slice(upload.lastIndexOf('/') + 1);
+      const elsewhere = v2(`${repo('session-elsewhere')}/blobs/uploads/${id}`);
+      expectOciError(await send('GET', elsewhere), 404, 'BLOB_UPLOAD_UNKNOWN');
+      expectOciError(await send('PATCH', elsewhere, { headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from('x') }), 404, 'BLOB_UPLOAD_UNKNOWN');
+      expectOciError(await send('DELETE', elsewhere), 404, 'BLOB_UPLOAD_UNKNOWN');
+      const forged = `${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`;
+      expectOciError(await send('GET', v2(`${repo('session-home')}/blobs/uploads/${forged}`)), 404, 'BLOB_UPLOAD_UNKNOWN');
+      // Untouched by all that: the session still answers at home, empty.
+      const status = await uploadStatus(upload);
+      expect(status.status).toBe(204);
+      expect(status.headers.get('range')).toBe('0-0');
+    });
+
     it('cancels an upload (204): its status is then 404 BLOB_UPLOAD_UNKNOWN', async () => {
       const upload = await startUpload(repo('manage-blob'));
       expect((await send('DELETE', upload)).status).toBe(204);

@@ -257,7 +257,7 @@ describe('registry access control', () => {
       const mount = `${teamB}/own/blobs/uploads/?mount=${encodeURIComponent(layer)}&from=${encodeURIComponent(`${teamA}/app`)}`;
       const refused = await v2('POST', mount, bearer(outsiderToken));
       expect(refused.status).toBe(202);
-      expect(refused.headers.get('location')).toMatch(new RegExp(`^/v2/${teamB}/own/blobs/uploads/[0-9a-f-]{36}$`));
+      expect(refused.headers.get('location')).toMatch(new RegExp(`^/v2/${teamB}/own/blobs/uploads/[0-9a-f-]{61}$`));
       expect((await v2('HEAD', `${teamB}/own/blobs/${layer}`, bearer(outsiderToken))).status).toBe(404);
 
       const mounted = await v2('POST', mount, bearer(adminToken()));

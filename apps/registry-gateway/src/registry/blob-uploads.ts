@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { BlobStore } from '@imagestreams/platform-blob-storage';
 import { parseUploadContentRange, RegistryError } from '@imagestreams/domain-registry';
 import { BLOB_STORE } from './blob-store.provider';
@@ -7,6 +6,7 @@ import { requireDigest } from './blobs';
 import { RegistryRecordsRepository } from './registry-records.repository';
 import { registryReceivedBytes } from './registry-metrics';
 import type { RepositoryName } from './repository-name';
+import { UploadSessions } from './upload-sessions';
 
 /** A request body on its way to the store, with what its headers promise. */
 export interface IncomingChunk {
@@ -17,24 +17,22 @@ export interface IncomingChunk {
   contentRange?: string;
 }
 
-const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * Upload sessions: monolithic (POST then PUT, or one POST with `digest`), chunked (PATCHes in
- * order), resumable after a restart (the session is a row plus the partial file), and committed
- * only when the content matches its digest.
+ * order), resumable after a restart (the session is its signed id plus the partial file), and
+ * committed only when the content matches its digest.
  */
 @Injectable()
 export class BlobUploads {
   constructor(
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     private readonly records: RegistryRecordsRepository,
+    private readonly sessions: UploadSessions,
   ) {}
 
   async start(repository: RepositoryName): Promise<string> {
-    const id = randomUUID();
+    const id = this.sessions.issue(repository);
     await this.store.startUpload(id);
-    await this.records.startUpload(id, repository.full);
     return id;
   }
 
@@ -47,15 +45,14 @@ export class BlobUploads {
 
   /** The bytes received so far; throws BLOB_UPLOAD_UNKNOWN for a session that is not this repository's. */
   async offset(repository: RepositoryName, id: string): Promise<number> {
-    await this.requireSession(id, () => this.records.upload(id, repository.full).then(Boolean));
+    this.requireSession(repository, id);
     return this.storedSize(id);
   }
 
   /** PATCH: appends a chunk that must start where the upload ends (416 otherwise). Returns the new size. */
   async append(repository: RepositoryName, id: string, chunk: IncomingChunk): Promise<number> {
-    // The session's check and its "last active" mark are one statement, taken as the chunk starts.
-    await this.requireSession(id, () => this.records.touchUpload(id, repository.full));
-    const offset = await this.storedSize(id);
+    // Writing the chunk is what marks the session active: the janitor reads the file's age.
+    const offset = await this.offset(repository, id);
     const expectedLength = this.checkRange(chunk, offset);
     const size = await this.store.appendToUpload(id, offset, chunk.body, { expectedLength });
     registryReceivedBytes.inc({ kind: 'blob' }, size - offset);
@@ -72,24 +69,20 @@ export class BlobUploads {
       const size = await this.store.appendToUpload(id, offset, chunk.body, { expectedLength });
       registryReceivedBytes.inc({ kind: 'blob' }, size - offset);
     }
-    // Committed or rejected, the session is over; a mismatched upload keeps nothing.
-    const blob = await this.store.commitUpload(id, digest).catch(async (error: unknown) => {
-      await this.records.deleteUpload(id);
-      throw error;
-    });
-    await this.records.linkUploadedBlob(repository.full, blob.digest, blob.size, id);
+    // Committed or rejected, the session is over: the store keeps nothing of a mismatched upload.
+    const blob = await this.store.commitUpload(id, digest);
+    await this.records.linkBlob(repository.full, blob.digest, blob.size);
     return blob.size;
   }
 
   async cancel(repository: RepositoryName, id: string): Promise<void> {
-    await this.offset(repository, id);
-    await this.store.deleteUpload(id);
-    await this.records.deleteUpload(id);
+    this.requireSession(repository, id);
+    if (!(await this.store.deleteUpload(id))) throw RegistryError.blobUploadUnknown(id);
   }
 
-  /** BLOB_UPLOAD_UNKNOWN unless `id` is an upload id and `isThisRepositorys` says the session is this repository's. */
-  private async requireSession(id: string, isThisRepositorys: () => Promise<boolean>): Promise<void> {
-    if (!UPLOAD_ID.test(id) || !(await isThisRepositorys())) throw RegistryError.blobUploadUnknown(id);
+  /** BLOB_UPLOAD_UNKNOWN unless `id` is a session this repository started. */
+  private requireSession(repository: RepositoryName, id: string): void {
+    if (!this.sessions.belongsTo(id, repository)) throw RegistryError.blobUploadUnknown(id);
   }
 
   private async storedSize(id: string): Promise<number> {

@@ -41,7 +41,7 @@ function toRecord(row: ManifestRow): ManifestRecord {
 /** The repository may serve the blob from now on ($1 repository, $2 digest, $3 size); linking twice keeps one row. */
 const LINK_BLOB = `INSERT INTO repository_blobs (repository, digest, size) SELECT $1::text, $2::text, $3::bigint FROM ${ASYNC_COMMIT_SOURCE} ON CONFLICT DO NOTHING`;
 
-/** SQL of the registry schema: which content each repository serves, and open upload sessions. */
+/** SQL of the registry schema: which content each repository serves. */
 @Injectable()
 export class RegistryRecordsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -50,15 +50,6 @@ export class RegistryRecordsRepository {
     // Asynchronous commit: the blob file is already durable, and the manifest that makes it part of
     // an image commits synchronously (flushing this record with it) before the image exists.
     await this.dataSource.query(LINK_BLOB, [repository, digest, size]);
-  }
-
-  /** linkBlob for the blob an upload session just committed, ending the session in the same statement. */
-  async linkUploadedBlob(repository: string, digest: string, size: number, uploadId: string): Promise<void> {
-    // Asynchronous commit, as linkBlob and deleteUpload each are.
-    await this.dataSource.query(
-      `WITH ended AS (DELETE FROM uploads WHERE id = $4::uuid) ${LINK_BLOB}`,
-      [repository, digest, size, uploadId],
-    );
   }
 
   /** Size of the blob if the repository may serve it. */
@@ -130,35 +121,7 @@ export class RegistryRecordsRepository {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('DELETE FROM repository_blobs WHERE repository = $1', [repository]);
       await manager.query('DELETE FROM manifests WHERE repository = $1', [repository]);
-      await manager.query('DELETE FROM uploads WHERE repository = $1', [repository]);
     });
-  }
-
-  async startUpload(id: string, repository: string): Promise<void> {
-    // Upload sessions commit asynchronously: a session lost in a database crash is one the client starts again.
-    await this.dataSource.query(`INSERT INTO uploads (id, repository) SELECT $1::uuid, $2::text FROM ${ASYNC_COMMIT_SOURCE}`, [id, repository]);
-  }
-
-  /** The upload if it belongs to the repository (an upload id is only valid where it was started). */
-  async upload(id: string, repository: string): Promise<{ id: string } | undefined> {
-    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM uploads WHERE id = $1 AND repository = $2', [id, repository]);
-    return rows[0];
-  }
-
-  /** Marks the upload active (the janitor expires untouched ones); false if it is not this repository's. One statement for check and touch. */
-  async touchUpload(id: string, repository: string): Promise<boolean> {
-    const rows = returnedRows(await this.dataSource.query(`UPDATE uploads SET updated_at = now() FROM ${ASYNC_COMMIT_SOURCE} WHERE id = $1 AND repository = $2 RETURNING id`, [id, repository]));
-    return rows.length > 0;
-  }
-
-  async deleteUpload(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM uploads USING ${ASYNC_COMMIT_SOURCE} WHERE id = $1`, [id]);
-  }
-
-  /** Removes upload sessions untouched since the cutoff and returns their ids. */
-  async expireUploads(olderThan: Date): Promise<string[]> {
-    const rows = returnedRows<{ id: string }>(await this.dataSource.query('DELETE FROM uploads WHERE updated_at < $1 RETURNING id', [olderThan]));
-    return rows.map((row) => row.id);
   }
 
   /** Whether any repository still serves the content: what garbage collection keeps. */

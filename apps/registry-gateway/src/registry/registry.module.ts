@@ -11,6 +11,7 @@ import { Manifests } from './manifests';
 import { RegistryRecordsRepository } from './registry-records.repository';
 import { RepositoryCleanupListener } from './repository-cleanup.listener';
 import { UPLOAD_JANITOR_SETTINGS, UploadJanitor, type UploadJanitorSettings } from './upload-janitor';
+import { UploadSessions } from './upload-sessions';
 
 export interface RegistrySettings {
   dataDir: string;
@@ -36,6 +37,7 @@ export class RegistryModule {
         RegistryAccess,
         RegistryRecordsRepository,
         Blobs,
+        UploadSessions,
         BlobUploads,
         Manifests,
         Discovery,

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { cleanAbandonedUploads, type BlobStore } from '@imagestreams/platform-blob-storage';
 import { PeriodicTask } from '@imagestreams/platform-persistence';
 import { BLOB_STORE } from './blob-store.provider';
-import { RegistryRecordsRepository } from './registry-records.repository';
 
 export const UPLOAD_JANITOR_SETTINGS = Symbol('UPLOAD_JANITOR_SETTINGS');
 
@@ -12,15 +11,14 @@ export interface UploadJanitorSettings {
 }
 
 /**
- * Removes upload sessions nobody touched for maxAgeMs: their rows, and any upload file that old
- * (including files of sessions whose row never got written). Safe with several replicas: each
- * deletion is idempotent.
+ * Removes upload sessions nobody touched for maxAgeMs: a session is its upload file (its id is
+ * signed, upload-sessions.ts), and every chunk written renews the file's modification time. Safe
+ * with several replicas: each deletion is idempotent.
  */
 @Injectable()
 export class UploadJanitor extends PeriodicTask {
   constructor(
     @Inject(BLOB_STORE) private readonly store: BlobStore,
-    private readonly records: RegistryRecordsRepository,
     @Inject(UPLOAD_JANITOR_SETTINGS) private readonly settings: UploadJanitorSettings,
   ) {
     super('abandoned-upload sweep', settings.intervalMs);
@@ -31,11 +29,7 @@ export class UploadJanitor extends PeriodicTask {
   }
 
   async sweep(now = new Date()): Promise<string[]> {
-    const cutoff = new Date(now.getTime() - this.settings.maxAgeMs);
-    const expired = await this.records.expireUploads(cutoff);
-    for (const id of expired) await this.store.deleteUpload(id);
-    const orphans = await cleanAbandonedUploads(this.store, cutoff);
-    const removed = [...new Set([...expired, ...orphans])];
+    const removed = await cleanAbandonedUploads(this.store, new Date(now.getTime() - this.settings.maxAgeMs));
     if (removed.length > 0) this.logger.log(`removed ${removed.length} abandoned upload(s)`);
     return removed;
   }

@@ -49,3 +49,4 @@ export {
   type ReferrersIndex,
 } from './referrers';
 export { withoutNul } from './storable-strings';
+export { isUploadSessionOf, issueUploadSessionId } from './upload-session-id';

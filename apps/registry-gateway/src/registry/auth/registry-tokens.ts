@@ -5,7 +5,7 @@ import type { Identity } from '@imagestreams/domain-access';
 import { REGISTRY_AUTH_SETTINGS, type RegistryAuthSettings } from './registry-auth-settings';
 import { decodeSigningKey, signRegistryToken, verifyRegistryTokenWindow, type IssuedRegistryToken, type RegistryTokenSettings, type VerifiedRegistryToken } from './registry-token-codec';
 import type { RegistryAccessEntry, RegistryTokenGrant } from './registry-token-claims';
-import { RegistryTokenKeysRepository } from './registry-token-keys.repository';
+import { RegistryKeyPurposes, RegistryTokenKeysRepository } from './registry-token-keys.repository';
 
 /** How many verified tokens a gateway remembers (a few hundred bytes each). */
 const VERIFIED_TOKENS_KEPT = 4096;
@@ -30,7 +30,7 @@ export class RegistryTokens implements OnModuleInit {
 
   /** At start, after the migrations: a bad REGISTRY_TOKEN_KEY stops the gateway instead of failing every login. */
   async onModuleInit(): Promise<void> {
-    const key = this.auth.tokenKey === '' ? await this.keys.sharedKey() : decodeSigningKey(this.auth.tokenKey);
+    const key = this.auth.tokenKey === '' ? await this.keys.sharedKey(RegistryKeyPurposes.registryToken) : decodeSigningKey(this.auth.tokenKey);
     this.settings = { key: createSecretKey(key), service: this.auth.service, ttlSeconds: this.auth.tokenTtlSeconds };
   }
 
