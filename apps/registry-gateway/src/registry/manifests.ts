@@ -49,6 +49,12 @@ function requireReference(reference: string): string {
   return reference;
 }
 
+/** A promise started ahead of need: if the path fails before awaiting it, its rejection is not left unhandled. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /**
  * Manifests of a repository. The bytes are content in the blob store; which repository holds which
  * manifest is the registry's record; tags are image stream tags, so a pull by tag asks stream-service
@@ -67,8 +73,11 @@ export class Manifests {
   async read(repository: RepositoryName, reference: string, accept: string | undefined): Promise<ManifestRead> {
     requireReference(reference);
     const digest = isDigestReference(reference) ? reference : await this.tagTarget(repository, reference);
+    // The bytes are read while the record is looked up (a pull waits for both); they are only
+    // served once the record says this repository holds the manifest.
+    const reading = settledLater(this.store.readAll(digest, MAX_MANIFEST_BYTES));
     const record = await this.recordIn(repository, digest, reference);
-    const bytes = await this.store.readAll(record.digest, MAX_MANIFEST_BYTES);
+    const bytes = await reading;
     const choice = chooseManifestRepresentation(accept, { mediaType: record.mediaType, manifests: record.childDigests.length ? parseManifest(bytes, record.mediaType).manifests : undefined });
     if (choice.serve === 'stored') return { digest: record.digest, mediaType: record.mediaType, bytes };
     if (choice.serve === 'child') return this.read(repository, choice.digest, accept);
@@ -81,6 +90,9 @@ export class Manifests {
     const digest = digestOf(bytes, algorithm);
     if (isDigestReference(reference) && digest !== reference) throw RegistryError.digestInvalid(`the manifest's digest is ${digest}, not ${reference}`);
     const manifest = parseManifest(bytes, contentType);
+    // Reading the config for the Image's metadata overlaps the checks and writes below (it fails
+    // soft: a config that is not image JSON gives no metadata); it is used only if they pass.
+    const imaging = settledLater(this.imageOf(digest, manifest));
     await this.requireReferencedContent(repository, manifest);
 
     await this.store.putBytes(digest, bytes);
@@ -95,7 +107,7 @@ export class Manifests {
       childDigests: manifest.manifestReferences.map((descriptor) => descriptor.digest),
     });
 
-    const image = await this.imageOf(digest, manifest);
+    const image = await imaging;
     if (isDigestReference(reference)) {
       await this.owners.request(RegistryRequests.recordImage, { namespace: repository.namespace, stream: repository.stream, image, actor });
     } else {
