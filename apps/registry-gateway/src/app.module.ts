@@ -51,7 +51,7 @@ export class AppModule {
           serviceName: SERVICE_NAME,
           config,
           requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-          ...(parts.registry ? { database: { schema: 'registry', migrations: [CreateRegistrySchema1764300000000, CreateIdentities1764800000000, CreateRbacAndAudit1764800100000, CreateRegistryTokenKeys1764800200000, DropUploadSessionRows1765400000000] } } : {}),
+          ...(parts.registry ? { database: { schema: 'registry', customPlans: true, migrations: [CreateRegistrySchema1764300000000, CreateIdentities1764800000000, CreateRbacAndAudit1764800100000, CreateRegistryTokenKeys1764800200000, DropUploadSessionRows1765400000000] } } : {}),
         }),
         // Lets RouteCatalog list the routes so a known path with a wrong verb answers 405, not 404.
         DiscoveryModule,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { returnedRows, ASYNC_COMMIT_SOURCE } from '@imagestreams/platform-persistence';
+import { preparedQuery, returnedRows, ASYNC_COMMIT_SOURCE } from '@imagestreams/platform-persistence';
 import type { DataSource } from 'typeorm';
 
 export interface ManifestRecord {
@@ -41,7 +41,14 @@ function toRecord(row: ManifestRow): ManifestRecord {
 /** The repository may serve the blob from now on ($1 repository, $2 digest, $3 size); linking twice keeps one row. */
 const LINK_BLOB = `INSERT INTO repository_blobs (repository, digest, size) SELECT $1::text, $2::text, $3::bigint FROM ${ASYNC_COMMIT_SOURCE} ON CONFLICT DO NOTHING`;
 
-/** SQL of the registry schema: which content each repository serves. */
+const MANIFEST_COLUMNS = 'digest, media_type, size, artifact_type, subject, annotations, blob_digests, child_digests';
+
+/**
+ * SQL of the registry schema: which content each repository serves. The statements every push and
+ * pull makes run prepared (preparedQuery: parsed once per connection, and straight on the pool);
+ * the gateway's connections plan each execution for its values (customPlans), since these tables
+ * start empty and a generic plan made then would stay a sequential scan.
+ */
 @Injectable()
 export class RegistryRecordsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -49,19 +56,19 @@ export class RegistryRecordsRepository {
   async linkBlob(repository: string, digest: string, size: number): Promise<void> {
     // Asynchronous commit: the blob file is already durable, and the manifest that makes it part of
     // an image commits synchronously (flushing this record with it) before the image exists.
-    await this.dataSource.query(LINK_BLOB, [repository, digest, size]);
+    await preparedQuery(this.dataSource, 'registry-link-blob', LINK_BLOB, [repository, digest, size]);
   }
 
   /** Size of the blob if the repository may serve it. */
   async linkedBlobSize(repository: string, digest: string): Promise<number | undefined> {
-    const rows: { size: string }[] = await this.dataSource.query('SELECT size FROM repository_blobs WHERE repository = $1 AND digest = $2', [repository, digest]);
+    const rows = await preparedQuery<{ size: string }>(this.dataSource, 'registry-linked-blob-size', 'SELECT size FROM repository_blobs WHERE repository = $1 AND digest = $2', [repository, digest]);
     return rows[0] ? Number(rows[0].size) : undefined;
   }
 
   /** Which of the digests the repository may serve. */
   async linkedBlobs(repository: string, digests: string[]): Promise<Set<string>> {
     if (digests.length === 0) return new Set();
-    const rows: { digest: string }[] = await this.dataSource.query('SELECT digest FROM repository_blobs WHERE repository = $1 AND digest = ANY($2)', [repository, digests]);
+    const rows = await preparedQuery<{ digest: string }>(this.dataSource, 'registry-linked-blobs', 'SELECT digest FROM repository_blobs WHERE repository = $1 AND digest = ANY($2)', [repository, digests]);
     return new Set(rows.map((row) => row.digest));
   }
 
@@ -71,8 +78,10 @@ export class RegistryRecordsRepository {
   }
 
   async recordManifest(repository: string, manifest: ManifestRecord): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO manifests (repository, digest, media_type, size, artifact_type, subject, annotations, blob_digests, child_digests)
+    await preparedQuery(
+      this.dataSource,
+      'registry-record-manifest',
+      `INSERT INTO manifests (repository, ${MANIFEST_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
       [
         repository,
@@ -89,7 +98,7 @@ export class RegistryRecordsRepository {
   }
 
   async manifest(repository: string, digest: string): Promise<ManifestRecord | undefined> {
-    const rows: ManifestRow[] = await this.dataSource.query('SELECT * FROM manifests WHERE repository = $1 AND digest = $2', [repository, digest]);
+    const rows = await preparedQuery<ManifestRow>(this.dataSource, 'registry-manifest', `SELECT ${MANIFEST_COLUMNS} FROM manifests WHERE repository = $1 AND digest = $2`, [repository, digest]);
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
