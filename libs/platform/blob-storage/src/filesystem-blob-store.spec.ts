@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +148,66 @@ describe('FilesystemBlobStore writes', () => {
     expect(datasync).toHaveBeenCalledTimes(flushedWhileArriving + 1);
     expect(committed.size).toBe(bytes.length);
     expect((await store.readAll(committed.digest, bytes.length)).equals(bytes)).toBe(true);
+  });
+});
+
+describe('FilesystemBlobStore commits and modification times', () => {
+  let root: string;
+  let store: FilesystemBlobStore;
+  const HOUR_AGO = new Date(Date.now() - 3_600_000);
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'blob-commits-'));
+    store = new FilesystemBlobStore(root);
+  });
+
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  async function upload(bytes: Buffer): Promise<{ id: string; digest: string }> {
+    const id = randomUUID();
+    await store.startUpload(id);
+    await store.appendToUpload(id, 0, Readable.from([bytes]));
+    return { id, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` };
+  }
+
+  function blobFile(digest: string): string {
+    const hex = digest.slice('sha256:'.length);
+    return join(root, 'blobs', 'sha256', hex.slice(0, 2), hex);
+  }
+
+  it('gives a blob from an upload last written long ago a fresh modification time, so GC grace covers the manifest push', async () => {
+    const { id, digest } = await upload(randomBytes(1000));
+    await utimes(join(root, 'uploads', id), HOUR_AGO, HOUR_AGO);
+
+    await store.commitUpload(id, digest);
+
+    expect(Date.now() - (await stat(blobFile(digest))).mtimeMs).toBeLessThan(60_000);
+  });
+
+  it('keeps the modification time of a blob just written (no touch needed), and makes its digest directory when missing', async () => {
+    const bytes = randomBytes(1000);
+    const { id, digest } = await upload(bytes);
+    const written = (await stat(join(root, 'uploads', id))).mtimeMs;
+
+    await store.commitUpload(id, digest);
+
+    expect((await stat(blobFile(digest))).mtimeMs).toBe(written);
+    expect((await store.readAll(digest, bytes.length)).equals(bytes)).toBe(true);
+  });
+
+  it('makes the uploads directory again when it was removed under the store (uploads and putBytes)', async () => {
+    await upload(randomBytes(10));
+    await rm(join(root, 'uploads'), { recursive: true });
+    const { id, digest } = await upload(randomBytes(10));
+    await store.commitUpload(id, digest);
+    await rm(join(root, 'uploads'), { recursive: true });
+    const manifest = Buffer.from('{}');
+    const manifestDigest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+
+    await store.putBytes(manifestDigest, manifest);
+
+    expect(await store.stat(digest)).toMatchObject({ size: 10 });
+    expect(await store.stat(manifestDigest)).toMatchObject({ size: 2 });
   });
 });
 

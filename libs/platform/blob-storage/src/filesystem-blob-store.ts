@@ -19,6 +19,8 @@ import {
   UploadTooLargeError,
 } from './errors';
 
+/** A committed upload written to this recently keeps its mtime as the blob's: GC grace periods are minutes. */
+const FRESH_SOURCE_MS = 10_000;
 
 /** Incremental sha256 of an upload's first `offset` bytes. */
 interface HashState {
@@ -137,17 +139,16 @@ export class FilesystemBlobStore implements BlobStore {
     const info = { digest: parsed.digest, size: bytes.byteLength };
     if (await this.refreshExisting(this.blobPath(parsed), info.size)) return info;
 
-    await mkdir(this.uploadsDir, { recursive: true });
     const temp = join(this.uploadsDir, `put-${randomBytes(16).toString('hex')}`);
     try {
-      const handle = await open(temp, 'wx');
+      const handle = await this.createInUploads(temp);
       try {
         await handle.writeFile(bytes);
         await handle.datasync();
       } finally {
         await handle.close();
       }
-      await this.moveIntoPlace(temp, this.blobPath(parsed), info.size);
+      await this.moveIntoPlace(temp, this.blobPath(parsed), info.size, Date.now());
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
@@ -160,9 +161,8 @@ export class FilesystemBlobStore implements BlobStore {
   async startUpload(id: string): Promise<void> {
     const file = this.uploadPath(id);
     await this.withUploadLock(id, async () => {
-      await mkdir(this.uploadsDir, { recursive: true });
       try {
-        await (await open(file, 'wx')).close();
+        await (await this.createInUploads(file)).close();
       } catch (error) {
         if (errorCode(error) === 'EEXIST') throw new UploadExistsError(id);
         throw error;
@@ -235,9 +235,10 @@ export class FilesystemBlobStore implements BlobStore {
     return this.withUploadLock(id, async () => {
       const handle = await this.openUpload(id, file);
       let size: number;
+      let modifiedAtMs: number;
       let actual: string;
       try {
-        size = (await handle.stat()).size;
+        ({ size, mtimeMs: modifiedAtMs } = await handle.stat());
         actual = await this.digestOfUpload(id, handle, size, parsed.algorithm);
         // The content is verified from the page cache; make it durable before it gets a digest name.
         if (actual === parsed.hex) await handle.datasync();
@@ -250,7 +251,7 @@ export class FilesystemBlobStore implements BlobStore {
         throw new DigestMismatchError(parsed.digest, `${parsed.algorithm}:${actual}`);
       }
       try {
-        await this.moveIntoPlace(file, this.blobPath(parsed), size);
+        await this.moveIntoPlace(file, this.blobPath(parsed), size, modifiedAtMs);
       } catch (error) {
         if (errorCode(error) === 'ENOENT') throw new UploadNotFoundError(id); // deleted meanwhile
         throw error;
@@ -298,6 +299,20 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
+  /**
+   * A new file in the uploads directory, which is made only when missing: a mkdir before every
+   * create was one more thread-pool round trip per blob (each about 60 µs of CPU on a 2-core VM).
+   */
+  private async createInUploads(file: string): Promise<FileHandle> {
+    try {
+      return await open(file, 'wx');
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await mkdir(this.uploadsDir, { recursive: true });
+      return open(file, 'wx');
+    }
+  }
+
   private async openUpload(id: string, file: string): Promise<FileHandle> {
     try {
       return await open(file, 'r+');
@@ -323,18 +338,29 @@ export class FilesystemBlobStore implements BlobStore {
   /**
    * Renames a verified file to its digest path. Concurrent commits of the same content all succeed
    * and leave one file: either the blob is already there (the source is dropped) or the renames
-   * replace each other atomically with identical bytes. The blob's mtime is set to now so the GC
-   * grace period covers the manifest push that usually follows.
+   * replace each other atomically with identical bytes. The blob's mtime must be about now so the
+   * GC grace period covers the manifest push that usually follows: a source last written more than
+   * FRESH_SOURCE_MS ago (a chunked upload finished much later) is touched first. The digest's
+   * directory is made only when the rename finds it missing. (Each skipped call is a thread-pool
+   * round trip, about 60 µs of CPU here, on every blob a push uploads.)
    */
-  private async moveIntoPlace(source: string, target: string, size: number): Promise<void> {
+  private async moveIntoPlace(source: string, target: string, size: number, sourceModifiedAtMs: number): Promise<void> {
     if (await this.refreshExisting(target, size)) {
       await rm(source, { force: true });
       return;
     }
-    const now = new Date();
-    await utimes(source, now, now);
-    await mkdir(dirname(target), { recursive: true });
-    await rename(source, target);
+    if (Date.now() - sourceModifiedAtMs > FRESH_SOURCE_MS) {
+      const now = new Date();
+      await utimes(source, now, now);
+    }
+    try {
+      await rename(source, target);
+    } catch (error) {
+      // A vanished source fails the second rename the same way, and callers report it.
+      if (!isNotFound(error)) throw error;
+      await mkdir(dirname(target), { recursive: true });
+      await rename(source, target);
+    }
   }
 
   /** True if an intact copy of the blob is stored (its mtime is then refreshed); false if it has to be written. */
