@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createCloudEvent } from '@imagestreams/contracts';
-import { testDatabaseUrl, testNatsUrl } from '@imagestreams/testing';
+import { eventually, testDatabaseUrl, testNatsUrl } from '@imagestreams/testing';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import { DataSource } from 'typeorm';
 import { publishEventBytes } from '../jetstream/event-publisher';
@@ -108,6 +108,30 @@ describe('outbox relay killed mid-flight (real Postgres, real JetStream)', () =>
     expect(await new OutboxRelay(dataSource, async (_subject, _payload, eventId) => published.push(eventId)).drain()).toBe(5);
     expect(published).toEqual(written);
     expect(await unpublishedRows()).toBe(0);
+  });
+
+  it('polls with one read while nothing waits, and runs a pass when a row does (one committed by a process that died)', async () => {
+    const published: string[] = [];
+    const polling = new OutboxRelay(dataSource, async (_subject, _payload, eventId) => void published.push(eventId), { pollIntervalMs: 3_600_000 });
+    polling.start();
+    try {
+      await eventually(async () => (polling.idle ? true : undefined), 'the first pass to end');
+      const passes = jest.spyOn(dataSource, 'transaction');
+      const reads = jest.spyOn(dataSource, 'query');
+
+      expect(await polling.poll()).toBe(false);
+      expect(passes).not.toHaveBeenCalled();
+      expect(reads.mock.calls.filter(([sql]) => /FROM outbox WHERE published_at IS NULL/.test(sql))).toHaveLength(1);
+
+      const [waiting] = await insertEvents(1);
+      expect(await polling.poll()).toBe(true);
+      await eventually(async () => (published.includes(waiting) && polling.idle ? true : undefined), 'the waiting row to be published');
+      expect(passes).toHaveBeenCalled();
+      expect(await unpublishedRows()).toBe(0);
+    } finally {
+      jest.restoreAllMocks();
+      await polling.stop();
+    }
   });
 
   it('lets concurrent relays share the backlog without publishing any row twice', async () => {
