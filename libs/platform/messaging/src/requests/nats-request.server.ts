@@ -46,6 +46,16 @@ export class NatsRequestServer extends ServerNats {
     };
   }
 
+  /**
+   * The handler route of a request subject. Nest's own first tries `JSON.parse` on every subject
+   * (for object patterns), and for a plain subject, which every one of ours is, the SyntaxError it
+   * throws and catches costs a stack trace per request: 46 µs of a resolve-tag request's ~700 µs of
+   * CPU here. Only what could be JSON takes that path.
+   */
+  override getRouteFromPattern(pattern: string): string {
+    return mayBeJson(pattern) ? super.getRouteFromPattern(pattern) : this.normalizePattern(pattern);
+  }
+
   override async createNatsClient(): Promise<never> {
     return this.connection as never;
   }
@@ -74,4 +84,9 @@ export class NatsRequestServer extends ServerNats {
     for (const subscription of subscriptions) subscription.unsubscribe();
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
+}
+
+/** What JSON.parse could accept: an object, array, string or number, or one of the three literals. */
+export function mayBeJson(pattern: string): boolean {
+  return /^\s*[{["\d-]/.test(pattern) || /^\s*(true|false|null)\s*$/.test(pattern);
 }
