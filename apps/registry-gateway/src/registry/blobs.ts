@@ -33,6 +33,9 @@ export class Blobs {
 
   /** HEAD (no body) or GET, whole or one byte range. */
   async read(repository: RepositoryName, digest: string, rangeHeader: string | undefined, withBody: boolean): Promise<BlobRead> {
+    // A HEAD usually asks before an upload, about content nobody has pushed yet: with a local
+    // store, a missing file answers that without a database round trip (five per image pushed).
+    if (!withBody && this.store.statIsLocal && !(await this.store.stat(requireDigest(digest)))) throw RegistryError.blobUnknown(digest);
     const size = await this.size(repository, digest);
     const range = rangeHeader === undefined ? undefined : parseBlobRange(rangeHeader, size);
     if (range === 'unsatisfiable') throw RegistryError.rangeInvalid(`${rangeHeader} of a ${size}-byte blob`);

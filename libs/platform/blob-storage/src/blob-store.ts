@@ -38,6 +38,8 @@ export interface AppendOptions {
  * anything else is rejected with UploadNotFoundError.
  */
 export interface BlobStore {
+  /** Whether stat() asks a local file system: cheaper than a database round trip, so worth asking first. */
+  readonly statIsLocal: boolean;
   stat(digest: string): Promise<BlobInfo | undefined>;
   /**
    * Whole blob, or an inclusive byte range (an `end` past the blob is clamped, a `start` at or past

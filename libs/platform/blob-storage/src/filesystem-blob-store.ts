@@ -59,6 +59,7 @@ const WRITE_BEHIND_FLUSH_BYTES = 8 * 1024 * 1024;
  * directory would race with a concurrent commit into it).
  */
 export class FilesystemBlobStore implements BlobStore {
+  readonly statIsLocal = true;
   private readonly rootDir: string;
   private readonly blobsDir: string;
   private readonly uploadsDir: string;

@@ -148,6 +148,7 @@ interface Slice {
  * mix their parts, which the digest check at commit then rejects.
  */
 export class S3BlobStore implements BlobStore {
+  readonly statIsLocal = false;
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly partSize: number;
