@@ -184,6 +184,13 @@ describe('OCI distribution API', () => {
       expect(partial.bytes.equals(layer.bytes.subarray(10, 110))).toBe(true);
     });
 
+    it('answers a Range past the end, or ending before it starts, with 416', async () => {
+      const layer = image.layers[1];
+      for (const range of [`bytes=${layer.size}-`, 'bytes=500-0']) {
+        expectOciError(await send('GET', v2(`${repo('pull')}/blobs/${layer.digest}`), { headers: { range } }), 416, 'RANGE_INVALID');
+      }
+    });
+
     it('answers an unknown blob with 404 BLOB_UNKNOWN', async () => {
       expectOciError(await send('GET', v2(`${repo('pull')}/blobs/${sha256(randomBytes(16))}`)), 404, 'BLOB_UNKNOWN');
       expect((await send('HEAD', v2(`${repo('pull')}/blobs/${sha256(randomBytes(16))}`))).status).toBe(404);

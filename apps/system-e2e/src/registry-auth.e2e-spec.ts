@@ -141,6 +141,9 @@ describe('registry access control', () => {
       }
       const push = await v2('POST', `${teamA}/app/blobs/uploads/`);
       expect(push.headers.get('www-authenticate')).toContain(`scope="repository:${teamA}/app:pull,push"`);
+      // A mount reads its source too: the challenge names both, so one token covers the whole request.
+      const mount = await v2('POST', `${teamA}/app/blobs/uploads/?mount=${encodeURIComponent(sha256(Buffer.from('x')))}&from=${teamB}/own`);
+      expect(mount.headers.get('www-authenticate')).toContain(`scope="repository:${teamA}/app:pull,push repository:${teamB}/own:pull"`);
     });
 
     it('answers an unknown access token 401, never as anonymous', async () => {
@@ -265,15 +268,33 @@ describe('registry access control', () => {
       expect((await v2('HEAD', `${teamB}/own/blobs/${layer}`, bearer(outsiderToken))).status).toBe(200);
     });
 
-    it('decides mounts with a registry token by the token: pull on the source must be in it', async () => {
+    it('decides mounts with a registry token by the token: one without the source is sent back for it (401 insufficient_scope) when its holder may pull the source', async () => {
       const image = buildImage({ layerSize: 256 });
       await pushBlob(gatewayUrl(), `${teamA}/app`, image.layers[0].bytes, `Bearer ${adminToken()}`);
       const layer = image.layers[0].digest;
       const mount = `${teamA}/mounted/blobs/uploads/?mount=${encodeURIComponent(layer)}&from=${encodeURIComponent(`${teamA}/app`)}`;
       const withoutSource = await registryToken([`repository:${teamA}/mounted:pull,push`], bearer(editorToken));
-      expect((await v2('POST', mount, bearer(withoutSource.body.token))).status).toBe(202);
-      const withSource = await registryToken([`repository:${teamA}/mounted:pull,push`, `repository:${teamA}/app:pull`], bearer(editorToken));
-      expect((await v2('POST', mount, bearer(withSource.body.token))).status).toBe(201);
+      const challenged = await v2('POST', mount, bearer(withoutSource.body.token));
+      expect({ status: challenged.status, code: errorCode(challenged) }).toEqual({ status: 401, code: 'UNAUTHORIZED' });
+      const challenge = challenged.headers.get('www-authenticate') ?? '';
+      expect(challenge).toContain('error="insufficient_scope"');
+      // What a client does next: a token for exactly the scope the challenge names, then the same request again.
+      const scope = /scope="([^"]+)"/.exec(challenge)?.[1];
+      expect(scope).toBe(`repository:${teamA}/mounted:pull,push repository:${teamA}/app:pull`);
+      const withSource = await registryToken([scope ?? ''], bearer(editorToken));
+      const mounted = await v2('POST', mount, bearer(withSource.body.token));
+      expect(mounted.status).toBe(201);
+      expect(mounted.headers.get('docker-content-digest')).toBe(layer);
+    });
+
+    it('falls back to an upload (202) for a registry token whose holder may not pull the mount source: asking again would not help', async () => {
+      const layer = appImage.layers[0].digest;
+      const mount = `${teamB}/own/blobs/uploads/?mount=${encodeURIComponent(layer)}&from=${encodeURIComponent(`${teamA}/app`)}`;
+      const token = await registryToken([`repository:${teamB}/own:pull,push repository:${teamA}/app:pull`], bearer(outsiderToken));
+      expect(decodeJwt(token.body.token)['access']).toEqual([{ type: 'repository', name: `${teamB}/own`, actions: ['pull', 'push'] }, { type: 'repository', name: `${teamA}/app`, actions: [] }]);
+      const refused = await v2('POST', mount, bearer(token.body.token));
+      expect(refused.status).toBe(202);
+      expect(refused.headers.get('location')).toMatch(new RegExp(`^/v2/${teamB}/own/blobs/uploads/[0-9a-f-]{61}$`));
     });
   });
 

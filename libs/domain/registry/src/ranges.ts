@@ -28,7 +28,8 @@ const SINGLE_BYTE_RANGE = /^bytes=(\d*)-(\d*)$/i;
 /**
  * Reads a blob GET's `Range` header against a blob of `size` bytes. Undefined means "send the
  * whole blob": no header, a malformed one, or several ranges (which HTTP lets a server ignore,
- * and multipart responses are not worth it for blobs). 'unsatisfiable' means answer 416.
+ * and multipart responses are not worth it for blobs). 'unsatisfiable' means answer 416: a range
+ * past the end, or one that ends before it starts.
  */
 export function parseBlobRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
   if (header === undefined) return undefined;
@@ -47,7 +48,9 @@ export function parseBlobRange(header: string | undefined, size: number): ByteRa
   const start = Number(first);
   // `bytes=a-` runs to the end; an explicit end past the blob is cut short, as HTTP says.
   const end = last === '' ? Infinity : Number(last);
-  if (end < start) return undefined;
+  // RFC 9110 (14.2) lets a server ignore or reject a range that ends before it starts; the OCI
+  // conformance suite (and distribution) reject it, and a client asking for nothing gets no blob.
+  if (end < start) return 'unsatisfiable';
   if (start >= size) return 'unsatisfiable';
   return { start, end: Math.min(end, size - 1) };
 }

@@ -125,6 +125,16 @@ export class RegistryAccess implements OnModuleInit {
   }
 
   /**
+   * Whether a registry token lacks pull on `repository` although its holder may pull it: a new token
+   * would carry the claim, so the client is better asked to fetch one (401 insufficient_scope) than
+   * quietly given less (a mount falling back to an upload).
+   */
+  async couldClaimPull(caller: RegistryCaller, repository: string): Promise<boolean> {
+    if (caller.via !== 'token' || accessAllows(caller.access, repository, 'pull')) return false;
+    return this.mayPull(caller, repository, false);
+  }
+
+  /**
    * What `/v2/token` puts in a token: for each repository scope, the requested actions the caller
    * may do (possibly none, as distribution answers); the catalog to anyone who asks.
    */

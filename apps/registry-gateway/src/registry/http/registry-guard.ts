@@ -6,11 +6,15 @@ import { setRequestIdentity } from '../../access/request-identity';
 import type { AccessOutcome, RegistryAccess, RegistryCaller } from '../auth/registry-access';
 import type { RegistryAuthSettings } from '../auth/registry-auth-settings';
 import { bearerChallenge, CATALOG_SCOPE, repositoryScope, type Challenge } from '../auth/registry-token-claims';
-import { repositoryName, type RepositoryName } from '../repository-name';
+import { parseRepositoryName, repositoryName, type RepositoryName } from '../repository-name';
+import { queryValue } from './request-body';
 import { sendRegistryError } from './registry-error-response';
 
-/** What a route needs of its caller. `creating`: the request may create the stream (first upload, manifest push). */
-export type RegistryRequirement = { kind: 'base' } | { kind: 'catalog' } | { kind: 'repository'; action: RegistryAction; creating?: boolean };
+/**
+ * What a route needs of its caller. `creating`: the request may create the stream (first upload,
+ * manifest push). `mountSource`: a blob mount's `from` repository is read too, so challenges name it.
+ */
+export type RegistryRequirement = { kind: 'base' } | { kind: 'catalog' } | { kind: 'repository'; action: RegistryAction; creating?: boolean; mountSource?: boolean };
 
 // Beside the request rather than on it, as request-identity.ts keeps identities.
 const callers = new WeakMap<Request, RegistryCaller>();
@@ -32,10 +36,29 @@ function repositoryOf(request: Request): RepositoryName {
   return repositoryName(String(request.params['namespace']), String(request.params['stream']));
 }
 
+/** The repository a blob mount (`?mount=<digest>&from=<repository>`) reads from; undefined without one, or when `from` names none. */
+function mountSourceOf(request: Request): RepositoryName | undefined {
+  const from = queryValue(request, 'from');
+  if (queryValue(request, 'mount') === undefined || from === undefined) return undefined;
+  try {
+    return parseRepositoryName(from);
+  } catch {
+    return undefined;
+  }
+}
+
 function scopeOf(requirement: RegistryRequirement, request: Request): string | undefined {
   if (requirement.kind === 'base') return undefined;
   if (requirement.kind === 'catalog') return CATALOG_SCOPE;
-  return repositoryScope(repositoryOf(request).full, requirement.action);
+  const scope = repositoryScope(repositoryOf(request).full, requirement.action);
+  // As distribution's challenge for a mount: one token then covers the source as well as the target.
+  const source = requirement.mountSource ? mountSourceOf(request) : undefined;
+  return source ? `${scope} ${repositoryScope(source.full, 'pull')}` : scope;
+}
+
+/** The challenge that sends the client to the token endpoint for everything `requirement` needs of this request. */
+export function challengeFor(settings: RegistryAuthSettings, requirement: RegistryRequirement, request: Request, error?: Challenge['error']): Challenge {
+  return { realm: tokenRealm(settings, request), service: settings.service, scope: scopeOf(requirement, request), error };
 }
 
 /** 401 with the challenge that sends the client to the token endpoint for the scope it needs. */
@@ -69,7 +92,7 @@ function denial(caller: RegistryCaller, requirement: RegistryRequirement, reques
  */
 export function guard(access: RegistryAccess, settings: RegistryAuthSettings, requirement: RegistryRequirement): RequestHandler {
   const run = async (request: Request, response: Response, next: NextFunction): Promise<void> => {
-    const challenge = (error?: Challenge['error']): Challenge => ({ realm: tokenRealm(settings, request), service: settings.service, scope: scopeOf(requirement, request), error });
+    const challenge = (error?: Challenge['error']): Challenge => challengeFor(settings, requirement, request, error);
     let caller: RegistryCaller;
     try {
       caller = await access.authenticate(request.headers.authorization);

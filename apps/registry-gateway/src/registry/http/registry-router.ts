@@ -13,7 +13,7 @@ import { registryReceivedBytes, registrySentBytes } from '../registry-metrics';
 import { parseRepositoryName, repositoryName, type RepositoryName } from '../repository-name';
 import { declaredLength, queryValue, readSmallBody } from './request-body';
 import { sendRegistryError } from './registry-error-response';
-import { guard, registryCaller } from './registry-guard';
+import { challengeFor, guard, registryCaller, sendChallenge, type RegistryRequirement } from './registry-guard';
 import { tokenEndpoint } from './registry-token-endpoint';
 
 type Handler = (request: Request, response: Response) => Promise<void>;
@@ -73,6 +73,8 @@ export function registryRouter(app: INestApplication): express.Router {
   const pull = guard(access, authSettings, { kind: 'repository', action: 'pull' });
   const push = guard(access, authSettings, { kind: 'repository', action: 'push' });
   const pushCreating = guard(access, authSettings, { kind: 'repository', action: 'push', creating: true });
+  const uploadRequirement: RegistryRequirement = { kind: 'repository', action: 'push', creating: true, mountSource: true };
+  const pushUpload = guard(access, authSettings, uploadRequirement);
   const remove = guard(access, authSettings, { kind: 'repository', action: 'delete' });
   const router = express.Router({ strict: false, caseSensitive: true });
 
@@ -156,18 +158,26 @@ export function registryRouter(app: INestApplication): express.Router {
   router
     .route(`${REPOSITORY}/blobs/uploads`)
     .post(
-      pushCreating,
+      pushUpload,
       handle(async (request, response) => {
         const repository = repositoryOf(request);
         const mount = queryValue(request, 'mount');
         const from = queryValue(request, 'from');
-        // A source the caller may not pull is treated like one without the blob: it must not tell which blobs it has.
         const source = mount && from ? parseRepositoryName(from) : undefined;
-        if (mount && source && (await access.mayPull(registryCaller(request), source.full, true)) && (await blobs.mount(repository, source, mount))) {
-          response.setHeader('Location', `/v2/${repository.full}/blobs/${mount}`);
-          response.setHeader('Docker-Content-Digest', mount);
-          response.status(201).end();
-          return;
+        if (mount && source) {
+          const caller = registryCaller(request);
+          // A token for the target alone, held by someone who may read the source: ask for one naming both, as distribution does.
+          if (await access.couldClaimPull(caller, source.full)) {
+            sendChallenge(response, challengeFor(authSettings, uploadRequirement, request, 'insufficient_scope'), `the token does not grant pull on ${source.full}, the mount's source`);
+            return;
+          }
+          // A source the caller may not pull is treated like one without the blob: it must not tell which blobs it has.
+          if ((await access.mayPull(caller, source.full, true)) && (await blobs.mount(repository, source, mount))) {
+            response.setHeader('Location', `/v2/${repository.full}/blobs/${mount}`);
+            response.setHeader('Docker-Content-Digest', mount);
+            response.status(201).end();
+            return;
+          }
         }
         const digest = queryValue(request, 'digest');
         if (digest) {
