@@ -4,7 +4,7 @@
  * while a very large layer is pushed.
  *
  *   npm run bench:registry                    # starts its own stack (private NATS, fresh database)
- *   BENCH_REPEATS=5 BENCH_BIG_LAYER_MIB=2048 npm run bench:registry
+ *   BENCH_REPEATS=7 BENCH_BIG_LAYER_MIB=2048 npm run bench:registry
  *   GATEWAY_URL=http://127.0.0.1:8080 GATEWAY_TOKEN=<access token> GATEWAY_PID=<pid> npm run bench:registry   # against a running stack
  *
  * The comparison registry is started by the bench itself: `docker-registry serve` (DOCKER_REGISTRY,
@@ -22,7 +22,9 @@
  * (fdatasync) before any push; a small image config (amd64/linux, rootfs diff_ids), the OCI
  * manifest, index.json and oci-layout.
  *
- * Rows (each run BENCH_REPEATS (3) times; the median and every run are reported, in seconds):
+ * Rows (each run BENCH_REPEATS (5) times; the median and every run are reported, in seconds; single
+ * runs of a row move by 10-20 % on the 2-core machine, so a median of three was often one outlier away
+ * from another verdict):
  *   push-3x64MiB / pull-3x64MiB           one image, 3 layers of BENCH_LAYER_MIB (64) MiB
  *   push-50-sequential / pull-…           BENCH_SMALL_IMAGES (50) small images (2 × 32 KiB layers), one skopeo at a time
  *   push-50-parallel8 / pull-…            the same kind of images, BENCH_PARALLEL (8) skopeo processes at a time
@@ -74,7 +76,7 @@ import { freePort, waitForHttpOk, type Stack } from '@imagestreams/stack';
 import { gatewayToken, runBench, withBenchStack } from './support/bench-stack';
 import { cpuByProcess, cpuSpent, readProc } from './support/process-cpu';
 
-const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
+const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 5);
 const LAYER_MIB = Number(process.env['BENCH_LAYER_MIB'] ?? 64);
 const SMALL_IMAGES = Number(process.env['BENCH_SMALL_IMAGES'] ?? 50);
 const PARALLEL = Number(process.env['BENCH_PARALLEL'] ?? 8);
