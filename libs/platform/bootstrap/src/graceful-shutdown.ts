@@ -40,7 +40,9 @@ export function installGracefulShutdown(app: INestApplication, transports: reado
       await stopGracefully(app, transports);
       process.exit(0);
     } catch (error) {
-      logger.error(`shutdown failed: ${(error as Error).message}`, (error as Error).stack, 'Shutdown');
+      // Some libraries reject with a string or with nothing at all: say what came.
+      const message = error instanceof Error ? error.message : `rejected with ${JSON.stringify(error) ?? String(error)}`;
+      logger.error(`shutdown failed: ${message}`, error instanceof Error ? error.stack : undefined, 'Shutdown');
       process.exit(1);
     }
   };

@@ -1,11 +1,13 @@
-import { type DynamicModule, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { flushTracing, startTracing, type TracingOptions } from './tracing';
+import { type DynamicModule, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { flushTracingAtShutdown, startTracing, type TracingOptions } from './tracing';
 
 @Injectable()
 class TracingLifecycle implements OnApplicationShutdown {
+  private readonly logger = new Logger('Tracing');
+
   /** Last hook of all: the spans of the shutdown itself are in the batch too. */
   async onApplicationShutdown(): Promise<void> {
-    await flushTracing();
+    await flushTracingAtShutdown((message) => this.logger.warn(message));
   }
 }
 

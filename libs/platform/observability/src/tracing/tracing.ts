@@ -68,9 +68,38 @@ export function startTracing(options: TracingOptions): void {
   state = { provider, exporting: true };
 }
 
-/** Sends spans still buffered (at shutdown); a no-op when nothing exports. */
-export async function flushTracing(): Promise<void> {
-  if (state?.exporting) await state.provider?.forceFlush();
+/**
+ * How long a shutdown waits for buffered spans to reach the collector. One that is up answers in
+ * milliseconds; one that is down would hold the exporter in its retries for ~8 s (measured), longer
+ * than the whole shutdown may take.
+ */
+export const SHUTDOWN_FLUSH_TIMEOUT_MS = 2_000;
+
+/**
+ * Sends spans still buffered; a no-op when nothing exports. Rejects with the reason when they
+ * could not be sent within `withinMs` (the exporter rejects with no reason at all for a refused connection).
+ */
+export async function flushTracing(withinMs = SHUTDOWN_FLUSH_TIMEOUT_MS): Promise<void> {
+  const provider = state?.exporting ? state.provider : undefined;
+  if (!provider) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the collector did not take them within ${withinMs} ms`)), withinMs);
+  });
+  try {
+    await Promise.race([provider.forceFlush().catch((error: unknown) => Promise.reject(new Error(`the exporter failed: ${error instanceof Error ? error.message : String(error ?? 'no reason given')}`))), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The last step of a shutdown: spans that cannot be sent are a warning, never a failed or stalled shutdown. */
+export async function flushTracingAtShutdown(warn: (message: string) => void, withinMs = SHUTDOWN_FLUSH_TIMEOUT_MS): Promise<void> {
+  try {
+    await flushTracing(withinMs);
+  } catch (error) {
+    warn(`spans still buffered at shutdown were not exported: ${(error as Error).message}`);
+  }
 }
 
 /**
