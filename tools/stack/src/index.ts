@@ -6,6 +6,7 @@ export * from './ensure-postgres';
 export * from './free-port';
 export * from './nats-cluster';
 export * from './repo-root';
+export * from './service-log-file';
 export * from './service-process';
 export * from './services';
 export * from './stack';

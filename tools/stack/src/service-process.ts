@@ -16,7 +16,8 @@ import { REPO_ROOT } from './repo-root';
 import { serviceDefinition, type ServiceName } from './services';
 import { waitForHttpOk } from './wait-for';
 
-export type LogSink = (line: string, stream: 'stdout' | 'stderr') => void;
+/** `label` is the process's name in logs: the service, and `#<n>` for a replica. */
+export type LogSink = (line: string, stream: 'stdout' | 'stderr', label: string) => void;
 
 export interface ServiceProcessOptions {
   name: ServiceName;
@@ -169,7 +170,7 @@ export class ServiceProcess {
 
   private onLine(line: string, stream: 'stdout' | 'stderr'): void {
     this.tail.push(line);
-    if (this.options.sink) this.options.sink(line, stream);
+    if (this.options.sink) this.options.sink(line, stream, this.label);
     else if (!this.options.quiet) process.stdout.write(`[${this.label}] ${line}\n`);
   }
 }

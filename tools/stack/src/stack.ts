@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ensureNats } from './ensure-nats';
 import { ensurePostgres } from './ensure-postgres';
 import { freePort } from './free-port';
-import { ServiceProcess } from './service-process';
+import { ServiceProcess, type LogSink } from './service-process';
 import { SERVICE_NAMES, serviceDefinition, type ServiceName } from './services';
 
 export interface StackOptions {
@@ -18,6 +18,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Services log at warn and their output is not echoed (still kept for error reports). */
   quiet?: boolean;
+  /** Where every service's output lines go instead of our stdout (e.g. a file kept for a failure report). */
+  serviceOutput?: LogSink;
   log?: (message: string) => void;
   /** Which services to run (default: all five). */
   services?: ServiceName[];
@@ -108,7 +110,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const processes = names.flatMap((name) =>
     [ports.get(name) ?? 0, ...(extraPorts.get(name) ?? [])].map(
       (port, index) =>
-        new ServiceProcess({ name, port, env, quiet: options.quiet, readyTimeoutMs: options.readyTimeoutMs, compiled, replica: replicaCount(name) > 1 ? index + 1 : undefined }),
+        new ServiceProcess({ name, port, env, quiet: options.quiet, sink: options.serviceOutput, readyTimeoutMs: options.readyTimeoutMs, compiled, replica: replicaCount(name) > 1 ? index + 1 : undefined }),
     ),
   );
 

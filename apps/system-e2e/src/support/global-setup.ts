@@ -3,7 +3,7 @@ import './register-paths';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDatabase, freePort, startPrivateNats, startStack, SERVICE_NAMES } from '@imagestreams/stack';
+import { createDatabase, freePort, openServiceLogFile, REPO_ROOT, startPrivateNats, startStack, SERVICE_NAMES } from '@imagestreams/stack';
 import { generateAccessToken } from '@imagestreams/testing';
 import { serveStackControl } from './stack-control';
 
@@ -18,12 +18,15 @@ export default async function globalSetup(): Promise<void> {
   const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
   // Access control is on, as in production: suites act as the bootstrap admin unless they test someone else.
   const adminToken = generateAccessToken();
+  // Quiet services print nothing here; what they log (warnings and errors) is kept for a failure's post-mortem (.ci/run shows its tail).
+  const serviceLog = openServiceLogFile(process.env['E2E_SERVICE_LOG'] ?? path.join(REPO_ROOT, 'tmp', 'test-logs', 'system-e2e-services.log'));
   const stack = await startStack({
     databaseUrl: `${POSTGRES_SERVER_URL}/${databaseName}`,
     natsUrl: nats.natsUrl,
     dataDir,
     ports,
     quiet: true,
+    serviceOutput: serviceLog.sink,
     log: () => undefined,
     readyTimeoutMs: 120_000,
     env: {
@@ -61,5 +64,5 @@ export default async function globalSetup(): Promise<void> {
   process.env['E2E_DATABASE_URL'] = stack.databaseUrl;
   // The services' DATA_DIR: registry tests look at how the gateway stores blobs (<dir>/registry/blobs).
   process.env['E2E_DATA_DIR'] = dataDir;
-  (globalThis as Record<string, unknown>)['__E2E__'] = { stack, nats, control, databaseName };
+  (globalThis as Record<string, unknown>)['__E2E__'] = { stack, nats, control, databaseName, serviceLog };
 }

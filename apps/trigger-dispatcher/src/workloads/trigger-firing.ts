@@ -53,6 +53,7 @@ export class TriggerFiring {
     if (!(await this.workloads.anyWatching(moved))) return;
     let fired = 0;
     await this.workloads.transaction(async (manager) => {
+      fired = 0; // counted again when a deadlock makes the transaction run again
       const rows = await this.workloads.watching(manager, moved);
       for (const row of rows) {
         const resolved = await this.resolve(watchedImageStreamTags(row.body as KubernetesObject), new Map([[tagKey(moved), pullSpec]]));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { StoredObject } from '@imagestreams/contracts';
 import type { WatchedImageStreamTag } from '@imagestreams/domain-trigger';
-import { currentResourceVersion, MicroBatcher, returnedRows } from '@imagestreams/platform-persistence';
+import { currentResourceVersion, MicroBatcher, retryOnDeadlock, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface WorkloadRow {
@@ -32,8 +32,13 @@ export class WorkloadRepository {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * A template's workloads are created at once while tag moves lock the ones watching a tag: a
+   * deadlock Postgres breaks between them is run again, not answered to the caller (work must
+   * touch nothing but the database, as every caller's does).
+   */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return retryOnDeadlock(() => this.dataSource.transaction(work));
   }
 
   async insert(manager: EntityManager, row: { uid: string; namespace: string; kind: string; name: string; body: StoredObject }, watches: WatchedImageStreamTag[]): Promise<WorkloadRow | undefined> {
