@@ -1,0 +1,365 @@
+import { randomBytes } from 'node:crypto';
+import { eventually, WebhookReceiver } from '@imagestreams/testing';
+import { api, createTestNamespace, mapping, randomDigest } from './support/api';
+import { describePath, shapeMutations } from './support/shape-mutations';
+
+/**
+ * Every JSON body the API takes, with each of its values swapped, one at a time, for values of the
+ * other JSON types (an object for a string, an array for an object, null, a number no column holds,
+ * ...): each answer is a 2xx or a 4xx Status whose code is the HTTP status, never a 5xx. Bodies that
+ * are valid in type and wrong in shape are what reached the owners and failed there with a 500
+ * before (session 11's fuzz found nine); this keeps every body covered, including fields added later.
+ */
+interface Endpoint {
+  name: string;
+  method: 'POST' | 'PUT' | 'PATCH';
+  path: (namespace: string) => string;
+  /** A valid body; `id` is new for every request, so a 2xx never meets an earlier one's object. */
+  body: (id: string, namespace: string) => Record<string, unknown>;
+  contentType?: string;
+  /** Made once before the endpoint's requests: objects the body refers to. */
+  prepare?: (namespace: string) => Promise<void>;
+  /**
+   * After every mutation was answered: what was accepted did not poison the namespace (its tag
+   * events are evaluated for every object watching the tag at once, so one object that made the
+   * evaluation throw would stop a well-formed one from firing too).
+   */
+  stillWorks?: (namespace: string) => Promise<void>;
+}
+
+interface StatusBody {
+  kind?: string;
+  code?: number;
+  message?: string;
+}
+
+const IMAGE = 'image.openshift.io/v1';
+const RBAC = '/apis/rbac.authorization.k8s.io/v1';
+/** Requests in flight per endpoint: enough to finish quickly, few enough for two shared cores. */
+const CONCURRENCY = 4;
+
+const secretObject = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { password: '${PASSWORD}' } });
+const template = (name: string) => ({
+  apiVersion: 'template.openshift.io/v1',
+  kind: 'Template',
+  metadata: { name, annotations: { description: 'fuzzed' } },
+  labels: { app: 'fuzz' },
+  parameters: [{ name: 'PASSWORD', generate: 'expression', from: '[a-z]{8}', required: true }],
+  objects: [secretObject(`secret-${name}`)],
+});
+const dockerConfig = Buffer.from(JSON.stringify({ auths: { 'registry.example.com': { auth: Buffer.from('user:pass').toString('base64') } } })).toString('base64');
+
+const createStream = (ns: string, name: string) =>
+  expectCreated(`stream ${name}`, api('POST', `/apis/${IMAGE}/namespaces/${ns}/imagestreams`, { apiVersion: IMAGE, kind: 'ImageStream', metadata: { name } }));
+
+async function mapImage(ns: string, stream: string, tag: string): Promise<void> {
+  await expectCreated(`image for ${stream}:${tag}`, api('POST', `/apis/${IMAGE}/namespaces/${ns}/imagestreammappings`, mapping(stream, tag, randomDigest())));
+}
+
+async function expectCreated(what: string, reply: Promise<{ status: number; body: unknown }>): Promise<void> {
+  const answer = await reply;
+  if (answer.status >= 300) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
+}
+
+const ENDPOINTS: Endpoint[] = [
+  {
+    name: 'ImageStream create',
+    method: 'POST',
+    path: (ns) => `/apis/${IMAGE}/namespaces/${ns}/imagestreams`,
+    prepare: (ns) => createStream(ns, 'base'),
+    body: (id) => ({
+      apiVersion: IMAGE,
+      kind: 'ImageStream',
+      metadata: { name: `s-${id}`, labels: { app: 'fuzz' }, annotations: { note: 'n' } },
+      spec: {
+        lookupPolicy: { local: true },
+        tags: [{ name: 'v1', annotations: { a: 'b' }, from: { kind: 'ImageStreamTag', name: 'base:v1' }, importPolicy: { scheduled: false }, referencePolicy: { type: 'Local' } }],
+      },
+    }),
+  },
+  {
+    name: 'ImageStream merge patch',
+    method: 'PATCH',
+    path: (ns) => `/apis/${IMAGE}/namespaces/${ns}/imagestreams/patched`,
+    contentType: 'application/merge-patch+json',
+    prepare: (ns) => createStream(ns, 'patched'),
+    body: (id) => ({ metadata: { labels: { id } }, spec: { tags: [{ name: `t-${id}`, from: { kind: 'DockerImage', name: 'registry.example.com/a/b:1' } }] } }),
+  },
+  {
+    name: 'ImageStreamMapping',
+    method: 'POST',
+    path: (ns) => `/apis/${IMAGE}/namespaces/${ns}/imagestreammappings`,
+    body: (id) => {
+      const digest = randomDigest();
+      return {
+        apiVersion: IMAGE,
+        kind: 'ImageStreamMapping',
+        metadata: { name: `m-${id}` },
+        tag: 'latest',
+        image: {
+          metadata: { name: digest, annotations: { built: 'yes' } },
+          dockerImageReference: `registry.example.com/fuzz/m@${digest}`,
+          dockerImageLayers: [{ name: randomDigest(), size: 10, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' }],
+          dockerImageMetadata: { Architecture: 'amd64', Config: { Env: ['A=b'], Labels: { l: 'v' } } },
+        },
+      };
+    },
+  },
+  {
+    name: 'ImageStreamTag create',
+    method: 'POST',
+    path: (ns) => `/apis/${IMAGE}/namespaces/${ns}/imagestreamtags`,
+    body: (id) => ({
+      apiVersion: IMAGE,
+      kind: 'ImageStreamTag',
+      metadata: { name: `t-${id}:v1` },
+      tag: { name: 'v1', from: { kind: 'DockerImage', name: 'registry.example.com/a/b:1' }, referencePolicy: { type: 'Source' }, importPolicy: { scheduled: false } },
+    }),
+  },
+  {
+    name: 'ImageStreamImport (preview)',
+    method: 'POST',
+    path: (ns) => `/apis/${IMAGE}/namespaces/${ns}/imagestreamimports`,
+    // Port 9 on loopback refuses at once: the import fails fast and is reported in the status.
+    body: (id) => ({
+      apiVersion: IMAGE,
+      kind: 'ImageStreamImport',
+      metadata: { name: `i-${id}` },
+      spec: { import: false, images: [{ from: { kind: 'DockerImage', name: '127.0.0.1:9/fuzz/b:1' }, to: { name: 'v1' }, importPolicy: { insecure: true } }] },
+    }),
+  },
+  {
+    name: 'Template create',
+    method: 'POST',
+    path: (ns) => `/apis/template.openshift.io/v1/namespaces/${ns}/templates`,
+    body: (id) => template(`tpl-${id}`),
+  },
+  {
+    name: 'Template processing',
+    method: 'POST',
+    path: (ns) => `/apis/template.openshift.io/v1/namespaces/${ns}/processedtemplates`,
+    body: (id) => template(`tpl-${id}`),
+  },
+  {
+    name: 'TemplateInstance create',
+    method: 'POST',
+    path: (ns) => `/apis/template.openshift.io/v1/namespaces/${ns}/templateinstances`,
+    body: (id) => ({ apiVersion: 'template.openshift.io/v1', kind: 'TemplateInstance', metadata: { name: `ti-${id}` }, spec: { template: template(`inst-${id}`) } }),
+  },
+  {
+    name: 'WebhookSubscription create',
+    method: 'POST',
+    path: (ns) => `/apis/notifications.imagestreams.io/v1/namespaces/${ns}/webhooksubscriptions`,
+    body: (id) => ({
+      apiVersion: 'notifications.imagestreams.io/v1',
+      kind: 'WebhookSubscription',
+      metadata: { name: `w-${id}` },
+      spec: { url: 'http://127.0.0.1:9/hook', events: ['tag.changed'], timeoutSeconds: 2, filter: { imageStreams: ['app'], tags: ['latest'] } },
+    }),
+    stillWorks: async (ns) => {
+      const receiver = new WebhookReceiver();
+      try {
+        const url = await receiver.start();
+        await expectCreated(
+          'sentinel WebhookSubscription',
+          api('POST', `/apis/notifications.imagestreams.io/v1/namespaces/${ns}/webhooksubscriptions`, { apiVersion: 'notifications.imagestreams.io/v1', kind: 'WebhookSubscription', metadata: { name: 'sentinel' }, spec: { url, events: ['tag.changed'] } }),
+        );
+        await mapImage(ns, 'app', 'latest');
+        await receiver.waitForCount(1);
+      } finally {
+        await receiver.stop();
+      }
+    },
+  },
+  {
+    name: 'TagMoveDryRun',
+    method: 'POST',
+    path: (ns) => `/apis/notifications.imagestreams.io/v1/namespaces/${ns}/tagmovedryruns`,
+    prepare: (ns) => createStream(ns, 'app'),
+    body: () => ({ imageStream: 'app', tag: 'latest', digest: randomDigest() }),
+  },
+  {
+    name: 'BuildConfig create',
+    method: 'POST',
+    path: (ns) => `/apis/build.openshift.io/v1/namespaces/${ns}/buildconfigs`,
+    body: (id) => ({
+      apiVersion: 'build.openshift.io/v1',
+      kind: 'BuildConfig',
+      metadata: { name: `bc-${id}` },
+      spec: {
+        source: { git: { uri: 'https://example.com/app.git', ref: 'main' } },
+        strategy: { type: 'Source', sourceStrategy: { from: { kind: 'ImageStreamTag', name: 'base:v1' } } },
+        output: { to: { kind: 'ImageStreamTag', name: 'out:latest' } },
+        triggers: [{ type: 'ImageChange', imageChange: {} }, { type: 'Generic', generic: { secret: 's3cret' } }],
+      },
+    }),
+    stillWorks: async (ns) => {
+      await expectCreated(
+        'sentinel BuildConfig',
+        api('POST', `/apis/build.openshift.io/v1/namespaces/${ns}/buildconfigs`, {
+          apiVersion: 'build.openshift.io/v1',
+          kind: 'BuildConfig',
+          metadata: { name: 'sentinel' },
+          spec: { strategy: { type: 'Source', sourceStrategy: { from: { kind: 'ImageStreamTag', name: 'base:v1' } } }, triggers: [{ type: 'ImageChange', imageChange: {} }] },
+        }),
+      );
+      await mapImage(ns, 'base', 'v1');
+      await eventually(async () => ((await api('GET', `/apis/build.openshift.io/v1/namespaces/${ns}/builds/sentinel-1`)).status === 200 ? true : undefined), 'the sentinel BuildConfig to build on the tag move');
+    },
+  },
+  {
+    name: 'Deployment create (image trigger annotation)',
+    method: 'POST',
+    path: (ns) => `/apis/apps/v1/namespaces/${ns}/deployments`,
+    body: (id) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `d-${id}`, annotations: { 'image.openshift.io/triggers': JSON.stringify([{ from: { kind: 'ImageStreamTag', name: 'app:latest' }, fieldPath: 'spec.template.spec.containers[?(@.name=="web")].image' }]) } },
+      spec: { replicas: 1, selector: { matchLabels: { app: id } }, template: { metadata: { labels: { app: id } }, spec: { containers: [{ name: 'web', image: ' ', ports: [{ containerPort: 8080 }] }] } } },
+    }),
+    stillWorks: async (ns) => {
+      const triggers = JSON.stringify([{ from: { kind: 'ImageStreamTag', name: 'app:latest' }, fieldPath: 'spec.template.spec.containers[0].image' }]);
+      const sentinel = `/apis/apps/v1/namespaces/${ns}/deployments/sentinel`;
+      await expectCreated(
+        'sentinel Deployment',
+        api('POST', `/apis/apps/v1/namespaces/${ns}/deployments`, {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'sentinel', annotations: { 'image.openshift.io/triggers': triggers } },
+          spec: { template: { spec: { containers: [{ name: 'web', image: ' ' }] } } },
+        }),
+      );
+      await mapImage(ns, 'app', 'latest');
+      type Stored = { spec: { template: { spec: { containers: { image: string }[] } } } };
+      await eventually(async () => ((await api<Stored>('GET', sentinel)).body.spec.template.spec.containers[0].image.trim() ? true : undefined), 'the sentinel Deployment to get the image');
+    },
+  },
+  {
+    name: 'Secret create',
+    method: 'POST',
+    path: (ns) => `/api/v1/namespaces/${ns}/secrets`,
+    body: (id) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `sec-${id}` }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': dockerConfig } }),
+  },
+  {
+    name: 'ServiceAccount create',
+    method: 'POST',
+    path: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`,
+    body: (id) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `sa-${id}` } }),
+  },
+  {
+    name: 'AccessToken create',
+    method: 'POST',
+    path: () => '/apis/access.imagestreams.io/v1/accesstokens',
+    prepare: (ns) => expectCreated('service account robot', api('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot' } })),
+    body: (_id, ns) => ({ apiVersion: 'access.imagestreams.io/v1', kind: 'AccessToken', spec: { subject: { kind: 'ServiceAccount', namespace: ns, name: 'robot' }, expiresInSeconds: 600 } }),
+  },
+  {
+    name: 'Role create',
+    method: 'POST',
+    path: (ns) => `${RBAC}/namespaces/${ns}/roles`,
+    body: (id) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: `r-${id}` }, rules: [{ apiGroups: ['image.openshift.io'], resources: ['imagestreams'], verbs: ['get', 'list'], resourceNames: ['app'] }] }),
+  },
+  {
+    name: 'RoleBinding create',
+    method: 'POST',
+    path: (ns) => `${RBAC}/namespaces/${ns}/rolebindings`,
+    body: (id, ns) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `rb-${id}` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', namespace: ns, name: 'nobody' }],
+    }),
+  },
+  {
+    name: 'ClusterRole create',
+    method: 'POST',
+    path: () => `${RBAC}/clusterroles`,
+    body: (id) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `fuzz-${id}` }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }, { nonResourceURLs: ['/healthz'], verbs: ['get'] }] }),
+  },
+  {
+    name: 'ClusterRoleBinding create',
+    method: 'POST',
+    path: () => `${RBAC}/clusterrolebindings`,
+    body: (id) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `fuzz-${id}` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'User', name: `fuzz-nobody-${id}` }],
+    }),
+  },
+  {
+    name: 'User create',
+    method: 'POST',
+    path: () => '/apis/user.openshift.io/v1/users',
+    body: (id) => ({ apiVersion: 'user.openshift.io/v1', kind: 'User', metadata: { name: `fuzz-${id}` }, fullName: 'Fuzz' }),
+  },
+  {
+    name: 'SelfSubjectAccessReview',
+    method: 'POST',
+    path: () => '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+    body: (_id, ns) => ({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: ns, verb: 'get', group: 'image.openshift.io', resource: 'imagestreams', name: 'app' } } }),
+  },
+  {
+    name: 'Namespace create',
+    method: 'POST',
+    path: () => '/api/v1/namespaces',
+    body: (id) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `fuzz-${id}`, labels: { purpose: 'fuzz' } } }),
+  },
+  {
+    name: 'registry push notification',
+    method: 'POST',
+    // The endpoint and secret global setup configures (IMPORT_NOTIFICATION_ENDPOINTS).
+    path: () => '/apis/imagestreams.io/v1/registrynotifications/e2e/e2e-notification-secret',
+    body: () => ({
+      events: [
+        {
+          id: randomBytes(8).toString('hex'),
+          action: 'push',
+          target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: randomDigest(), repository: 'fuzz/app', url: 'http://127.0.0.1:9/v2/fuzz/app/manifests/latest', tag: 'latest' },
+          request: { host: '127.0.0.1:9' },
+        },
+      ],
+    }),
+  },
+];
+
+describe('every JSON body with each value swapped for another type: a 2xx or a 4xx Status, never a 5xx', () => {
+  it.each(ENDPOINTS.map((endpoint) => [endpoint.name, endpoint] as const))('%s', async (_name, endpoint) => {
+    const ns = await createTestNamespace('shape-fuzz');
+    await endpoint.prepare?.(ns);
+    const send = (body: unknown) => api<StatusBody>(endpoint.method, endpoint.path(ns), body, endpoint.contentType ? { contentType: endpoint.contentType } : {});
+
+    // The unchanged body is accepted, so every refusal below is the swapped value's doing.
+    const valid = await send(endpoint.body(randomBytes(4).toString('hex'), ns));
+    expect(valid.status < 300 ? 'accepted' : `${valid.status} ${JSON.stringify(valid.body)}`).toBe('accepted');
+
+    const mutations = [...shapeMutations(endpoint.body('{id}', ns))];
+    const failures: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < mutations.length) {
+        const mutation = mutations[next++];
+        // A fresh id in every name, so an accepted body never collides with an earlier one.
+        const body = JSON.parse(JSON.stringify(mutation.body).replaceAll('{id}', randomBytes(4).toString('hex'))) as unknown;
+        const answer = await send(body);
+        const statusBody = answer.body;
+        const wellFormed = answer.status < 400 || (statusBody?.kind === 'Status' && statusBody.code === answer.status);
+        if (answer.status >= 500 || !wellFormed) {
+          failures.push(`${describePath(mutation.path)} = ${JSON.stringify(mutation.value)} → ${answer.status} ${JSON.stringify(statusBody).slice(0, 300)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+
+    expect(mutations.length).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+    await endpoint.stillWorks?.(ns);
+  }, 120_000);
+
+  it('walks every value of a body, nested arrays and the body itself included', () => {
+    const paths = new Set([...shapeMutations({ a: { b: ['x'] }, n: 1 })].map((mutation) => describePath(mutation.path)));
+    expect([...paths]).toEqual(['(the body)', '.a', '.a.b', '.a.b[0]', '.n']);
+  });
+});
