@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { eventually, WebhookReceiver } from '@imagestreams/testing';
-import { api, createTestNamespace, mapping, randomDigest } from './support/api';
-import { describePath, shapeMutations } from './support/shape-mutations';
+import { eventually, pushBlob, WebhookReceiver } from '@imagestreams/testing';
+import { api, authHeaders, createTestNamespace, gatewayUrl, mapping, randomDigest } from './support/api';
+import { buildImage, buildIndex, descriptorOf, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST, type BuiltImage } from './support/oci-layout';
+import { ociErrorCode, v2, type RegistryReply } from './support/registry-http';
+import { gatewayEndpoint, pushImage } from './support/registry-push';
+import { answersToMutations, describePath, shapeMutations } from './support/shape-mutations';
 
 /**
  * Every JSON body the API takes, with each of its values swapped, one at a time, for values of the
@@ -336,22 +339,16 @@ describe('every JSON body with each value swapped for another type: a 2xx or a 4
     expect(valid.status < 300 ? 'accepted' : `${valid.status} ${JSON.stringify(valid.body)}`).toBe('accepted');
 
     const mutations = [...shapeMutations(endpoint.body('{id}', ns))];
-    const failures: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < mutations.length) {
-        const mutation = mutations[next++];
-        // A fresh id in every name, so an accepted body never collides with an earlier one.
-        const body = JSON.parse(JSON.stringify(mutation.body).replaceAll('{id}', randomBytes(4).toString('hex'))) as unknown;
-        const answer = await send(body);
-        const statusBody = answer.body;
-        const wellFormed = answer.status < 400 || (statusBody?.kind === 'Status' && statusBody.code === answer.status);
-        if (answer.status >= 500 || !wellFormed) {
-          failures.push(`${describePath(mutation.path)} = ${JSON.stringify(mutation.value)} → ${answer.status} ${JSON.stringify(statusBody).slice(0, 300)}`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const failures = await answersToMutations(
+      mutations,
+      // A fresh id in every name, so an accepted body never collides with an earlier one.
+      (mutation) => send(JSON.parse(JSON.stringify(mutation.body).replaceAll('{id}', randomBytes(4).toString('hex'))) as unknown),
+      (answer) => {
+        const wellFormed = answer.status < 400 || (answer.body?.kind === 'Status' && answer.body.code === answer.status);
+        return answer.status >= 500 || !wellFormed ? `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}` : undefined;
+      },
+      CONCURRENCY,
+    );
 
     expect(mutations.length).toBeGreaterThan(20);
     expect(failures).toEqual([]);
@@ -362,4 +359,63 @@ describe('every JSON body with each value swapped for another type: a 2xx or a 4
     const paths = new Set([...shapeMutations({ a: { b: ['x'] }, n: 1 })].map((mutation) => describePath(mutation.path)));
     expect([...paths]).toEqual(['(the body)', '.a', '.a.b', '.a.b[0]', '.n']);
   });
+});
+
+describe('registry manifests and image configs with each value swapped for another type: an OCI error, never a 5xx', () => {
+  let namespace: string;
+  let repository: string;
+  let base: BuiltImage;
+  let tags = 0;
+  const authorization = () => authHeaders().authorization as string;
+  const putManifest = (reference: string, mediaType: string, document: unknown) =>
+    v2('PUT', `${repository}/manifests/${reference}`, { authorization: authorization(), 'content-type': mediaType }, Buffer.from(JSON.stringify(document)));
+  const ociProblem = (reply: RegistryReply): string | undefined => {
+    if (reply.status >= 500) return `${reply.status} ${reply.body.slice(0, 300)}`;
+    if (reply.status >= 400 && ociErrorCode(reply) === undefined) return `${reply.status} without an OCI error body: ${reply.body.slice(0, 300)}`;
+    return undefined;
+  };
+
+  beforeAll(async () => {
+    namespace = await createTestNamespace('shape-fuzz-v2');
+    repository = `${namespace}/app`;
+    base = buildImage({ layers: 1, layerSize: 512 });
+    await pushImage(gatewayEndpoint(), repository, 'base', base);
+  });
+
+  async function expectNoServerErrors(mediaType: string, document: unknown): Promise<void> {
+    expect((await putManifest('valid', mediaType, document)).status).toBe(201);
+    const mutations = [...shapeMutations(document)];
+    const failures = await answersToMutations(mutations, (mutation) => putManifest(`m-${tags++}`, mediaType, mutation.body), ociProblem, CONCURRENCY);
+    expect(mutations.length).toBeGreaterThan(50);
+    expect(failures).toEqual([]);
+  }
+
+  it('image manifests, with annotations and a subject', async () => {
+    await expectNoServerErrors(OCI_MANIFEST, { ...base.manifest, annotations: { 'org.example.note': 'n' }, subject: descriptorOf(OCI_MANIFEST, base.manifestBytes) });
+  }, 120_000);
+
+  it('image indexes', async () => {
+    await expectNoServerErrors(OCI_INDEX, { ...buildIndex([base]).index, annotations: { 'org.example.note': 'n' } });
+  }, 120_000);
+
+  it('image configs, which become the Image’s dockerImageMetadata: pushed, tagged and read back through the API', async () => {
+    const mutations = [...shapeMutations(base.config)];
+    const failures = await answersToMutations(
+      mutations,
+      async (mutation): Promise<RegistryReply> => {
+        const configBytes = Buffer.from(JSON.stringify(mutation.body));
+        await pushBlob(gatewayUrl(), repository, configBytes, authorization());
+        const tag = `c-${tags++}`;
+        const pushed = await putManifest(tag, OCI_MANIFEST, { ...base.manifest, config: descriptorOf(OCI_CONFIG, configBytes) });
+        if (pushed.status !== 201) return pushed;
+        // Accepted: the Image made from it must render too.
+        const read = await api('GET', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreamtags/app:${tag}`);
+        return read.status === 200 ? pushed : { status: read.status, headers: new Headers(), body: `reading the ImageStreamTag: ${JSON.stringify(read.body)}` };
+      },
+      ociProblem,
+      CONCURRENCY,
+    );
+    expect(mutations.length).toBeGreaterThan(50);
+    expect(failures).toEqual([]);
+  }, 120_000);
 });

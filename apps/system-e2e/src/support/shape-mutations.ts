@@ -56,3 +56,26 @@ export function* shapeMutations(document: unknown): Generator<Mutation> {
 export function describePath(path: JsonPath): string {
   return path.length ? path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('') : '(the body)';
 }
+
+/**
+ * Sends every mutation (`concurrency` at a time) and returns a line for each answer `problem`
+ * finds fault with: where the value was swapped, for what, and what came back.
+ */
+export async function answersToMutations<T>(
+  mutations: readonly Mutation[],
+  send: (mutation: Mutation) => Promise<T>,
+  problem: (answer: T) => string | undefined,
+  concurrency: number,
+): Promise<string[]> {
+  const failures: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < mutations.length) {
+      const mutation = mutations[next++];
+      const wrong = problem(await send(mutation));
+      if (wrong !== undefined) failures.push(`${describePath(mutation.path)} = ${JSON.stringify(mutation.value)} → ${wrong}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return failures;
+}
