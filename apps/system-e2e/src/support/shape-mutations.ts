@@ -58,24 +58,24 @@ export function describePath(path: JsonPath): string {
 }
 
 /**
- * Sends every mutation (`concurrency` at a time) and returns a line for each answer `problem`
- * finds fault with: where the value was swapped, for what, and what came back.
+ * Checks every item, `concurrency` at a time, and returns a line for each `check` finds fault
+ * with: the item as `describe` names it, then the fault.
  */
-export async function answersToMutations<T>(
-  mutations: readonly Mutation[],
-  send: (mutation: Mutation) => Promise<T>,
-  problem: (answer: T) => string | undefined,
-  concurrency: number,
-): Promise<string[]> {
-  const failures: string[] = [];
+export async function problemsOf<I>(items: readonly I[], check: (item: I) => Promise<string | undefined>, describe: (item: I) => string, concurrency: number): Promise<string[]> {
+  const problems: string[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < mutations.length) {
-      const mutation = mutations[next++];
-      const wrong = problem(await send(mutation));
-      if (wrong !== undefined) failures.push(`${describePath(mutation.path)} = ${JSON.stringify(mutation.value)} → ${wrong}`);
+    while (next < items.length) {
+      const item = items[next++];
+      const problem = await check(item);
+      if (problem !== undefined) problems.push(`${describe(item)} → ${problem}`);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return failures;
+  return problems;
+}
+
+/** Sends every mutation and returns a line for each answer `problem` finds fault with: where the value was swapped, for what, and what came back. */
+export function answersToMutations<T>(mutations: readonly Mutation[], send: (mutation: Mutation) => Promise<T>, problem: (answer: T) => string | undefined, concurrency: number): Promise<string[]> {
+  return problemsOf(mutations, async (mutation) => problem(await send(mutation)), (mutation) => `${describePath(mutation.path)} = ${JSON.stringify(mutation.value)}`, concurrency);
 }

@@ -9,6 +9,7 @@ export {
 } from './oci-error';
 export { digestOf, isDigest, parseDigest, type DigestAlgorithm, type ParsedDigest } from './digest';
 export { isOciTagName } from './tag-name';
+export { malformedPathError } from './malformed-path';
 export {
   bareMediaType,
   isDockerSchema1MediaType,

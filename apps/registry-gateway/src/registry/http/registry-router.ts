@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { linkHeader, MAX_MANIFEST_BYTES, parsePageParams, RegistryError } from '@imagestreams/domain-registry';
+import { linkHeader, malformedPathError, MAX_MANIFEST_BYTES, parsePageParams, RegistryError } from '@imagestreams/domain-registry';
 import { sendBlobBody } from '@imagestreams/platform-blob-storage';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { RegistryAccess, type RegistryCaller } from '../auth/registry-access';
@@ -294,6 +294,12 @@ export function registryRouter(app: INestApplication): express.Router {
 
   router.use((request: Request, response: Response) => {
     sendRegistryError(response, new RegistryError('NAME_UNKNOWN', `no registry endpoint at ${request.path}; repository names are <namespace>/<stream>`));
+  });
+  // Express could not decode a path parameter (`%`, `%ZZ`) while matching a route: the answer is
+  // still the registry's own error format, not the API's Status.
+  router.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (!(error instanceof URIError) || response.headersSent) return next(error);
+    sendRegistryError(response, malformedPathError(request.path));
   });
   return router;
 }
