@@ -21,13 +21,40 @@ interface OpenApiDocument {
 interface Call {
   method: string;
   path: string;
-  /** The parameter given a bad value, and the value. */
+  /** The parameter or header given a bad value, and the value. */
   fuzzed: string;
+  /** Sent instead of the admin's bearer token and the JSON content type. */
+  headerLines?: string[];
 }
 
 /** Raw (already percent-encoded where it says so) path segments. */
 const BAD_PATH_VALUES = ['..', '%2e%2e', '.', 'UPPER', 'a'.repeat(300), '%00', 'x%2Fy', '-', 'a:b:c', '%E2%80%8B', '@sha256:zz', '%', '%ZZ', 'sha256:' + 'f'.repeat(64)];
 const BAD_QUERY_VALUES = ['-1', 'abc', '1e99', '', '%00', '%5B%5D', '99999999999999999999', 'a'.repeat(5000), '!!', 'true;false'];
+/** Header lines a client can get wrong, each sent on its own (with the admin's credentials unless it is credentials). */
+const BAD_HEADER_LINES = [
+  'authorization: Bearer',
+  'authorization: Bearer %%%',
+  'authorization: Bearer ist_' + 'A'.repeat(43),
+  'authorization: Basic !!!',
+  `authorization: Basic ${Buffer.from('no-colon').toString('base64')}`,
+  `authorization: Basic ${Buffer.from(':').toString('base64')}`,
+  'authorization: Negotiate abc',
+  'range: bytes=abc',
+  'range: bytes=-',
+  'range: bytes=5-1',
+  'range: bytes=0-1,3-4',
+  'range: items=0-1',
+  'range: bytes=99999999999999999999-',
+  'content-range: x',
+  'content-range: 0-',
+  'content-range: 5-1',
+  'content-range: 99999999999999999999-99999999999999999999',
+  'accept: ;;;',
+  'accept: */*;q=abc',
+  'content-type: ;',
+  'content-type: application/json; charset=bogus',
+  'if-none-match: "',
+];
 /** What the other path parameters hold while one is fuzzed: shaped right, naming nothing that exists. */
 const PLAUSIBLE: Record<string, string> = { name: 'fuzz-absent', reference: 'latest', digest: `sha256:${'0'.repeat(64)}`, id: 'fuzz-absent', secret: 'fuzz-absent', type: 'generic' };
 /** Requests in flight at once: enough to finish quickly, few enough for two shared cores. */
@@ -36,6 +63,23 @@ const METHODS = ['get', 'head', 'delete', 'post', 'put', 'patch'] as const;
 
 function templatePath(path: string, values: Record<string, string>): string {
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => values[name] ?? PLAUSIBLE[name] ?? 'fuzz-absent');
+}
+
+/** Every route and method, its path parameters plausible, with each bad header line in turn. */
+function headerCallsOf(document: OpenApiDocument, namespace: string): Call[] {
+  const calls: Call[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    const plausible = { namespace, ...(path.startsWith('/v2/') ? { name: `${namespace}/fuzz-absent` } : {}) };
+    for (const method of METHODS) {
+      if (!item[method]) continue;
+      for (const line of BAD_HEADER_LINES) {
+        // Credentials stay unless they are what is fuzzed, so the bad header reaches the handler.
+        const headerLines = line.startsWith('authorization:') ? [line] : [`authorization: Bearer ${adminToken()}`, line];
+        calls.push({ method: method.toUpperCase(), path: templatePath(path, plausible), fuzzed: line, headerLines });
+      }
+    }
+  }
+  return calls;
 }
 
 /** Every call to make: each path parameter bad in turn, then each documented query parameter of a GET. */
@@ -66,7 +110,7 @@ async function problemOf(call: Call): Promise<string | undefined> {
   const reply = await rawHttp({
     method: call.method,
     path: call.path,
-    headerLines: [`authorization: Bearer ${adminToken()}`, ...(sendsBody ? ['content-type: application/json'] : [])],
+    headerLines: call.headerLines ?? [`authorization: Bearer ${adminToken()}`, ...(sendsBody ? ['content-type: application/json'] : [])],
     ...(sendsBody ? { body: '{}' } : {}),
   });
   if (reply.status === 0) return 'the connection closed without an answer';
@@ -83,7 +127,7 @@ async function problemOf(call: Call): Promise<string | undefined> {
   return wellFormed ? undefined : `${reply.status} ${isRegistry ? 'without an OCI error' : 'without a matching Status'}: ${reply.body.slice(0, 200)}`;
 }
 
-describe('every documented route with bad path and query parameters: never a 5xx, every refusal well formed', () => {
+describe('every documented route with bad path and query parameters or headers: never a 5xx, every refusal well formed', () => {
   it('answers each call', async () => {
     const namespace = await createTestNamespace('line-fuzz');
     const document = (await (await fetch(`${gatewayUrl()}/openapi.json`)).json()) as OpenApiDocument;
@@ -92,6 +136,15 @@ describe('every documented route with bad path and query parameters: never a 5xx
     expect(calls.some((call) => call.path.startsWith('/v2/'))).toBe(true);
     expect(calls.length).toBeGreaterThan(1000);
 
+    const failures = await problemsOf(calls, problemOf, (call) => `${call.method} ${call.path.slice(0, 160)} (${call.fuzzed})`, CONCURRENCY);
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it('answers each route called with a bad header', async () => {
+    const namespace = await createTestNamespace('header-fuzz');
+    const document = (await (await fetch(`${gatewayUrl()}/openapi.json`)).json()) as OpenApiDocument;
+    const calls = headerCallsOf(document, namespace);
+    expect(calls.length).toBeGreaterThan(1000);
     const failures = await problemsOf(calls, problemOf, (call) => `${call.method} ${call.path.slice(0, 160)} (${call.fuzzed})`, CONCURRENCY);
     expect(failures).toEqual([]);
   }, 300_000);
