@@ -2,7 +2,7 @@ import { eventually, WebhookReceiver } from '@imagestreams/testing';
 import { api, createSubscription, createTestNamespace, gatewayUrl, mapping, randomDigest } from './support/api';
 
 interface Stored {
-  metadata: { name: string; resourceVersion: string; generation?: number };
+  metadata: { name: string; uid?: string; resourceVersion: string; generation?: number };
   spec: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- OpenShift JSON read in tests
   status?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -120,6 +120,35 @@ describe('image triggers', () => {
     expect((await api('PATCH', `/apis/build.openshift.io/v1/namespaces/${namespace}/builds/site-1`, { status: { phase: 'Running' } })).status).toBe(409);
     expect((await api('PATCH', `/apis/build.openshift.io/v1/namespaces/${namespace}/builds/site-1`, { spec: {} })).status).toBe(400);
     expect((await api('PATCH', `/apis/build.openshift.io/v1/namespaces/${namespace}/builds/site-1`, { status: { phase: 'Done' } })).status).toBe(422);
+  });
+
+  it('deletes a BuildConfig with its Builds, so one re-created under the same name builds again from -1', async () => {
+    const namespace = await createTestNamespace('bc-delete');
+    const buildConfigs = `/apis/build.openshift.io/v1/namespaces/${namespace}/buildconfigs`;
+    const builds = `/apis/build.openshift.io/v1/namespaces/${namespace}/builds`;
+    const bc = {
+      apiVersion: 'build.openshift.io/v1',
+      kind: 'BuildConfig',
+      metadata: { name: 'app' },
+      spec: { strategy: { type: 'Source', sourceStrategy: { from: { kind: 'ImageStreamTag', name: 'builder:latest' } } }, triggers: [{ type: 'ImageChange', imageChange: {} }] },
+    };
+    // The builder tag resolves already: each create fires the initial build (app-1) in the same transaction.
+    await mapImage(namespace, 'builder', 'latest', randomDigest());
+    const first = await api<Stored>('POST', buildConfigs, bc);
+    expect(first.status).toBe(201);
+    const firstBuild = await api<Stored>('GET', `${builds}/app-1`);
+    expect(firstBuild.status).toBe(200);
+
+    expect((await api('DELETE', `${buildConfigs}/app`)).status).toBe(200);
+    expect((await api('GET', `${builds}/app-1`)).status).toBe(404);
+    expect((await api<{ items: Stored[] }>('GET', builds)).body.items).toEqual([]);
+
+    const again = await api<Stored>('POST', buildConfigs, bc);
+    expect(again.status).toBe(201);
+    expect(again.body.status).toMatchObject({ lastVersion: 1 });
+    const secondBuild = await api<Stored>('GET', `${builds}/app-1`);
+    expect(secondBuild.status).toBe(200);
+    expect(secondBuild.body.metadata.uid).not.toBe(firstBuild.body.metadata.uid);
   });
 
   it('rewrites the image of a Deployment with the triggers annotation, and rejects a malformed annotation', async () => {

@@ -7,6 +7,7 @@ import { DeliveriesClaimIndexes1765000000000 } from './1765000000000-deliveries-
 import { PlanDeliveriesFunction1765100000000 } from './1765100000000-plan-deliveries-function';
 import { DeliveryEventPayloads1765200000000 } from './1765200000000-delivery-event-payloads';
 import { SupersedeByOrderingIndex1765300000000 } from './1765300000000-supersede-by-ordering-index';
+import { DeleteOrphanedBuilds1765400000000 } from './1765400000000-delete-orphaned-builds';
 
 /** trigger-dispatcher's schema, oldest first: the service and its Postgres tests migrate with the same list. */
-export const TRIGGER_MIGRATIONS = [CreateTriggerSchema1764201700000, DeliveryControl1764400000000, Workloads1764500000000, SealSigningSecrets1764800300000, DeliveriesQueueStatistics1764900000000, DeliveriesClaimIndexes1765000000000, PlanDeliveriesFunction1765100000000, DeliveryEventPayloads1765200000000, SupersedeByOrderingIndex1765300000000];
+export const TRIGGER_MIGRATIONS = [CreateTriggerSchema1764201700000, DeliveryControl1764400000000, Workloads1764500000000, SealSigningSecrets1764800300000, DeliveriesQueueStatistics1764900000000, DeliveriesClaimIndexes1765000000000, PlanDeliveriesFunction1765100000000, DeliveryEventPayloads1765200000000, SupersedeByOrderingIndex1765300000000, DeleteOrphanedBuilds1765400000000];

@@ -76,8 +76,16 @@ export class WorkloadRepository {
       : this.dataSource.query('SELECT * FROM workloads WHERE kind = $1 AND namespace = $2 ORDER BY name', [kind, namespace]);
   }
 
-  async delete(namespace: string, kind: string, name: string): Promise<boolean> {
-    return returnedRows(await this.dataSource.query('DELETE FROM workloads WHERE namespace = $1 AND kind = $2 AND name = $3 RETURNING uid', [namespace, kind, name])).length > 0;
+  /**
+   * A BuildConfig goes with its Builds, as OpenShift cascades the delete: left behind, they would
+   * collide with the builds of a BuildConfig created again under the same name (numbered from 1).
+   */
+  delete(namespace: string, kind: string, name: string): Promise<boolean> {
+    return this.transaction(async (manager) => {
+      const deleted = returnedRows(await manager.query('DELETE FROM workloads WHERE namespace = $1 AND kind = $2 AND name = $3 RETURNING uid', [namespace, kind, name])).length > 0;
+      if (deleted && kind === 'BuildConfig') await manager.query('DELETE FROM builds WHERE namespace = $1 AND build_config = $2', [namespace, name]);
+      return deleted;
+    });
   }
 
   /** Cheap check outside any transaction: most tag moves have no watching objects. */
