@@ -77,11 +77,11 @@ export class ImageEventsListener {
 
   @OnEvent(EventSubjects.imageStreamDeleted)
   async onImageStreamDeleted(@Payload() event: CloudEvent<ImageStreamDeletedV1>): Promise<void> {
-    await this.schedules.dropStream(event.data.namespace, event.data.imageStream);
+    await this.schedules.dropStream(event.data.namespace, event.data.imageStream, event.data.resourceVersion);
   }
 
   @OnEvent(EventSubjects.tagDeleted)
   async onTagDeleted(@Payload() event: CloudEvent<TagDeletedV1>): Promise<void> {
-    await this.schedules.dropTag({ namespace: event.data.namespace, stream: event.data.imageStream, tag: event.data.tag });
+    await this.schedules.dropTag({ namespace: event.data.namespace, stream: event.data.imageStream, tag: event.data.tag }, event.data.resourceVersion);
   }
 }

@@ -73,8 +73,24 @@ export class ScheduledTagsRepository {
     });
   }
 
-  async dropStream(namespace: string, stream: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM scheduled_tags WHERE namespace = $1 AND stream = $2', [namespace, stream]);
+  /**
+   * A deleted stream's schedules, unless a spec newer than the deletion was applied already (the
+   * stream was created again since). The deletion's resourceVersion becomes the stream's last
+   * applied one, so a late spec event of the deleted stream schedules nothing again. Without one
+   * (an event from before that rule) the schedules go by name.
+   */
+  async dropStream(namespace: string, stream: string, deletedAtResourceVersion?: string): Promise<void> {
+    if (deletedAtResourceVersion === undefined) {
+      await this.dataSource.query('DELETE FROM scheduled_tags WHERE namespace = $1 AND stream = $2', [namespace, stream]);
+      return;
+    }
+    await this.dataSource.query(
+      `WITH deleted AS (
+         UPDATE import_spec_versions SET resource_version = $3 WHERE namespace = $1 AND stream = $2 AND resource_version < $3 RETURNING 1
+       )
+       DELETE FROM scheduled_tags WHERE namespace = $1 AND stream = $2 AND EXISTS (SELECT 1 FROM deleted)`,
+      [namespace, stream, deletedAtResourceVersion],
+    );
   }
 
   /**
@@ -95,8 +111,13 @@ export class ScheduledTagsRepository {
     return rows[0].streams;
   }
 
-  async dropTag(key: TagKey): Promise<void> {
-    await this.dataSource.query('DELETE FROM scheduled_tags WHERE namespace = $1 AND stream = $2 AND tag = $3', [key.namespace, key.stream, key.tag]);
+  /** A deleted tag's schedule, unless a spec newer than the deletion (which may have added the tag again) was applied already. */
+  async dropTag(key: TagKey, deletedAtResourceVersion: string): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM scheduled_tags WHERE namespace = $1 AND stream = $2 AND tag = $3
+         AND NOT EXISTS (SELECT 1 FROM import_spec_versions WHERE namespace = $1 AND stream = $2 AND resource_version > $4)`,
+      [key.namespace, key.stream, key.tag, deletedAtResourceVersion],
+    );
   }
 
   /** What a just-finished import found, so the next check can tell "unchanged" from one HEAD. */

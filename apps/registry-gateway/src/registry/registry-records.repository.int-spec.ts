@@ -33,8 +33,44 @@ describe('RegistryRecordsRepository blob links (Postgres)', () => {
     const links: unknown[] = await dataSource.query('SELECT 1 FROM repository_blobs WHERE repository = $1 AND digest = $2', ['team/app', DIGEST]);
     expect(links).toHaveLength(1);
 
-    await records.dropRepository('team/app');
+    await records.dropRepository('team/app', await databaseNow());
     await expect(records.linkedBlobSize('team/app', DIGEST)).resolves.toBeUndefined();
+  });
+
+  /** Postgres' clock with microseconds, as stream-service stamps a deletion. */
+  async function databaseNow(): Promise<string> {
+    const [row]: { now: string }[] = await dataSource.query(`SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`);
+    return row.now;
+  }
+
+  const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+  const image = (manifest: number, blobs: number[]) => ({ digest: digest(manifest), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 100, blobDigests: blobs.map(digest), childDigests: [] });
+
+  it('drops only what the deleted stream held: a repository pushed again since keeps what its new manifests use', async () => {
+    // Before the deletion: a manifest with its config and layer, and a blob nothing uses.
+    await records.linkBlob('team/reborn', digest(1), 10);
+    await records.linkBlob('team/reborn', digest(2), 20);
+    await records.linkBlob('team/reborn', digest(9), 90);
+    await records.recordManifest('team/reborn', image(100, [1, 2]));
+    const deletedAt = await databaseNow();
+
+    // Pushed again before the deletion was seen: blob 1 was still linked (not uploaded again), the
+    // same manifest put again, a new layer uploaded.
+    await records.linkBlob('team/reborn', digest(3), 30);
+    await records.recordManifest('team/reborn', image(100, [1, 2]));
+    await records.recordManifest('team/reborn', image(101, [1, 3]));
+
+    await records.dropRepository('team/reborn', deletedAt);
+    await expect(records.linkedBlobs('team/reborn', [1, 2, 3, 9].map(digest))).resolves.toEqual(new Set([1, 2, 3].map(digest)));
+    await expect(records.manifest('team/reborn', digest(100))).resolves.toBeDefined();
+    await expect(records.manifest('team/reborn', digest(101))).resolves.toBeDefined();
+
+    // The same event again, or a later deletion: the first changes nothing, the second takes the rest.
+    await records.dropRepository('team/reborn', deletedAt);
+    await expect(records.linkedBlobs('team/reborn', [1, 2, 3].map(digest))).resolves.toEqual(new Set([1, 2, 3].map(digest)));
+    await records.dropRepository('team/reborn', await databaseNow());
+    await expect(records.linkedBlobs('team/reborn', [1, 2, 3].map(digest))).resolves.toEqual(new Set());
+    await expect(records.manifest('team/reborn', digest(101))).resolves.toBeUndefined();
   });
 
   it('keeps no upload sessions: the table went with its migration', async () => {

@@ -82,7 +82,8 @@ export class RegistryRecordsRepository {
       this.dataSource,
       'registry-record-manifest',
       `INSERT INTO manifests (repository, ${MANIFEST_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (repository, digest) DO UPDATE SET created_at = EXCLUDED.created_at`,
       [
         repository,
         manifest.digest,
@@ -126,10 +127,17 @@ export class RegistryRecordsRepository {
   }
 
   /** Forgets everything a deleted image stream's repository served; GC reclaims the bytes. */
-  async dropRepository(repository: string): Promise<void> {
+  /**
+   * What a deleted stream's repository held: manifests and blob links recorded no later than
+   * `deletedAt`. A repository pushed again since keeps what its new manifests use, even where a
+   * row is older (a blob skopeo found still linked and did not upload again; a manifest put again
+   * refreshes its row).
+   */
+  async dropRepository(repository: string, deletedAt: string): Promise<void> {
+    const newer = 'SELECT 1 FROM manifests newer WHERE newer.repository = $1 AND newer.created_at > $2::timestamptz';
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('DELETE FROM repository_blobs WHERE repository = $1', [repository]);
-      await manager.query('DELETE FROM manifests WHERE repository = $1', [repository]);
+      await manager.query(`DELETE FROM repository_blobs b WHERE b.repository = $1 AND b.created_at <= $2::timestamptz AND NOT EXISTS (${newer} AND b.digest = ANY(newer.blob_digests))`, [repository, deletedAt]);
+      await manager.query(`DELETE FROM manifests m WHERE m.repository = $1 AND m.created_at <= $2::timestamptz AND NOT EXISTS (${newer} AND m.digest = ANY(newer.child_digests))`, [repository, deletedAt]);
     });
   }
 

@@ -6,7 +6,8 @@ import { RegistryRecordsRepository } from './registry-records.repository';
 
 /**
  * A deleted image stream is a deleted repository: its manifests and blob links go (the bytes stay
- * for garbage collection). Idempotent, so a redelivered event changes nothing.
+ * for garbage collection). Only what the deleted stream held (see ImageStreamDeletedV1), so a
+ * redelivered or late event changes nothing in a repository pushed again since.
  */
 @Controller()
 export class RepositoryCleanupListener {
@@ -14,6 +15,6 @@ export class RepositoryCleanupListener {
 
   @OnEvent(EventSubjects.imageStreamDeleted)
   async onImageStreamDeleted(@Payload() event: CloudEvent<ImageStreamDeletedV1>): Promise<void> {
-    await this.records.dropRepository(`${event.data.namespace}/${event.data.imageStream}`);
+    await this.records.dropRepository(`${event.data.namespace}/${event.data.imageStream}`, event.time);
   }
 }

@@ -22,9 +22,10 @@ export class DeleteImageStream {
     const uid = await this.streams.transaction(async (manager) => {
       const stream = await this.streams.lock(manager, namespace, name);
       if (!stream) throw new StatusError(Statuses.notFound(ImageStreamResource, name));
-      await this.streams.deleteStream(manager, stream.uid);
-      await this.watchLog.append(manager, { resourceVersion: await this.streams.nextResourceVersion(manager), namespace, name, uid: stream.uid, type: 'DELETED', labels: stream.labels });
-      await appendToOutbox(manager, [imageStreamDeletedEntry({ namespace, imageStream: name, uid: stream.uid, actor })]);
+      const deletedAt = await this.streams.deleteStream(manager, stream.uid);
+      const resourceVersion = await this.streams.nextResourceVersion(manager);
+      await this.watchLog.append(manager, { resourceVersion, namespace, name, uid: stream.uid, type: 'DELETED', labels: stream.labels });
+      await appendToOutbox(manager, [imageStreamDeletedEntry({ namespace, imageStream: name, uid: stream.uid, actor, resourceVersion }, deletedAt)]);
       return stream.uid;
     });
     this.writer.published(namespace);

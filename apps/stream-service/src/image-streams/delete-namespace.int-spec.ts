@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventSubjects, StatusError, type CloudEvent, type NamespaceDeletedV1 } from '@imagestreams/contracts';
+import { EventSubjects, StatusError, type CloudEvent, type ImageStreamDeletedV1, type NamespaceDeletedV1 } from '@imagestreams/contracts';
 import { openServiceDataSource } from '@imagestreams/platform-persistence';
 import { eventually, testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
@@ -7,6 +7,7 @@ import { STREAM_MIGRATIONS } from '../migrations';
 import { NamespaceRepository } from '../namespaces/namespace.repository';
 import type { StreamWriter } from '../stream-writes/stream-writer';
 import { WatchLogRepository } from '../watch/watch-log.repository';
+import { DeleteImageStream } from './delete-image-stream';
 import { DeleteNamespace } from './delete-namespace';
 import { ImageStreamRepository } from './image-stream.repository';
 
@@ -26,6 +27,7 @@ describe('DeleteNamespace (Postgres)', () => {
   let streams: ImageStreamRepository;
   let namespaces: NamespaceRepository;
   let deleteNamespace: DeleteNamespace;
+  let deleteImageStream: DeleteImageStream;
   const published: (string | undefined)[] = [];
 
   beforeAll(async () => {
@@ -40,6 +42,7 @@ describe('DeleteNamespace (Postgres)', () => {
     namespaces = new NamespaceRepository(dataSource);
     const writer = { published: (namespace?: string) => published.push(namespace) } as unknown as StreamWriter;
     deleteNamespace = new DeleteNamespace(streams, writer, namespaces, new WatchLogRepository(dataSource));
+    deleteImageStream = new DeleteImageStream(streams, writer, new WatchLogRepository(dataSource));
   });
 
   afterAll(async () => {
@@ -73,8 +76,31 @@ describe('DeleteNamespace (Postgres)', () => {
     expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     const [{ ok }] = await dataSource.query<{ ok: boolean }[]>('SELECT $1::timestamptz >= $2::timestamptz AND $1::timestamptz >= $3::timestamptz AS ok', [event.time, created[0].created_at, before[0].now]);
     expect(ok).toBe(true);
+    // Each stream's deletion: the same time, and a resourceVersion above its writes and below the namespace's.
+    for (const row of outbox.slice(0, 2)) {
+      const streamEvent = JSON.parse(row.payload) as CloudEvent<ImageStreamDeletedV1>;
+      expect(streamEvent.time).toBe(event.time);
+      expect(BigInt(streamEvent.data.resourceVersion as string)).toBeGreaterThan(BigInt(created[0].rv));
+      expect(BigInt(streamEvent.data.resourceVersion as string)).toBeLessThan(BigInt(event.data.resourceVersion));
+    }
     expect(await namespaces.find('gone')).toBeUndefined();
     expect(published).toContain('gone');
+  });
+
+  it('stamps a single stream’s imagestream.deleted with the deletion’s Postgres time and resourceVersion', async () => {
+    await namespaceWithStreams('single', ['web']);
+    const [{ rv }] = await dataSource.query<{ rv: string }[]>('SELECT (SELECT last_value FROM resource_version_seq)::text AS rv');
+    const [{ created }] = await dataSource.query<{ created: Date }[]>("SELECT created_at AS created FROM image_streams WHERE namespace = 'single'");
+
+    await deleteImageStream.execute({ namespace: 'single', name: 'web', actor: 'alice' });
+
+    const [row] = await outboxOf('single');
+    const event = JSON.parse(row.payload) as CloudEvent<ImageStreamDeletedV1>;
+    expect(event.data).toMatchObject({ namespace: 'single', imageStream: 'web', actor: 'alice' });
+    expect(BigInt(event.data.resourceVersion as string)).toBeGreaterThan(BigInt(rv));
+    expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    const [{ ok }] = await dataSource.query<{ ok: boolean }[]>('SELECT $1::timestamptz >= $2::timestamptz AS ok', [event.time, created]);
+    expect(ok).toBe(true);
   });
 
   it('announces a stream whose creation was under way when the deletion started', async () => {

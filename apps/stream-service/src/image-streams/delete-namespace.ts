@@ -30,9 +30,12 @@ export class DeleteNamespace {
       const streams = await this.streams.streamsIn(manager, command.name);
       const deletedAt = await this.namespaces.delete(manager, command.name);
       if (deletedAt === undefined) throw new StatusError(Statuses.notFound(NamespaceResource, command.name));
+      const streamDeletions: string[] = [];
       for (const stream of streams) {
+        const streamDeletion = await this.streams.nextResourceVersion(manager);
+        streamDeletions.push(streamDeletion);
         await this.watchLog.append(manager, {
-          resourceVersion: await this.streams.nextResourceVersion(manager),
+          resourceVersion: streamDeletion,
           namespace: stream.namespace,
           name: stream.name,
           uid: stream.uid,
@@ -43,7 +46,7 @@ export class DeleteNamespace {
       // Published after the streams' events (outbox order); consumers must not rely on it, they run concurrently.
       const resourceVersion = await this.streams.nextResourceVersion(manager);
       await appendToOutbox(manager, [
-        ...streams.map((stream) => imageStreamDeletedEntry({ namespace: stream.namespace, imageStream: stream.name, uid: stream.uid, actor })),
+        ...streams.map((stream, index) => imageStreamDeletedEntry({ namespace: stream.namespace, imageStream: stream.name, uid: stream.uid, actor, resourceVersion: streamDeletions[index] }, deletedAt)),
         namespaceDeletedEntry({ namespace: command.name, actor, resourceVersion }, deletedAt),
       ]);
     });

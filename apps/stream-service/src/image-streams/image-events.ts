@@ -34,7 +34,11 @@ function entry(definition: EventDefinition, data: { namespace: string; imageStre
 export const tagChangedEntry = (data: TagChangedV1): OutboxEntry => entry(TagChanged, data);
 export const tagDeletedEntry = (data: TagDeletedV1): OutboxEntry => entry(TagDeleted, data);
 export const imageStreamCreatedEntry = (data: ImageStreamCreatedV1): OutboxEntry => entry(ImageStreamCreated, data);
-export const imageStreamDeletedEntry = (data: ImageStreamDeletedV1): OutboxEntry => entry(ImageStreamDeleted, data);
+/** `time` is the deletion's, from Postgres (what consumers compare their rows' `created_at` with). */
+export const imageStreamDeletedEntry = (data: ImageStreamDeletedV1, time: string): OutboxEntry => {
+  const deleted = entry(ImageStreamDeleted, data);
+  return { ...deleted, event: { ...deleted.event, time } };
+};
 export const importSpecChangedEntry = (data: ImportSpecChangedV1): OutboxEntry => entry(ImportSpecChanged, data);
 export const importFailedEntry = (data: ImportFailedV1): OutboxEntry => entry(ImportFailed, data);
 

@@ -214,8 +214,12 @@ export class ImageStreamRepository {
     await manager.query('UPDATE image_streams SET tag_conditions = $2 WHERE uid = $1', [uid, conditions]);
   }
 
-  async deleteStream(manager: EntityManager, uid: string): Promise<void> {
-    await manager.query('DELETE FROM image_streams WHERE uid = $1', [uid]);
+  /** Deletes the stream and answers when, by Postgres' clock with microseconds (the time its `imagestream.deleted` carries). */
+  async deleteStream(manager: EntityManager, uid: string): Promise<string> {
+    const [row] = returnedRows<{ deleted_at: string }>(
+      await manager.query(`DELETE FROM image_streams WHERE uid = $1 RETURNING to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS deleted_at`, [uid]),
+    );
+    return row.deleted_at;
   }
 
   async streamsIn(manager: EntityManager, namespace: string): Promise<ImageStreamRow[]> {
