@@ -3,7 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ConsumerNames, EventSubjects, StreamNames } from '@imagestreams/contracts';
 import { eventually } from '@imagestreams/testing';
+import { connect } from 'nats';
 import { api, authHeaders, controlStack, gatewayUrl } from './support/api';
 
 const run = promisify(execFile);
@@ -118,6 +120,48 @@ describe('registry lifecycle: restarts, abandoned uploads, deleted repositories,
     // The blob links go when the gateway consumes the stream's deletion event.
     await eventually(async () => ((await v2('HEAD', `${repository}/blobs/${layer}`)).status === 404 ? true : undefined), 'the deleted repository’s blob to be unknown');
     expect((await v2('GET', `${repository}/manifests/${digestOf(manifest)}`)).status).toBe(404);
+  });
+
+  it('keeps what a repository pushed again holds when the old stream’s deletion event comes again', async () => {
+    const repository = randomRepository('reborn');
+    const [namespace, stream] = repository.split('/');
+    const layerBytes = randomBytes(1000);
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+    const push = async () => {
+      const layer = await pushBlob(repository, layerBytes);
+      const configDigest = await pushBlob(repository, config);
+      const manifest = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer, size: layerBytes.length }],
+      });
+      expect((await v2('PUT', `${repository}/manifests/v1`, { body: Buffer.from(manifest), headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } })).status).toBe(201);
+      return layer;
+    };
+    const layer = await push();
+    expect((await api('DELETE', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams/${stream}`)).status).toBe(200);
+    await eventually(async () => ((await v2('HEAD', `${repository}/blobs/${layer}`)).status === 404 ? true : undefined), 'the deleted repository’s blob to be unknown');
+    // Pushed again under the same name (a new stream), the same content.
+    await push();
+
+    // The old deletion comes again, as a redelivery would bring it.
+    const nc = await connect({ servers: String(process.env['E2E_NATS_URL']) });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const stored = await jsm.streams.getMessage(StreamNames.imageEvents, { last_by_subj: EventSubjects.imageStreamDeleted });
+      expect((stored.json() as { data: { namespace: string } }).data.namespace).toBe(namespace);
+      const replayed = await nc.jetstream().publish(EventSubjects.imageStreamDeleted, stored.data, { msgID: `replay-${randomBytes(8).toString('hex')}` });
+      await eventually(async () => {
+        const consumer = await jsm.consumers.info(StreamNames.imageEvents, ConsumerNames.registryGatewayImageEvents);
+        return consumer.ack_floor.stream_seq >= replayed.seq ? true : undefined;
+      }, 'the gateway to handle the replayed deletion');
+    } finally {
+      await nc.close();
+    }
+
+    expect((await v2('HEAD', `${repository}/blobs/${layer}`)).status).toBe(200);
+    expect((await v2('GET', `${repository}/manifests/v1`)).status).toBe(200);
   });
 
   it('garbage collection removes blobs no repository serves and keeps the rest', async () => {
