@@ -81,12 +81,13 @@ export class BuildsRequests {
 
   /** The output ImageStreamTag now points at the built image (an ImageStreamMapping, as the registry writes after a push). */
   private async moveOutputTag(build: StoredObject, digest: string): Promise<void> {
-    const to = ((build.spec?.['output'] ?? {}) as { to?: { kind?: string; name?: string; namespace?: string } }).to;
-    if (to?.kind !== 'ImageStreamTag' || !to.name?.includes(':')) return;
+    const to = ((build.spec?.['output'] ?? {}) as { to?: { kind?: unknown; name?: unknown; namespace?: unknown } }).to;
+    // Shapes are checked when a BuildConfig is written; rows stored before that are read warily.
+    if (to?.kind !== 'ImageStreamTag' || typeof to.name !== 'string' || !to.name.includes(':')) return;
     const [stream, tag] = to.name.split(':', 2);
     const status = (build.status ?? {}) as BuildStatus;
     await this.owners.request(ImageRequests.createImageStreamMapping, {
-      namespace: to.namespace || build.metadata.namespace,
+      namespace: typeof to.namespace === 'string' && to.namespace ? to.namespace : build.metadata.namespace,
       actor: `build:${build.metadata.namespace}/${build.metadata.name}`,
       mapping: {
         apiVersion: 'image.openshift.io/v1',

@@ -32,6 +32,7 @@ export function workloadProblems(kind: WorkloadKind, object: Record<string, unkn
   const spec = isObject(object['spec']) ? object['spec'] : {};
   if (spec['triggers'] !== undefined && !Array.isArray(spec['triggers'])) invalid('spec.triggers', 'must be a list');
   else if (Array.isArray(spec['triggers'])) spec['triggers'].forEach((trigger: unknown, index) => triggerShapeProblems(trigger).forEach(([field, message]) => invalid(`spec.triggers[${index}]${field}`, message)));
+  if (kind.kind === 'BuildConfig') buildReferenceProblems(spec).forEach(([field, message]) => invalid(field, message));
   if (causes.length) return causes;
 
   const annotation = (metadata['annotations'] as Record<string, string> | undefined)?.[TRIGGER_ANNOTATION_KEY];
@@ -57,7 +58,39 @@ function triggerShapeProblems(trigger: unknown): [field: string, message: string
     const value = trigger[field];
     if (value === undefined || value === null) continue;
     if (!isObject(value)) problems.push([`.${field}`, 'must be an object']);
-    else if (value['from'] !== undefined && value['from'] !== null && !isObject(value['from'])) problems.push([`.${field}.from`, 'must be an object']);
+    else problems.push(...referenceProblems(value['from'], `.${field}.from`));
   }
+  return problems;
+}
+
+/**
+ * An ObjectReference the trigger and build logic reads (`from`, `output.to`): absent, or an object
+ * whose kind, name and namespace are strings. A number there was stored, and failed later, when a
+ * build completed or a tag moved, instead of on the write.
+ */
+function referenceProblems(value: unknown, field: string): [field: string, message: string][] {
+  if (value === undefined || value === null) return [];
+  if (!isObject(value)) return [[field, 'must be an object']];
+  return (['kind', 'name', 'namespace'] as const).filter((key) => value[key] !== undefined && typeof value[key] !== 'string').map((key) => [`${field}.${key}`, 'must be a string']);
+}
+
+const STRATEGIES = ['sourceStrategy', 'dockerStrategy', 'customStrategy'] as const;
+
+/** A BuildConfig's image references: the strategy's builder image (what ImageChange triggers watch) and the output. */
+function buildReferenceProblems(spec: Record<string, unknown>): [field: string, message: string][] {
+  const problems: [string, string][] = [];
+  const strategy = spec['strategy'];
+  if (strategy !== undefined && strategy !== null && !isObject(strategy)) problems.push(['spec.strategy', 'must be an object']);
+  else if (isObject(strategy)) {
+    for (const name of STRATEGIES) {
+      const detail = strategy[name];
+      if (detail === undefined || detail === null) continue;
+      if (!isObject(detail)) problems.push([`spec.strategy.${name}`, 'must be an object']);
+      else problems.push(...referenceProblems(detail['from'], `spec.strategy.${name}.from`));
+    }
+  }
+  const output = spec['output'];
+  if (output !== undefined && output !== null && !isObject(output)) problems.push(['spec.output', 'must be an object']);
+  else if (isObject(output)) problems.push(...referenceProblems(output['to'], 'spec.output.to'));
   return problems;
 }
