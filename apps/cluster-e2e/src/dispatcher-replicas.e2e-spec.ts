@@ -1,5 +1,5 @@
 import { ConsumerNames, StreamNames } from '@imagestreams/contracts';
-import { createDatabase, dropDatabase, freePort, startPrivateNats, startStack, type NatsHandle, type ServiceName, type ServiceProcess, type Stack } from '@imagestreams/stack';
+import { createDatabase, dropDatabase, freePort, openServiceLogFile, REPO_ROOT, startPrivateNats, startStack, type NatsHandle, type ServiceName, type ServiceLogFile, type ServiceProcess, type Stack } from '@imagestreams/stack';
 import { bearerHeaders, eventually, generateAccessToken, testDatabaseUrl, WebhookReceiver, type ReceivedWebhook } from '@imagestreams/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,6 +33,7 @@ describe(`${DISPATCHER_REPLICAS} trigger-dispatcher replicas share the deliverie
   let databaseName: string | undefined;
   let nats: NatsHandle | undefined;
   let stack: Stack | undefined;
+  let serviceLog: ServiceLogFile | undefined;
   let nc: NatsConnection | undefined;
 
   beforeAll(async () => {
@@ -43,6 +44,8 @@ describe(`${DISPATCHER_REPLICAS} trigger-dispatcher replicas share the deliverie
     const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, await freePort()])));
     const databaseUrl = new URL(testDatabaseUrl());
     databaseUrl.pathname = `/${databaseName}`;
+    // Quiet services print nothing here; what they log is kept for a failure's post-mortem (.ci/run shows its tail).
+    serviceLog = openServiceLogFile(path.join(REPO_ROOT, 'tmp', 'test-logs', 'cluster-e2e-dispatcher-replicas-services.log'));
     stack = await startStack({
       databaseUrl: databaseUrl.toString(),
       natsUrl: nats.natsUrl,
@@ -51,6 +54,7 @@ describe(`${DISPATCHER_REPLICAS} trigger-dispatcher replicas share the deliverie
       services: SERVICES,
       replicas: { 'trigger-dispatcher': DISPATCHER_REPLICAS },
       quiet: true,
+      serviceOutput: serviceLog.sink,
       log: () => undefined,
       readyTimeoutMs: 150_000,
       // The same short timers as the other end-to-end stacks: an expired lease would be taken over
@@ -65,6 +69,7 @@ describe(`${DISPATCHER_REPLICAS} trigger-dispatcher replicas share the deliverie
   afterAll(async () => {
     await nc?.close().catch(() => undefined);
     await stack?.stop();
+    await serviceLog?.close();
     await nats?.stop();
     if (databaseName) await dropDatabase(testDatabaseUrl(), databaseName);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

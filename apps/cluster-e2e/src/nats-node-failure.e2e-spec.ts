@@ -3,11 +3,14 @@ import {
   createDatabase,
   dropDatabase,
   freePort,
+  openServiceLogFile,
+  REPO_ROOT,
   SERVICE_NAMES,
   startNatsCluster,
   startStack,
   type NatsCluster,
   type NatsClusterNode,
+  type ServiceLogFile,
   type ServiceProcess,
   type Stack,
 } from '@imagestreams/stack';
@@ -60,6 +63,7 @@ describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of e
   let databaseName: string | undefined;
   let cluster: NatsCluster | undefined;
   let stack: Stack | undefined;
+  let serviceLog: ServiceLogFile | undefined;
   let nc: NatsConnection | undefined;
   let jsm: JetStreamManager;
 
@@ -71,6 +75,8 @@ describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of e
     const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
     const databaseUrl = new URL(testDatabaseUrl());
     databaseUrl.pathname = `/${databaseName}`;
+    // Quiet services print nothing here; what they log is kept for a failure's post-mortem (.ci/run shows its tail).
+    serviceLog = openServiceLogFile(path.join(REPO_ROOT, 'tmp', 'test-logs', 'cluster-e2e-nats-node-failure-services.log'));
     stack = await startStack({
       databaseUrl: databaseUrl.toString(),
       // Every node: each service connects to one of them and fails over to the others.
@@ -79,6 +85,7 @@ describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of e
       ports,
       replicas: REPLICAS,
       quiet: true,
+      serviceOutput: serviceLog.sink,
       log: () => undefined,
       // Ten ts-node processes booting together on two shared cores.
       readyTimeoutMs: 150_000,
@@ -101,6 +108,7 @@ describe('a NATS node dies mid-stream (3-node JetStream cluster, 2 replicas of e
   afterAll(async () => {
     await nc?.close().catch(() => undefined);
     await stack?.stop();
+    await serviceLog?.close();
     await cluster?.stop();
     if (databaseName) await dropDatabase(testDatabaseUrl(), databaseName);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
