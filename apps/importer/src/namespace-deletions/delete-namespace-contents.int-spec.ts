@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CreateSecretCommand, createCloudEvent, NamespaceDeleted, validatePayload, type CloudEvent, type NamespaceDeletedV1 } from '@imagestreams/contracts';
 import type { OwnerClient } from '@imagestreams/platform-messaging';
-import { openServiceDataSource } from '@imagestreams/platform-persistence';
+import { CLOCK_TIMESTAMP_RFC3339, openServiceDataSource } from '@imagestreams/platform-persistence';
 import { SecretKeyRing } from '@imagestreams/platform-secrets';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
@@ -13,7 +13,7 @@ import { DeleteNamespaceContents } from './delete-namespace-contents';
 import { NamespaceDeletionsListener } from './namespace-deletions.listener';
 
 /** What stream-service stamps a deletion with: Postgres' clock, in microseconds. */
-const NOW_SQL = `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`;
+const NOW_SQL = `SELECT ${CLOCK_TIMESTAMP_RFC3339} AS now`;
 
 /**
  * `namespace.deleted` in the importer against real Postgres (a fresh schema, the service's

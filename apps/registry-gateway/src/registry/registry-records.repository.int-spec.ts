@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openServiceDataSource } from '@imagestreams/platform-persistence';
+import { CLOCK_TIMESTAMP_RFC3339, openServiceDataSource } from '@imagestreams/platform-persistence';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import { CreateRegistrySchema1764300000000 } from '../migrations/1764300000000-create-registry-schema';
@@ -39,7 +39,7 @@ describe('RegistryRecordsRepository blob links (Postgres)', () => {
 
   /** Postgres' clock with microseconds, as stream-service stamps a deletion. */
   async function databaseNow(): Promise<string> {
-    const [row]: { now: string }[] = await dataSource.query(`SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`);
+    const [row]: { now: string }[] = await dataSource.query(`SELECT ${CLOCK_TIMESTAMP_RFC3339} AS now`);
     return row.now;
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ImageStreamResource, Statuses, StatusError } from '@imagestreams/contracts';
-import { hasPgErrorCode, labelCondition, PgErrorCodes, retryOnDeadlock, returnedRows, settledResourceVersion } from '@imagestreams/platform-persistence';
+import { CLOCK_TIMESTAMP_RFC3339, hasPgErrorCode, labelCondition, PgErrorCodes, retryOnDeadlock, returnedRows, settledResourceVersion } from '@imagestreams/platform-persistence';
 import type { TagCondition, TagEvent } from '@imagestreams/domain-image';
 import type { LabelSelector } from '@imagestreams/domain-labels';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -217,7 +217,7 @@ export class ImageStreamRepository {
   /** Deletes the stream and answers when, by Postgres' clock with microseconds (the time its `imagestream.deleted` carries). */
   async deleteStream(manager: EntityManager, uid: string): Promise<string> {
     const [row] = returnedRows<{ deleted_at: string }>(
-      await manager.query(`DELETE FROM image_streams WHERE uid = $1 RETURNING to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS deleted_at`, [uid]),
+      await manager.query(`DELETE FROM image_streams WHERE uid = $1 RETURNING ${CLOCK_TIMESTAMP_RFC3339} AS deleted_at`, [uid]),
     );
     return row.deleted_at;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
+import { CLOCK_TIMESTAMP_RFC3339, currentResourceVersion, returnedRows } from '@imagestreams/platform-persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface NamespaceRow {
@@ -50,7 +50,7 @@ export class NamespaceRepository {
 
   async delete(manager: EntityManager, name: string): Promise<string | undefined> {
     const rows = returnedRows<{ deleted_at: string }>(
-      await manager.query(`DELETE FROM namespaces WHERE name = $1 RETURNING to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS deleted_at`, [name]),
+      await manager.query(`DELETE FROM namespaces WHERE name = $1 RETURNING ${CLOCK_TIMESTAMP_RFC3339} AS deleted_at`, [name]),
     );
     return rows[0]?.deleted_at;
   }

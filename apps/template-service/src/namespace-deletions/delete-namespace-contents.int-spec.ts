@@ -12,7 +12,7 @@ import {
   type CloudEvent,
   type NamespaceDeletedV1,
 } from '@imagestreams/contracts';
-import { openServiceDataSource } from '@imagestreams/platform-persistence';
+import { CLOCK_TIMESTAMP_RFC3339, openServiceDataSource } from '@imagestreams/platform-persistence';
 import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import { TEMPLATE_MIGRATIONS } from '../migrations';
@@ -29,7 +29,7 @@ import { DeleteNamespaceContents } from './delete-namespace-contents';
 import { NamespaceDeletionsListener } from './namespace-deletions.listener';
 
 /** What stream-service stamps a deletion with: Postgres' clock, in microseconds. */
-const NOW_SQL = `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`;
+const NOW_SQL = `SELECT ${CLOCK_TIMESTAMP_RFC3339} AS now`;
 
 function valid<T extends object>(cls: ClassType<T>, payload: unknown): T {
   const result = validatePayload(cls, payload);

@@ -9,9 +9,10 @@ import { insertTestSubscription, openTriggerTestSchema } from '../trigger-schema
 import type { TriggerFiring } from '../workloads/trigger-firing';
 import { DeleteNamespaceContents } from './delete-namespace-contents';
 import { NamespaceContentsRepository } from './namespace-contents.repository';
+import { CLOCK_TIMESTAMP_RFC3339 } from '@imagestreams/platform-persistence';
 
 /** What stream-service stamps a deletion with: Postgres' clock, in microseconds. */
-const NOW_SQL = `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`;
+const NOW_SQL = `SELECT ${CLOCK_TIMESTAMP_RFC3339} AS now`;
 
 /**
  * `namespace.deleted` in trigger-dispatcher against real Postgres (a fresh schema, the service's

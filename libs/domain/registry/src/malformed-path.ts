@@ -17,7 +17,8 @@ function decodes(segment: string): boolean {
 export function malformedPathError(path: string): RegistryError {
   const segments = path.split('/').filter((segment) => segment !== '');
   const bad = segments.findIndex((segment) => !decodes(segment));
-  const raw = bad < 0 ? path : segments[bad];
+  if (bad < 0) return RegistryError.nameInvalid(path, 'the path is not valid percent-encoding');
+  const raw = segments[bad];
   const reason = `"${raw}" is not valid percent-encoding`;
   // <namespace>/<stream>/<kind>/...: anything at or before the kind belongs to the name.
   const kind = segments[2];

@@ -12,3 +12,4 @@ export * from './prepared-query';
 export * from './next-resource-version.migration';
 export * from './periodic-task';
 export * from './retry-on';
+export * from './clock-timestamp';
