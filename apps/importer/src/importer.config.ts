@@ -1,7 +1,8 @@
 import { IsBoolean, IsIn, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
-import { BaseServiceConfig } from '@imagestreams/platform-config';
+import { ExternalRegistryConfig } from '@imagestreams/platform-config';
 
-export class ImporterConfig extends BaseServiceConfig {
+/** The external-registry settings (timeouts, retries, which addresses) are shared with the gateway's pull-through. */
+export class ImporterConfig extends ExternalRegistryConfig {
   override HTTP_PORT = 8082;
 
   /** How often a scheduled tag is re-checked, unless raised to the minimum (OpenShift: 15 min). */
@@ -49,32 +50,10 @@ export class ImporterConfig extends BaseServiceConfig {
   @Max(5000)
   IMPORT_SCHEDULER_BATCH = 200;
 
-  /** Per registry request (headers and body). */
-  @IsInt()
-  @Min(100)
-  IMPORT_TIMEOUT_MS = 30_000;
-
-  /** Retries of a failed registry request (network, 408/429/5xx) with exponential backoff. */
-  @IsInt()
-  @Min(0)
-  @Max(10)
-  IMPORT_RETRIES = 3;
-
   /** Tags imported by one `spec.repository` import (OpenShift's maxImagesBulkImportedPerRepository); -1 = all. */
   @IsInt()
   @Min(-1)
   IMPORT_BULK_LIMIT = 50;
-
-  /** Registries on loopback, private or listed networks are refused unless allowed (SSRF guard). */
-  @IsBoolean()
-  IMPORT_ALLOW_LOOPBACK = false;
-
-  @IsBoolean()
-  IMPORT_ALLOW_PRIVATE = false;
-
-  /** Comma-separated CIDRs allowed even when private (e.g. an internal mirror). */
-  @IsString()
-  IMPORT_ALLOWED_CIDRS = '';
 
   /** Legacy import mode's platform when a tag does not say (then linux/amd64, then the first). */
   @IsString()

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { platformModules } from '@imagestreams/platform-bootstrap';
+import { registryClientOptionsFrom } from '@imagestreams/platform-registry-client';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './access/audit/audit.module';
 import { RbacModule } from './access/rbac/rbac.module';
@@ -22,6 +23,7 @@ import { CreateIdentities1764800000000 } from './migrations/1764800000000-create
 import { CreateRbacAndAudit1764800100000 } from './migrations/1764800100000-create-rbac-and-audit';
 import { CreateRegistryTokenKeys1764800200000 } from './migrations/1764800200000-create-registry-token-keys';
 import { DropUploadSessionRows1765400000000 } from './migrations/1765400000000-drop-upload-session-rows';
+import { RecordPullThroughOrigins1765500000000 } from './migrations/1765500000000-record-pull-through-origins';
 import { NamespacesController } from './namespaces/namespaces.controller';
 import type { RegistryGatewayConfig } from './registry-gateway.config';
 import { RegistryModule } from './registry/registry.module';
@@ -51,7 +53,7 @@ export class AppModule {
           serviceName: SERVICE_NAME,
           config,
           requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-          ...(parts.registry ? { database: { schema: 'registry', customPlans: true, migrations: [CreateRegistrySchema1764300000000, CreateIdentities1764800000000, CreateRbacAndAudit1764800100000, CreateRegistryTokenKeys1764800200000, DropUploadSessionRows1765400000000] } } : {}),
+          ...(parts.registry ? { database: { schema: 'registry', customPlans: true, migrations: [CreateRegistrySchema1764300000000, CreateIdentities1764800000000, CreateRbacAndAudit1764800100000, CreateRegistryTokenKeys1764800200000, DropUploadSessionRows1765400000000, RecordPullThroughOrigins1765500000000] } } : {}),
         }),
         // Lets RouteCatalog list the routes so a known path with a wrong verb answers 405, not 404.
         DiscoveryModule,
@@ -62,6 +64,7 @@ export class AppModule {
                 blobStore: config,
                 uploads: { maxAgeMs: config.UPLOAD_MAX_AGE_SECONDS * 1000, intervalMs: config.UPLOAD_CLEANUP_INTERVAL_SECONDS * 1000 },
                 auth: { tokenKey: config.REGISTRY_TOKEN_KEY, tokenTtlSeconds: config.REGISTRY_TOKEN_TTL_SECONDS, service: config.REGISTRY_AUTH_SERVICE, realm: config.REGISTRY_TOKEN_REALM },
+                pullThrough: config.PULL_THROUGH ? registryClientOptionsFrom(config, 'imagestreams-registry-pull-through') : undefined,
               }),
               // Identities and the access check; its tables are in the gateway's schema, so it comes with the database.
               AccessModule.register({ enabled: config.AUTHORIZATION === 'enabled', bootstrapAdminToken: config.BOOTSTRAP_ADMIN_TOKEN }),

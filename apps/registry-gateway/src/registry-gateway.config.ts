@@ -1,7 +1,8 @@
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { BaseServiceConfig } from '@imagestreams/platform-config';
+import { ExternalRegistryConfig } from '@imagestreams/platform-config';
 
-export class RegistryGatewayConfig extends BaseServiceConfig {
+/** The external-registry settings (IMPORT_TIMEOUT_MS, IMPORT_RETRIES, IMPORT_ALLOW_*) are the importer's, for pull-through. */
+export class RegistryGatewayConfig extends ExternalRegistryConfig {
   override HTTP_PORT = 8080;
 
   /** How long a request to an owning service may take before the client gets a 504 Timeout Status. */
@@ -59,6 +60,14 @@ export class RegistryGatewayConfig extends BaseServiceConfig {
   /** `endpoint/bucket/key` URLs instead of `bucket.endpoint/key`: what MinIO and most self-hosted servers need. */
   @IsBoolean()
   S3_FORCE_PATH_STYLE = false;
+
+  /**
+   * Pull-through: an image a stream imported can be pulled from `/v2` too, fetched from its origin
+   * with the namespace's pull secret on first request and kept (OpenShift's registry does this by
+   * default). `false`: such pulls answer MANIFEST_UNKNOWN, and the gateway never calls other registries.
+   */
+  @IsBoolean()
+  PULL_THROUGH = true;
 
   /**
    * Signs the registry's bearer tokens (`/v2/token`, HS256): base64 of at least 32 random bytes,

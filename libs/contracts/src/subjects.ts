@@ -52,6 +52,8 @@ export const RequestSubjects = {
   repositoryList: 'imagestreams.req.image.repository.list.v1',
   repositoryImageRecord: 'imagestreams.req.image.repository.recordimage.v1',
   repositoryManifestDelete: 'imagestreams.req.image.repository.deletemanifest.v1',
+  /** Where an image the registry does not hold came from (pull-through of imported images). */
+  repositoryPullThroughSource: 'imagestreams.req.image.repository.pullthroughsource.v1',
   /** The importer's results applied to a stream (tag events, spec tags, ImportSuccess conditions). */
   imageImportApply: 'imagestreams.req.image.imageimport.apply.v1',
   imageStreamImportCreate: 'imagestreams.req.import.imagestreamimport.create.v1',
@@ -60,6 +62,8 @@ export const RequestSubjects = {
   secretList: 'imagestreams.req.import.secret.list.v1',
   secretDelete: 'imagestreams.req.import.secret.delete.v1',
   registryNotificationReceive: 'imagestreams.req.import.registrynotification.receive.v1',
+  /** A namespace's login for an external registry, for the registry's pull-through. */
+  registryLoginGet: 'imagestreams.req.import.registrylogin.get.v1',
   webhookSubscriptionCreate: 'imagestreams.req.trigger.webhooksubscription.create.v1',
   webhookSubscriptionGet: 'imagestreams.req.trigger.webhooksubscription.get.v1',
   webhookSubscriptionList: 'imagestreams.req.trigger.webhooksubscription.list.v1',

@@ -19,6 +19,7 @@ import {
   type RegistryTarget,
 } from '@imagestreams/platform-registry-client';
 import pLimit from 'p-limit';
+import { loginFor } from '../secrets/docker-config';
 import { RegistrySecrets, type LoginLookup } from '../secrets/registry-secrets';
 import { importedImageView } from './image-views';
 import { imageImports } from './import-metrics';
@@ -83,7 +84,7 @@ export class ImageImporter implements OnApplicationShutdown {
       return this.failed({ kind: 'invalid', message: `invalid name: ${(error as Error).message}` });
     }
     const target: RegistryTarget = { registry: source.registry, repository: source.repository, insecure: request.insecure ?? false };
-    const login = (await logins(namespace)).get(source.registry);
+    const login = loginFor(await logins(namespace), source.registry);
     return this.limited(source.registry, async () => {
       try {
         return await this.fetchImage(source, target, request, login);
@@ -97,7 +98,7 @@ export class ImageImporter implements OnApplicationShutdown {
   async listRepositoryTags(namespace: string, repositoryName: string, insecure: boolean): Promise<{ ok: true; tags: string[] } | { ok: false; status: ImportStatus }> {
     const source = parseImportSource(repositoryName);
     const target: RegistryTarget = { registry: source.registry, repository: source.repository, insecure };
-    const login = (await this.secrets.loginsFor(namespace)).get(source.registry);
+    const login = loginFor(await this.secrets.loginsFor(namespace), source.registry);
     try {
       return { ok: true, tags: await this.limited(source.registry, () => this.client.listTags(target, login)) };
     } catch (error) {
@@ -109,7 +110,7 @@ export class ImageImporter implements OnApplicationShutdown {
   /** The digest the source reference points at now (one HEAD): what scheduled checks compare. */
   async currentDigest(namespace: string, sourceName: string, insecure: boolean, logins: LoginLookup = this.loginLookup()): Promise<string> {
     const source = parseImportSource(sourceName);
-    const login = (await logins(namespace)).get(source.registry);
+    const login = loginFor(await logins(namespace), source.registry);
     const target: RegistryTarget = { registry: source.registry, repository: source.repository, insecure };
     return this.limited(source.registry, async () => (await this.client.headManifest(target, source.digest ?? source.tag ?? 'latest', login)).digest);
   }

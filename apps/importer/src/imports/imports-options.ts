@@ -1,8 +1,6 @@
-import type { RegistryClientOptions } from '@imagestreams/platform-registry-client';
+import { registryClientOptionsFrom, type RegistryClientOptions } from '@imagestreams/platform-registry-client';
 import type { ImporterConfig } from '../importer.config';
 import type { ImportSettings } from './import-settings';
-
-const MIB = 1024 * 1024;
 
 /** `name=secret,name2=secret2` → map; malformed entries are a configuration error. */
 export function notificationEndpoints(text: string): Map<string, string> {
@@ -36,19 +34,6 @@ export function importsOptions(config: ImporterConfig): { settings: ImportSettin
         batch: config.IMPORT_SCHEDULER_BATCH,
       },
     },
-    client: {
-      timeoutMs: config.IMPORT_TIMEOUT_MS,
-      maxManifestBytes: 4 * MIB,
-      maxConfigBytes: 8 * MIB,
-      retries: config.IMPORT_RETRIES,
-      retryBaseMs: 200,
-      retryMaxMs: 5000,
-      addressPolicy: {
-        allowLoopback: config.IMPORT_ALLOW_LOOPBACK,
-        allowPrivate: config.IMPORT_ALLOW_PRIVATE,
-        allowedCidrs: config.IMPORT_ALLOWED_CIDRS.split(',').map((cidr) => cidr.trim()).filter(Boolean),
-      },
-      userAgent: 'imagestreams-importer',
-    },
+    client: registryClientOptionsFrom(config, 'imagestreams-importer'),
   };
 }

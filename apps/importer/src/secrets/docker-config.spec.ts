@@ -1,4 +1,4 @@
-import { dataKeyOf, parseAuths, registryKeyHost } from './docker-config';
+import { dataKeyOf, loginFor, parseAuths, registryKeyHost } from './docker-config';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -29,6 +29,17 @@ describe('pull secret parsing', () => {
       'localhost:5000': { username: 'u', password: 'p' },
       'docker.io': { username: '<token>', password: 'tok' },
     });
+  });
+
+  it('finds a Docker Hub login for requests to its API host, however the secret spells Docker Hub', () => {
+    for (const key of ['https://index.docker.io/v1/', 'docker.io', 'index.docker.io']) {
+      const logins = parseAuths('kubernetes.io/dockerconfigjson', { auths: { [key]: { username: 'hub', password: 'pw' } } }) ?? new Map();
+      expect(loginFor(logins, 'registry-1.docker.io')).toEqual({ username: 'hub', password: 'pw' });
+      expect(loginFor(logins, 'docker.io')).toEqual({ username: 'hub', password: 'pw' });
+    }
+    const quay = parseAuths('kubernetes.io/dockerconfigjson', { auths: { 'quay.io': { username: 'q', password: 'p' } } }) ?? new Map();
+    expect(loginFor(quay, 'Quay.io')).toEqual({ username: 'q', password: 'p' });
+    expect(loginFor(quay, 'registry-1.docker.io')).toBeUndefined();
   });
 
   it('reads .dockercfg, whose top level is the auths map', () => {

@@ -44,6 +44,14 @@ export function parseAuths(type: string, json: unknown): Map<string, RegistryLog
   return logins;
 }
 
+/**
+ * The login for requests to `registry` (`host[:port]` as requests go out: Docker Hub's API host is
+ * `registry-1.docker.io`, while secrets name it `https://index.docker.io/v1/` or `docker.io`).
+ */
+export function loginFor(logins: Map<string, RegistryLogin>, registry: string): RegistryLogin | undefined {
+  return logins.get(registryKeyHost(registry));
+}
+
 /** The data key each secret type keeps its config under. */
 export function dataKeyOf(type: string): string {
   return type === 'kubernetes.io/dockercfg' ? '.dockercfg' : '.dockerconfigjson';

@@ -1,7 +1,18 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { CreateSecretCommand, ImportRequests, NamespacedNameRequest, NamespaceScopeRequest, type Secret, type SecretList, type Status } from '@imagestreams/contracts';
+import {
+  CreateSecretCommand,
+  ImportRequests,
+  NamespacedNameRequest,
+  NamespaceScopeRequest,
+  RegistryLoginQuery,
+  type RegistryLoginAnswer,
+  type Secret,
+  type SecretList,
+  type Status,
+} from '@imagestreams/contracts';
 import { OnRequest } from '@imagestreams/platform-messaging';
+import { loginFor } from './docker-config';
 import { RegistrySecrets } from './registry-secrets';
 
 @Controller()
@@ -26,5 +37,12 @@ export class SecretsRequests {
   @OnRequest(ImportRequests.deleteSecret)
   delete(@Payload() query: NamespacedNameRequest): Promise<Status> {
     return this.secrets.delete(query.namespace, query.name);
+  }
+
+  /** The login imports into the namespace would use for the registry, now for pulling an imported image through. */
+  @OnRequest(ImportRequests.getRegistryLogin)
+  async login(@Payload() query: RegistryLoginQuery): Promise<RegistryLoginAnswer> {
+    const login = loginFor(await this.secrets.loginsFor(query.namespace), query.registry);
+    return login ? { login: { username: login.username, password: login.password } } : {};
   }
 }

@@ -1,25 +1,52 @@
 import type { BlobStore } from '@imagestreams/platform-blob-storage';
 import { RegistryError } from '@imagestreams/domain-registry';
 import { Blobs } from './blobs';
+import type { PullThrough } from './pull-through';
 import type { RegistryRecordsRepository } from './registry-records.repository';
 import { repositoryName } from './repository-name';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const REPOSITORY = repositoryName('team', 'app');
 
-function blobsWith(store: { statIsLocal: boolean; stored?: number }, linkedSize: number | undefined) {
+/** `pulledSize`: what pull-through fetches (undefined: the blob is no layer of a pulled-through image). */
+function blobsWith(store: { statIsLocal: boolean; stored?: number }, linkedSize: number | undefined, pulledSize?: number) {
   const stat = jest.fn(async () => (store.stored === undefined ? undefined : { digest: DIGEST, size: store.stored }));
   const linkedBlobSize = jest.fn(async () => linkedSize);
-  const blobs = new Blobs({ statIsLocal: store.statIsLocal, stat } as unknown as BlobStore, { linkedBlobSize } as unknown as RegistryRecordsRepository);
-  return { blobs, stat, linkedBlobSize };
+  const pullBlob = jest.fn(async () => pulledSize);
+  const blobs = new Blobs(
+    { statIsLocal: store.statIsLocal, stat } as unknown as BlobStore,
+    { linkedBlobSize } as unknown as RegistryRecordsRepository,
+    { blob: pullBlob } as unknown as PullThrough,
+  );
+  return { blobs, stat, linkedBlobSize, pullBlob };
 }
 
+describe('Blobs size', () => {
+  it('serves a linked blob without pulling anything through', async () => {
+    const { blobs, pullBlob } = blobsWith({ statIsLocal: true, stored: 10 }, 10, 99);
+    await expect(blobs.size(REPOSITORY, DIGEST)).resolves.toBe(10);
+    expect(pullBlob).not.toHaveBeenCalled();
+  });
+
+  it('pulls an unlinked blob through when a pulled-through image references it, else BLOB_UNKNOWN', async () => {
+    await expect(blobsWith({ statIsLocal: true }, undefined, 99).blobs.size(REPOSITORY, DIGEST)).resolves.toBe(99);
+    await expect(blobsWith({ statIsLocal: true }, undefined, undefined).blobs.size(REPOSITORY, DIGEST)).rejects.toMatchObject({ code: 'BLOB_UNKNOWN' });
+  });
+});
+
 describe('Blobs HEAD', () => {
-  it('answers BLOB_UNKNOWN without asking the database when a local store lacks the file', async () => {
-    const { blobs, linkedBlobSize } = blobsWith({ statIsLocal: true }, 10);
+  it('answers BLOB_UNKNOWN without looking up links when a local store lacks the file and nothing pulls it through', async () => {
+    const { blobs, linkedBlobSize, pullBlob } = blobsWith({ statIsLocal: true }, 10);
 
     await expect(blobs.read(REPOSITORY, DIGEST, undefined, false)).rejects.toMatchObject({ code: 'BLOB_UNKNOWN' });
     expect(linkedBlobSize).not.toHaveBeenCalled();
+    expect(pullBlob).toHaveBeenCalledWith(REPOSITORY, DIGEST);
+  });
+
+  it('answers a layer of a pulled-through image with the size pull-through fetched', async () => {
+    const { blobs } = blobsWith({ statIsLocal: true }, undefined, 42);
+
+    await expect(blobs.read(REPOSITORY, DIGEST, 'bytes=2-9', false)).resolves.toEqual({ size: 42, range: { start: 2, end: 9 } });
   });
 
   it('asks the database whether this repository serves a blob the store has', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { BlobStore } from '@imagestreams/platform-blob-storage';
 import { isDigest, parseBlobRange, RegistryError } from '@imagestreams/domain-registry';
 import { BLOB_STORE } from './blob-store.provider';
+import { PullThrough } from './pull-through';
 import { RegistryRecordsRepository } from './registry-records.repository';
 import type { RepositoryName } from './repository-name';
 
@@ -23,10 +24,12 @@ export class Blobs {
   constructor(
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     private readonly records: RegistryRecordsRepository,
+    private readonly pullThrough: PullThrough,
   ) {}
 
+  /** Size of a blob the repository serves; a layer of an image pulled through is fetched from its origin first. */
   async size(repository: RepositoryName, digest: string): Promise<number> {
-    const size = await this.records.linkedBlobSize(repository.full, requireDigest(digest));
+    const size = (await this.records.linkedBlobSize(repository.full, requireDigest(digest))) ?? (await this.pullThrough.blob(repository, digest));
     if (size === undefined) throw RegistryError.blobUnknown(digest);
     return size;
   }
@@ -34,14 +37,24 @@ export class Blobs {
   /** HEAD (no body) or GET, whole or one byte range. */
   async read(repository: RepositoryName, digest: string, rangeHeader: string | undefined, withBody: boolean): Promise<BlobRead> {
     // A HEAD usually asks before an upload, about content nobody has pushed yet: with a local
-    // store, a missing file answers that without a database round trip (five per image pushed).
-    if (!withBody && this.store.statIsLocal && !(await this.store.stat(requireDigest(digest)))) throw RegistryError.blobUnknown(digest);
+    // store, a missing file says so without looking up links (five HEADs per image pushed). Only a
+    // layer of a pulled-through image can still be served then, fetched from its origin.
+    if (!withBody && this.store.statIsLocal && !(await this.store.stat(requireDigest(digest)))) {
+      const pulled = await this.pullThrough.blob(repository, digest);
+      if (pulled === undefined) throw RegistryError.blobUnknown(digest);
+      return { size: pulled, range: this.rangeOf(rangeHeader, pulled) };
+    }
     const size = await this.size(repository, digest);
-    const range = rangeHeader === undefined ? undefined : parseBlobRange(rangeHeader, size);
-    if (range === 'unsatisfiable') throw RegistryError.rangeInvalid(`${rangeHeader} of a ${size}-byte blob`);
+    const range = this.rangeOf(rangeHeader, size);
     if (!withBody) return { size, range };
     const body = await this.store.open(digest, range);
     return { size, range, body };
+  }
+
+  private rangeOf(rangeHeader: string | undefined, size: number): BlobRead['range'] {
+    const range = parseBlobRange(rangeHeader, size);
+    if (range === 'unsatisfiable') throw RegistryError.rangeInvalid(`${rangeHeader} of a ${size}-byte blob`);
+    return range;
   }
 
   /** The repository stops serving the blob; the bytes stay until garbage collection finds them unused. */

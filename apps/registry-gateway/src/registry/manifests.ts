@@ -14,11 +14,12 @@ import {
   parseDigest,
   parseManifest,
   RegistryError,
-  withoutNul,
   type ParsedManifest,
 } from '@imagestreams/domain-registry';
 import { OwnerClient } from '@imagestreams/platform-messaging';
 import { BLOB_STORE } from './blob-store.provider';
+import { manifestRecordOf } from './manifest-record';
+import { PullThrough } from './pull-through';
 import { RegistryRecordsRepository, type ManifestRecord } from './registry-records.repository';
 import type { RepositoryName } from './repository-name';
 
@@ -58,7 +59,8 @@ function settledLater<T>(promise: Promise<T>): Promise<T> {
 /**
  * Manifests of a repository. The bytes are content in the blob store; which repository holds which
  * manifest is the registry's record; tags are image stream tags, so a pull by tag asks stream-service
- * and a push by tag moves the image stream tag (201 only after that change is committed).
+ * and a push by tag moves the image stream tag (201 only after that change is committed). An
+ * imported image is pulled through from its origin on first request (PullThrough).
  */
 @Injectable()
 export class Manifests {
@@ -68,6 +70,7 @@ export class Manifests {
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     private readonly records: RegistryRecordsRepository,
     private readonly owners: OwnerClient,
+    private readonly pullThrough: PullThrough,
   ) {}
 
   async read(repository: RepositoryName, reference: string, accept: string | undefined): Promise<ManifestRead> {
@@ -76,8 +79,9 @@ export class Manifests {
     // The bytes are read while the record is looked up (a pull waits for both); they are only
     // served once the record says this repository holds the manifest.
     const reading = settledLater(this.store.readAll(digest, MAX_MANIFEST_BYTES));
-    const record = await this.recordIn(repository, digest, reference);
-    const bytes = await reading;
+    const { record, bytes: pulledBytes } = await this.recordIn(repository, digest, reference);
+    // A manifest pulled through just now was stored after that read began.
+    const bytes = pulledBytes ?? (await reading);
     const choice = chooseManifestRepresentation(accept, { mediaType: record.mediaType, manifests: record.childDigests.length ? parseManifest(bytes, record.mediaType).manifests : undefined });
     if (choice.serve === 'stored') return { digest: record.digest, mediaType: record.mediaType, bytes };
     if (choice.serve === 'child') return this.read(repository, choice.digest, accept);
@@ -96,16 +100,7 @@ export class Manifests {
     await this.requireReferencedContent(repository, manifest);
 
     await this.store.putBytes(digest, bytes);
-    await this.records.recordManifest(repository.full, {
-      digest,
-      mediaType: manifest.mediaType,
-      size: bytes.length,
-      artifactType: manifest.artifactType,
-      subject: manifest.subject?.digest,
-      annotations: manifest.annotations && withoutNul(manifest.annotations),
-      blobDigests: manifest.blobReferences.map((descriptor) => descriptor.digest),
-      childDigests: manifest.manifestReferences.map((descriptor) => descriptor.digest),
-    });
+    await this.records.recordManifest(repository.full, manifestRecordOf(digest, bytes.length, manifest));
 
     const image = await imaging;
     if (isDigestReference(reference)) {
@@ -145,15 +140,20 @@ export class Manifests {
    * stream (`oc tag a:latest b:latest`); such a manifest is adopted on first pull, with its blobs,
    * so clients of b can fetch everything through b.
    */
-  private async recordIn(repository: RepositoryName, digest: string, reference: string): Promise<ManifestRecord> {
+  private async recordIn(repository: RepositoryName, digest: string, reference: string): Promise<{ record: ManifestRecord; bytes?: Buffer }> {
     const own = await this.records.manifest(repository.full, digest);
-    if (own) return own;
-    if (isDigestReference(reference)) throw RegistryError.manifestUnknown(reference);
-    const elsewhere = await this.records.manifestAnywhere(digest);
-    // Imported images live in their source registry; pulling through is not part of this registry.
-    if (!elsewhere) throw RegistryError.manifestUnknown(reference);
-    await this.adopt(repository, elsewhere, 0);
-    return elsewhere;
+    if (own) return { record: own };
+    if (!isDigestReference(reference)) {
+      const elsewhere = await this.records.manifestAnywhere(digest);
+      if (elsewhere) {
+        await this.adopt(repository, elsewhere, 0);
+        return { record: elsewhere };
+      }
+    }
+    // Imported images live in their source registry until pulled through here once.
+    const pulled = await this.pullThrough.manifest(repository, digest);
+    if (!pulled) throw RegistryError.manifestUnknown(reference);
+    return pulled;
   }
 
   private async adopt(repository: RepositoryName, manifest: ManifestRecord, depth: number): Promise<void> {

@@ -4,6 +4,7 @@ import { testDatabaseUrl } from '@imagestreams/testing';
 import type { DataSource } from 'typeorm';
 import { CreateRegistrySchema1764300000000 } from '../migrations/1764300000000-create-registry-schema';
 import { DropUploadSessionRows1765400000000 } from '../migrations/1765400000000-drop-upload-session-rows';
+import { RecordPullThroughOrigins1765500000000 } from '../migrations/1765500000000-record-pull-through-origins';
 import { RegistryRecordsRepository } from './registry-records.repository';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -15,7 +16,7 @@ describe('RegistryRecordsRepository blob links (Postgres)', () => {
 
   beforeAll(async () => {
     schema = `registry_records_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: [CreateRegistrySchema1764300000000, DropUploadSessionRows1765400000000], poolSize: 2 });
+    dataSource = await openServiceDataSource({ url: testDatabaseUrl(), schema, entities: [], migrations: [CreateRegistrySchema1764300000000, DropUploadSessionRows1765400000000, RecordPullThroughOrigins1765500000000], poolSize: 2 });
     records = new RegistryRecordsRepository(dataSource);
   });
 
@@ -71,6 +72,22 @@ describe('RegistryRecordsRepository blob links (Postgres)', () => {
     await records.dropRepository('team/reborn', await databaseNow());
     await expect(records.linkedBlobs('team/reborn', [1, 2, 3].map(digest))).resolves.toEqual(new Set());
     await expect(records.manifest('team/reborn', digest(101))).resolves.toBeUndefined();
+  });
+
+  it('remembers where a pulled-through manifest came from, for its blobs and an index\'s children, in that repository only', async () => {
+    const origin = { registry: 'quay.io', repository: 'team/app', insecure: false };
+    await records.recordManifest('team/pulled', { ...image(200, [21, 22]), pulledFrom: origin });
+    await records.recordManifest('team/pulled', { ...image(201, []), childDigests: [digest(202)], pulledFrom: { ...origin, insecure: true } });
+    await records.recordManifest('team/pushed', image(203, [23]));
+
+    await expect(records.manifest('team/pulled', digest(200))).resolves.toEqual(expect.objectContaining({ pulledFrom: origin }));
+    await expect(records.manifest('team/pushed', digest(203))).resolves.not.toHaveProperty('pulledFrom');
+    await expect(records.pullOriginOfBlob('team/pulled', digest(22))).resolves.toEqual(origin);
+    await expect(records.pullOriginOfBlob('team/pulled', digest(23))).resolves.toBeUndefined();
+    await expect(records.pullOriginOfBlob('team/pushed', digest(23))).resolves.toBeUndefined();
+    await expect(records.pullOriginOfBlob('team/other', digest(22))).resolves.toBeUndefined();
+    await expect(records.pullOriginOfChild('team/pulled', digest(202))).resolves.toEqual({ ...origin, insecure: true });
+    await expect(records.pullOriginOfChild('team/pulled', digest(22))).resolves.toBeUndefined();
   });
 
   it('keeps no upload sessions: the table went with its migration', async () => {

@@ -12,6 +12,17 @@ export interface ManifestRecord {
   annotations?: Record<string, string>;
   blobDigests: string[];
   childDigests: string[];
+  /** Fetched from another registry (pull-through): its config and layers are fetched from there too, on first request. */
+  pulledFrom?: PullThroughOrigin;
+}
+
+/** The upstream repository a pulled-through manifest came from. */
+export interface PullThroughOrigin {
+  /** `host[:port]` */
+  registry: string;
+  repository: string;
+  /** Plain HTTP or unverified TLS allowed (the importing tag's `importPolicy.insecure`). */
+  insecure: boolean;
 }
 
 interface ManifestRow {
@@ -23,6 +34,7 @@ interface ManifestRow {
   annotations: Record<string, string> | null;
   blob_digests: string[];
   child_digests: string[];
+  pulled_from: PullThroughOrigin | null;
 }
 
 function toRecord(row: ManifestRow): ManifestRecord {
@@ -35,13 +47,14 @@ function toRecord(row: ManifestRow): ManifestRecord {
     ...(row.annotations ? { annotations: row.annotations } : {}),
     blobDigests: row.blob_digests,
     childDigests: row.child_digests,
+    ...(row.pulled_from ? { pulledFrom: row.pulled_from } : {}),
   };
 }
 
 /** The repository may serve the blob from now on ($1 repository, $2 digest, $3 size); linking twice keeps one row. */
 const LINK_BLOB = `INSERT INTO repository_blobs (repository, digest, size) SELECT $1::text, $2::text, $3::bigint FROM ${ASYNC_COMMIT_SOURCE} ON CONFLICT DO NOTHING`;
 
-const MANIFEST_COLUMNS = 'digest, media_type, size, artifact_type, subject, annotations, blob_digests, child_digests';
+const MANIFEST_COLUMNS = 'digest, media_type, size, artifact_type, subject, annotations, blob_digests, child_digests, pulled_from';
 
 /**
  * SQL of the registry schema: which content each repository serves. The statements every push and
@@ -82,7 +95,7 @@ export class RegistryRecordsRepository {
       this.dataSource,
       'registry-record-manifest',
       `INSERT INTO manifests (repository, ${MANIFEST_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (repository, digest) DO UPDATE SET created_at = EXCLUDED.created_at`,
       [
         repository,
@@ -94,8 +107,27 @@ export class RegistryRecordsRepository {
         manifest.annotations ? JSON.stringify(manifest.annotations) : null,
         manifest.blobDigests,
         manifest.childDigests,
+        manifest.pulledFrom ? JSON.stringify(manifest.pulledFrom) : null,
       ],
     );
+  }
+
+  /** Where a blob the repository does not serve yet can be fetched: the origin of a pulled-through manifest of the repository that references it. */
+  async pullOriginOfBlob(repository: string, digest: string): Promise<PullThroughOrigin | undefined> {
+    const rows: { pulled_from: PullThroughOrigin }[] = await this.dataSource.query(
+      'SELECT pulled_from FROM manifests WHERE repository = $1 AND pulled_from IS NOT NULL AND $2 = ANY(blob_digests) LIMIT 1',
+      [repository, digest],
+    );
+    return rows[0]?.pulled_from;
+  }
+
+  /** The same for a child manifest of a pulled-through index (a platform's image, fetched when a client picks it). */
+  async pullOriginOfChild(repository: string, digest: string): Promise<PullThroughOrigin | undefined> {
+    const rows: { pulled_from: PullThroughOrigin }[] = await this.dataSource.query(
+      'SELECT pulled_from FROM manifests WHERE repository = $1 AND pulled_from IS NOT NULL AND $2 = ANY(child_digests) LIMIT 1',
+      [repository, digest],
+    );
+    return rows[0]?.pulled_from;
   }
 
   async manifest(repository: string, digest: string): Promise<ManifestRecord | undefined> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { ImageHistoryEntry, SpecTag } from '@imagestreams/domain-image';
 
 /** Reads for the integrated registry: streams as repositories, tags as the registry's tags. */
 @Injectable()
@@ -51,5 +52,19 @@ export class RegistryViewRepository {
     );
     if (rows.length === 0) return undefined;
     return rows.flatMap((row) => (row.tag !== null && row.image === image ? [row.tag] : []));
+  }
+
+  /** undefined: no such stream. The history entries that recorded the image (newest first) and the spec tags, for pull-through. */
+  async imageHistory(namespace: string, stream: string, image: string): Promise<{ entries: ImageHistoryEntry[]; specTags: SpecTag[] } | undefined> {
+    const rows: { entries: ImageHistoryEntry[]; spec_tags: SpecTag[] | null }[] = await this.dataSource.query(
+      `SELECT s.spec -> 'tags' AS spec_tags,
+              (SELECT coalesce(json_agg(json_build_object('tag', t.tag, 'dockerImageReference', t.docker_image_reference) ORDER BY t.id DESC), '[]')
+                 FROM tag_events t WHERE t.image_stream_uid = s.uid AND t.image = $3) AS entries
+       FROM image_streams s WHERE s.namespace = $1 AND s.name = $2`,
+      [namespace, stream, image],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return { entries: row.entries, specTags: Array.isArray(row.spec_tags) ? row.spec_tags : [] };
   }
 }

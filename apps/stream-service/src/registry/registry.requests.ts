@@ -1,19 +1,24 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   DeleteRepositoryManifestCommand,
   ListRepositoriesQuery,
+  PullThroughSourceQuery,
   RecordRepositoryImageCommand,
   RegistryRequests,
   RepositoryRequest,
   ResolveRepositoryTagQuery,
+  type PullThroughSourceAnswer,
   type RepositoryImageRecorded,
   type RepositoryListing,
   type RepositoryManifestDeleted,
   type RepositoryTagListing,
   type RepositoryTagResolution,
 } from '@imagestreams/contracts';
+import { pullThroughOrigin } from '@imagestreams/domain-image';
 import { OnRequest } from '@imagestreams/platform-messaging';
+import type { RegistryHosts } from '../image-streams/image-stream.view';
+import { REGISTRY_HOSTS } from '../image-streams/registry-hosts';
 import { DeleteRepositoryManifest } from './delete-repository-manifest';
 import { RecordRepositoryImage } from './record-repository-image';
 import { RegistryViewRepository } from './registry-view.repository';
@@ -24,6 +29,7 @@ export class RegistryRequestsHandler {
     private readonly view: RegistryViewRepository,
     private readonly recordImage: RecordRepositoryImage,
     private readonly deleteManifest: DeleteRepositoryManifest,
+    @Inject(REGISTRY_HOSTS) private readonly hosts: RegistryHosts,
   ) {}
 
   @OnRequest(RegistryRequests.resolveTag)
@@ -53,5 +59,13 @@ export class RegistryRequestsHandler {
   @OnRequest(RegistryRequests.deleteManifest)
   delete(@Payload() command: DeleteRepositoryManifestCommand): Promise<RepositoryManifestDeleted> {
     return this.deleteManifest.execute(command);
+  }
+
+  @OnRequest(RegistryRequests.pullThroughSource)
+  async pullThroughSource(@Payload() query: PullThroughSourceQuery): Promise<PullThroughSourceAnswer> {
+    const history = await this.view.imageHistory(query.namespace, query.stream, query.digest);
+    if (!history) return { repositoryExists: false };
+    const source = pullThroughOrigin(query.digest, history.entries, [this.hosts.internal, this.hosts.public ?? ''], history.specTags);
+    return source ? { repositoryExists: true, source } : { repositoryExists: true };
   }
 }

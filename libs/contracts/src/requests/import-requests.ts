@@ -128,6 +128,24 @@ export class ApplyImageImportCommand extends NamespacedCommand {
   createNamespace?: boolean;
 }
 
+/** The login a namespace's pull secrets hold for one registry host (`host[:port]`, Docker Hub as `docker.io`). */
+export class RegistryLoginQuery {
+  @IsDefined()
+  @IsString()
+  @MaxLength(253)
+  namespace: string;
+
+  @IsDefined()
+  @IsString()
+  @MaxLength(255)
+  registry: string;
+}
+
+export interface RegistryLoginAnswer {
+  /** Absent when no secret of the namespace names the registry: the registry is then asked anonymously. */
+  login?: { username: string; password: string };
+}
+
 export const ImportRequests = {
   createImageStreamImport: defineRequest<CreateImageStreamImportCommand, ImageStreamImport>(RequestSubjects.imageStreamImportCreate, CreateImageStreamImportCommand),
   createSecret: defineRequest<CreateSecretCommand, Secret>(RequestSubjects.secretCreate, CreateSecretCommand),
@@ -139,6 +157,8 @@ export const ImportRequests = {
     RequestSubjects.registryNotificationReceive,
     ReceiveRegistryNotificationCommand,
   ),
+  /** For the registry's pull-through: credentials stay sealed in the importer except for this one answer on the internal bus. */
+  getRegistryLogin: defineRequest<RegistryLoginQuery, RegistryLoginAnswer>(RequestSubjects.registryLoginGet, RegistryLoginQuery),
 };
 
 /** Owned by stream-service: the only writer of tags applies import results. */

@@ -89,10 +89,33 @@ export interface RepositoryManifestDeleted {
   deletedTags: string[];
 }
 
+/** Where an image of the repository's image stream came from, when the registry does not hold it. */
+export class PullThroughSourceQuery extends RepositoryRequest {
+  @IsDefined()
+  @IsString()
+  @MaxLength(200)
+  digest: string;
+}
+
+/** An external image to pull through: the pull spec it was imported from, and how to reach its registry. */
+export interface PullThroughSource {
+  /** `<registry>/<repository>@<digest>`, as the stream's tag history records it. */
+  dockerImageReference: string;
+  /** The tag that imported it allows plain HTTP or unverified TLS (`importPolicy.insecure`). */
+  insecure: boolean;
+}
+
+export interface PullThroughSourceAnswer {
+  repositoryExists: boolean;
+  /** Absent when no tag of the stream imported the image from another registry. */
+  source?: PullThroughSource;
+}
+
 export const RegistryRequests = {
   resolveTag: defineRequest<ResolveRepositoryTagQuery, RepositoryTagResolution>(RequestSubjects.repositoryTagResolve, ResolveRepositoryTagQuery),
   listTags: defineRequest<RepositoryRequest, RepositoryTagListing>(RequestSubjects.repositoryTagList, RepositoryRequest),
   listRepositories: defineRequest<ListRepositoriesQuery, RepositoryListing>(RequestSubjects.repositoryList, ListRepositoriesQuery),
   recordImage: defineRequest<RecordRepositoryImageCommand, RepositoryImageRecorded>(RequestSubjects.repositoryImageRecord, RecordRepositoryImageCommand),
   deleteManifest: defineRequest<DeleteRepositoryManifestCommand, RepositoryManifestDeleted>(RequestSubjects.repositoryManifestDelete, DeleteRepositoryManifestCommand),
+  pullThroughSource: defineRequest<PullThroughSourceQuery, PullThroughSourceAnswer>(RequestSubjects.repositoryPullThroughSource, PullThroughSourceQuery),
 };

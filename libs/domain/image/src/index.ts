@@ -38,3 +38,4 @@ export { aliasCycle, tagsTracking } from './tracking-tags';
 export { findImageByPrefix, MIN_IMAGE_ID_HEX_LENGTH, type ImageLookupResult } from './image-lookup';
 export { resolvePullSpec, rewriteForThisStream } from './pull-spec';
 export { importableTagsKey, isImportableTag, nextImportConditions, type ImportFailureFact, type TagCondition } from './import-conditions';
+export { pullThroughOrigin, type ImageHistoryEntry, type PullThroughOrigin } from './pull-through';

@@ -110,7 +110,7 @@ export class RateLimitedError extends RegistryClientError {
   }
 }
 
-/** No complete answer (headers and body) within `timeoutMs`. */
+/** No complete answer (headers and body) within `timeoutMs`; for a blob streamed to a sink, no headers within it or a body idle that long. */
 export class RegistryTimeoutError extends RegistryClientError {
   constructor(
     /** `origin + path` of the request that timed out, without the query. */

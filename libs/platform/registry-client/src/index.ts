@@ -12,3 +12,5 @@ export {
   type RegistryClientOptions,
   type RegistryCredentials,
 } from './registry-client';
+export { type BlobSink } from './transport';
+export { registryClientOptionsFrom } from './options-from-config';

@@ -1,4 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   BlobNotFoundError,
   DOCKER_MANIFEST_V2,
@@ -7,6 +13,7 @@ import {
   OCI_IMAGE_INDEX,
   OCI_IMAGE_MANIFEST,
   RegistryClient,
+  type BlobSink,
   type RegistryTarget,
   RepositoryNotFoundError,
   UnauthorizedError,
@@ -15,6 +22,31 @@ import { type DockerRegistry, pushBlob, pushManifest, sha256, startDockerRegistr
 
 /** Pretty-printed on purpose: byte-identical answers prove nothing was re-serialised. */
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value, null, 3));
+
+/** Hashes a body while it goes to `destination`, as a pull-through blob store would. */
+async function hashInto(body: Readable, destination: Writable): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(
+    body,
+    async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    },
+    destination,
+  );
+  return `sha256:${hash.digest('hex')}`;
+}
+
+function collect(chunks: Buffer[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+}
 
 interface PushedImage {
   manifest: Buffer;
@@ -164,6 +196,87 @@ describe('RegistryClient against CNCF distribution (docker-registry)', () => {
     expect(missingRepository).toBeInstanceOf(ManifestNotFoundError);
     expect(missingRepository).toMatchObject({ code: 'NAME_UNKNOWN' });
     await expect(client.getBlob(target(anonymous), sha256(Buffer.from('absent')))).rejects.toBeInstanceOf(BlobNotFoundError);
+  });
+
+  describe('downloadBlob', () => {
+    let layer: Buffer;
+    let layerDigest: string;
+
+    beforeAll(async () => {
+      layer = randomBytes(5 * 1024 * 1024 + 123);
+      layerDigest = await pushBlob(anonymous.origin, 'team/app', layer);
+    });
+
+    it('streams a blob of a few MiB into a file, byte for byte, with its size', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'download-blob-'));
+      try {
+        const file = join(dir, 'layer');
+        const infos: Parameters<BlobSink<string>>[1][] = [];
+        const written = await client.downloadBlob(target(anonymous), layerDigest, (body, info) => {
+          infos.push(info);
+          return hashInto(body, createWriteStream(file));
+        });
+        expect(written).toBe(layerDigest);
+        expect((await readFile(file)).equals(layer)).toBe(true);
+        expect(infos).toHaveLength(1);
+        expect(infos[0].size).toBe(layer.length);
+        expect(infos[0].url.pathname).toBe(`/v2/team/app/blobs/${layerDigest}`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('streams a blob with Basic credentials', async () => {
+      const chunks: Buffer[] = [];
+      const digest = await client.downloadBlob(target(secured, 'private/app'), securedImage.configDigest, (body) => hashInto(body, collect(chunks)), credentials);
+      expect(digest).toBe(securedImage.configDigest);
+      expect(Buffer.concat(chunks).equals(securedImage.config)).toBe(true);
+      await expect(client.downloadBlob(target(secured, 'private/app'), securedImage.configDigest, (body) => hashInto(body, collect([])))).rejects.toBeInstanceOf(
+        UnauthorizedError,
+      );
+    });
+
+    it('reports a missing blob as BlobNotFoundError without calling the sink', async () => {
+      const sink = jest.fn<Promise<string>, Parameters<BlobSink<string>>>();
+      const error = await client.downloadBlob(target(anonymous), sha256(Buffer.from('absent')), sink).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BlobNotFoundError);
+      expect(error).toMatchObject({ code: 'BLOB_UNKNOWN' });
+      expect(sink).not.toHaveBeenCalled();
+    });
+
+    it('passes what the sink throws to the caller unchanged, without retrying', async () => {
+      const diskFull = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      let calls = 0;
+      // A failing destination destroys the body with its own error inside the pipeline.
+      const failingFile = () =>
+        new Writable({
+          write(_chunk, _encoding, callback) {
+            callback(diskFull);
+          },
+        });
+      const fromPipeline = await client
+        .downloadBlob(target(anonymous), layerDigest, (body) => {
+          calls++;
+          return hashInto(body, failingFile());
+        })
+        .catch((e: unknown) => e);
+      expect(fromPipeline).toBe(diskFull);
+      expect(calls).toBe(1);
+
+      const mismatch = new Error('digest mismatch');
+      const fromLoop = await client
+        .downloadBlob(target(anonymous), layerDigest, async (body) => {
+          calls++;
+          for await (const chunk of body) if ((chunk as Buffer).length > 0) throw mismatch;
+          return 'unreachable';
+        })
+        .catch((e: unknown) => e);
+      expect(fromLoop).toBe(mismatch);
+      expect(calls).toBe(2);
+
+      // The abandoned bodies left nothing behind: the next download works.
+      expect(await client.downloadBlob(target(anonymous), layerDigest, (body) => hashInto(body, collect([])))).toBe(layerDigest);
+    });
   });
 
   it('reports a plain-HTTP registry as HttpOnlyRegistryError unless insecure', async () => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
+import type { Readable } from 'node:stream';
 import {
+  type BlobSink,
   DOCKER_MANIFEST_V2,
   HttpOnlyRegistryError,
   InvalidReferenceError,
@@ -36,6 +38,13 @@ function serveManifest(response: Parameters<Handler>[1], bytes = MANIFEST, heade
     ...headers,
   });
   response.end(bytes);
+}
+
+/** Reads a whole body, hashing it. */
+async function digestOf(body: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of body) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
 }
 
 const LOOPBACK_OK = { allowLoopback: true, allowPrivate: false, allowedCidrs: [] };
@@ -143,6 +152,126 @@ describe('RegistryClient resilience (real HTTP servers)', () => {
       const started = Date.now();
       await expect(client({ timeoutMs: 400 }).getManifest(target(s), 'latest')).rejects.toBeInstanceOf(RegistryTimeoutError);
       expect(Date.now() - started).toBeLessThan(1200);
+    });
+  });
+
+  describe('streamed blob downloads', () => {
+    const LAYER = Buffer.alloc(64 * 1024, 'layer ');
+    const LAYER_DIGEST = sha256(LAYER);
+    const CHUNKS = 10;
+    let s: TestServer;
+    let storage: TestServer;
+    let resets = 0;
+    /** Responses of `s/cut`: whether each ended before all of the body was sent. */
+    const cutShort: boolean[] = [];
+
+    const blobHeaders = { 'content-type': 'application/octet-stream', 'content-length': String(LAYER.length) };
+    const chunk = (i: number) => LAYER.subarray((i * LAYER.length) / CHUNKS, ((i + 1) * LAYER.length) / CHUNKS);
+
+    beforeAll(async () => {
+      storage = await server((_request, response) => {
+        response.writeHead(200, blobHeaders);
+        response.end(LAYER);
+      });
+      s = await server(async (request, response) => {
+        const repository = /^\/v2\/(.+)\/blobs\//.exec(new URL(request.url ?? '/', 'http://x').pathname)?.[1];
+        switch (repository) {
+          case 's/steady':
+            // ~1.5 s in total, never idle for more than 150 ms (the client allows 800 ms: room for a busy machine).
+            response.writeHead(200, blobHeaders);
+            for (let i = 0; i < CHUNKS; i++) {
+              response.write(chunk(i));
+              await new Promise((resolve) => setTimeout(resolve, 150));
+            }
+            return response.end();
+          case 's/stall':
+            response.writeHead(200, blobHeaders);
+            return response.write(chunk(0)); // and nothing more
+          case 's/reset':
+            if (++resets > 1) {
+              response.writeHead(200, blobHeaders);
+              return response.end(LAYER);
+            }
+            response.writeHead(200, blobHeaders);
+            response.write(LAYER.subarray(0, LAYER.length / 2));
+            return setTimeout(() => request.socket.destroy(), 50);
+          case 's/redirect':
+            response.writeHead(307, { location: `${storage.origin}/blobs/layer?X-Amz-Signature=secret` });
+            return response.end();
+          case 's/cut': {
+            // More than loopback socket buffers hold (up to 32 MiB here), written as fast as it is read.
+            const megabyte = Buffer.alloc(1024 * 1024);
+            const megabytes = 256;
+            response.on('close', () => cutShort.push(!response.writableFinished));
+            response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(megabytes * megabyte.length) });
+            for (let i = 0; i < megabytes && !response.destroyed; i++) {
+              if (!response.write(megabyte)) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+            }
+            return response.end();
+          }
+          default:
+            return json(response, 404, { errors: [{ code: 'BLOB_UNKNOWN' }] });
+        }
+      });
+    });
+
+    it('lets a steady body outlast timeoutMs, but fails a body idle for longer (not retried)', async () => {
+      const c = client({ timeoutMs: 800, retries: 2 });
+      let started = Date.now();
+      expect(await c.downloadBlob(target(s, 's/steady'), LAYER_DIGEST, digestOf)).toBe(LAYER_DIGEST);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1350);
+
+      const before = s.requests.length;
+      started = Date.now();
+      const error = await c.downloadBlob(target(s, 's/stall'), LAYER_DIGEST, digestOf).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RegistryTimeoutError);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(s.requests.length - before).toBe(1);
+    });
+
+    it('retries a connection reset mid-body, calling the sink again with a fresh body', async () => {
+      const outcomes: string[] = [];
+      const sink: BlobSink<string> = (body) =>
+        digestOf(body).then(
+          (digest) => (outcomes.push('done'), digest),
+          (error: unknown) => {
+            outcomes.push('failed');
+            throw error;
+          },
+        );
+      expect(await client({ retries: 2 }).downloadBlob(target(s, 's/reset'), LAYER_DIGEST, sink)).toBe(LAYER_DIGEST);
+      expect(outcomes).toEqual(['failed', 'done']);
+      expect(resets).toBe(2);
+    });
+
+    it('follows a storage redirect and tells the sink where the body came from', async () => {
+      const infos: Parameters<BlobSink<string>>[1][] = [];
+      const digest = await client().downloadBlob(target(s, 's/redirect'), LAYER_DIGEST, (body, info) => {
+        infos.push(info);
+        return digestOf(body);
+      });
+      expect(digest).toBe(LAYER_DIGEST);
+      expect(infos.map(({ url, size }) => ({ origin: url.origin, size }))).toEqual([{ origin: storage.origin, size: LAYER.length }]);
+    });
+
+    it('destroys a body the sink leaves unread', async () => {
+      const c = client();
+      expect(await c.downloadBlob(target(s, 's/cut'), LAYER_DIGEST, async () => 'skipped')).toBe('skipped');
+      await waitFor(() => cutShort.length === 1, 2000, 'the abandoned response to close');
+      expect(cutShort).toEqual([true]);
+    });
+
+    it('is aborted by close()', async () => {
+      const c = new RegistryClient({ timeoutMs: 10_000, addressPolicy: LOOPBACK_OK });
+      let received = 0;
+      const pending = c
+        .downloadBlob(target(s, 's/stall'), LAYER_DIGEST, async (body) => {
+          for await (const part of body) received += (part as Buffer).length;
+        })
+        .catch((e: unknown) => e);
+      await waitFor(() => received > 0, 2000, 'the first chunk');
+      await c.close();
+      expect(await pending).toBeInstanceOf(RegistryClientClosedError);
     });
   });
 

@@ -29,7 +29,7 @@ import {
   validateDigest,
   validateReference,
 } from './names';
-import { describeUrl, header, type HttpResult, Transport } from './transport';
+import { type BlobSink, describeUrl, header, type HttpResult, SinkError, Transport } from './transport';
 import { type AuthChallenge, parseWwwAuthenticate } from './www-authenticate';
 
 /** Registry credentials. An identity (refresh) token is passed as username `<token>` with the token as password. */
@@ -39,7 +39,10 @@ export interface RegistryCredentials {
 }
 
 export interface RegistryClientOptions {
-  /** Deadline of one HTTP request (connect, headers and body). Timeouts are not retried. */
+  /**
+   * Deadline of one HTTP request (connect, headers and body); for {@link RegistryClient.downloadBlob}
+   * only until the headers, then the longest idle gap in the body. Timeouts are not retried.
+   */
   timeoutMs: number;
   /** Largest manifest (and tag list page) accepted. Default 4 MiB. */
   maxManifestBytes: number;
@@ -106,6 +109,7 @@ interface RegistryRequest {
   method: 'GET' | 'HEAD';
   accept?: string;
   bodyLimit: number;
+  sink?: BlobSink<unknown>;
 }
 
 type Operation = { kind: 'manifest'; reference: string } | { kind: 'blob'; digest: string } | { kind: 'tags' };
@@ -236,10 +240,10 @@ function nextLink(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * HTTP client for the Docker Registry HTTP API v2 / OCI distribution API: manifests, image configs
- * and tag lists of external registries. One undici Agent (keep-alive pool) per client; every
- * connection is checked against the address policy; anonymous first, then Bearer or Basic as the
- * registry challenges.
+ * HTTP client for the Docker Registry HTTP API v2 / OCI distribution API: manifests, image configs,
+ * tag lists and streamed layers of external registries. One undici Agent (keep-alive pool) per
+ * client; every connection is checked against the address policy; anonymous first, then Bearer or
+ * Basic as the registry challenges.
  */
 export class RegistryClient {
   readonly options: Readonly<RegistryClientOptions>;
@@ -363,6 +367,34 @@ export class RegistryClient {
     if (!isOk(result.status)) throw this.statusError(resolved, result, credentialsSent, { kind: 'blob', digest });
     if (!matchesDigest(result.body, digest)) throw new InvalidRegistryResponseError(describeUrl(result.url), `blob bytes do not match ${digest}`);
     return result.body;
+  }
+
+  /**
+   * GET a blob (a layer, possibly of several GB) and stream it into `sink` without buffering it, with
+   * the same authentication, redirects, address policy and retries as {@link getBlob}. The digest is
+   * NOT verified here: only the sink sees the bytes, so it verifies while writing. `timeoutMs` bounds
+   * the wait for the response and each idle gap in the body, not the whole download. What the sink
+   * throws reaches the caller unchanged and is not retried; a connection failure during the body is
+   * retried, calling the sink again with a fresh body.
+   */
+  async downloadBlob<T>(target: RegistryTarget, digest: string, sink: BlobSink<T>, auth?: RegistryCredentials): Promise<T> {
+    const resolved = resolveTarget(target);
+    validateDigest(digest);
+    if (typeof sink !== 'function') throw new InvalidReferenceError('argument', String(sink), 'sink must be a function');
+    const credentials = checkCredentials(auth);
+    try {
+      const { result, credentialsSent } = await this.registryRequest(
+        resolved,
+        `/v2/${resolved.repository}/blobs/${digest}`,
+        // bodyLimit only caps bodies read into memory: the sink takes a 2xx one.
+        { method: 'GET', bodyLimit: 0, sink },
+        credentials,
+      );
+      if (!isOk(result.status)) throw this.statusError(resolved, result, credentialsSent, { kind: 'blob', digest });
+      return result.sinkResult as T;
+    } catch (error) {
+      throw error instanceof SinkError ? error.thrown : error;
+    }
   }
 
   /** Tags of the repository, following `Link: <...>; rel="next"` pages until `limit` tags. Invalid tag names are skipped. */
@@ -578,7 +610,9 @@ export class RegistryClient {
   private send(target: ResolvedTarget, path: string, request: RegistryRequest, authorization: string | undefined): Promise<HttpResult> {
     const headers: Record<string, string> = { 'user-agent': this.userAgent };
     if (request.accept) headers['accept'] = request.accept;
-    return this.withRetries(target.host, () => this.sendOnce(target, path, { method: request.method, headers, authorization, bodyLimit: request.bodyLimit }));
+    return this.withRetries(target.host, () =>
+      this.sendOnce(target, path, { method: request.method, headers, authorization, bodyLimit: request.bodyLimit, sink: request.sink }),
+    );
   }
 
   /**
@@ -589,7 +623,7 @@ export class RegistryClient {
   private async sendOnce(
     target: ResolvedTarget,
     path: string,
-    request: { method: 'GET' | 'HEAD'; headers: Record<string, string>; authorization?: string; bodyLimit: number },
+    request: { method: 'GET' | 'HEAD'; headers: Record<string, string>; authorization?: string; bodyLimit: number; sink?: BlobSink<unknown> },
   ): Promise<HttpResult> {
     const urlFor = (scheme: 'https' | 'http') => new URL(path, `${scheme}://${target.host}`);
     const follow = (scheme: 'https' | 'http') => this.transport.follow(urlFor(scheme), { ...request, allowDowngrade: target.insecure });

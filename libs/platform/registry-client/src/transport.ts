@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import {
   InvalidRegistryResponseError,
@@ -14,12 +14,35 @@ export const MAX_REDIRECTS = 5;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/** Consumes a 2xx blob body; called once per attempt (a retry calls it again with a fresh body), so it must start over each time. */
+export type BlobSink<T> = (
+  body: Readable,
+  info: {
+    /** Content-Length, when the server announced one. */
+    size?: number;
+    /** Where the body comes from (after redirects). */
+    url: URL;
+  },
+) => Promise<T>;
+
+/**
+ * Carries what a sink threw past the transport's error mapping and the retries, which are for
+ * upstream failures only; {@link RegistryClient.downloadBlob} unwraps it.
+ */
+export class SinkError extends Error {
+  constructor(readonly thrown: unknown) {
+    super('the blob sink failed');
+  }
+}
+
 export interface HopRequest {
   method: 'GET' | 'HEAD' | 'POST';
   headers: Record<string, string>;
   body?: string;
-  /** Cap for a 2xx body; larger bodies are aborted with {@link InvalidRegistryResponseError}. */
+  /** Cap for a 2xx body read into memory; larger bodies are aborted with {@link InvalidRegistryResponseError}. Not applied to a sink. */
   bodyLimit: number;
+  /** Takes a 2xx body of a GET as a stream instead of reading it into memory; redirects and error statuses are read as usual. */
+  sink?: BlobSink<unknown>;
 }
 
 export interface FollowRequest extends HopRequest {
@@ -32,8 +55,10 @@ export interface FollowRequest extends HopRequest {
 export interface HttpResult {
   status: number;
   headers: IncomingHttpHeaders;
-  /** 2xx: the whole body (capped); other statuses: at most 64 KiB of it; HEAD and redirects: empty. */
+  /** 2xx: the whole body (capped), empty when a sink took it; other statuses: at most 64 KiB of it; HEAD and redirects: empty. */
   body: Buffer;
+  /** What the sink returned, when it took the body. */
+  sinkResult?: unknown;
   /** Where the answer came from (after redirects). */
   url: URL;
 }
@@ -48,6 +73,12 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
   return Array.isArray(value) ? value[0] : value;
 }
 
+function contentLength(headers: IncomingHttpHeaders): number | undefined {
+  const value = header(headers, 'content-length')?.trim();
+  const length = value !== undefined && /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(length) ? length : undefined;
+}
+
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 const CLOSED_CODES = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
 
@@ -60,7 +91,11 @@ export class Transport {
     private readonly closeSignal: AbortSignal,
   ) {}
 
-  /** One request, no redirects. Deadline `timeoutMs` covers connecting, headers and the body. */
+  /**
+   * One request, no redirects. Deadline `timeoutMs` covers connecting, headers and the body, except a
+   * body handed to a sink: that one may take far longer (a multi-GB layer), so only undici's
+   * `bodyTimeout` (idle time between chunks) and `close()` end it.
+   */
   async hop(url: URL, request: HopRequest): Promise<HttpResult> {
     if (this.closeSignal.aborted) throw new RegistryClientClosedError();
     // One controller per request, aborted by the deadline or by close(). (Not AbortSignal.any: its
@@ -88,6 +123,11 @@ export class Transport {
       let bytes: Buffer = Buffer.alloc(0);
       if (request.method === 'HEAD' || REDIRECT_STATUSES.has(status)) {
         await body.dump({ limit: ERROR_BODY_LIMIT });
+      } else if (status >= 200 && status < 300 && request.sink && request.method === 'GET') {
+        // The deadline was for the answer to start; the body may take as long as it keeps flowing.
+        clearTimeout(timer);
+        const sinkResult = await feedSink(body, request.sink, { size: contentLength(headers), url });
+        return { status, headers, body: bytes, url, sinkResult };
       } else if (status >= 200 && status < 300) {
         const announced = Number(header(headers, 'content-length'));
         if (Number.isFinite(announced) && announced > request.bodyLimit) {
@@ -102,7 +142,7 @@ export class Transport {
       }
       return { status, headers, body: bytes, url };
     } catch (error) {
-      if (error instanceof RegistryClientError) throw error;
+      if (error instanceof RegistryClientError || error instanceof SinkError) throw error;
       if (this.closeSignal.aborted) throw new RegistryClientClosedError();
       if (timedOut) throw new RegistryTimeoutError(describeUrl(url), this.timeoutMs, { cause: error });
       const code = (error as { code?: unknown }).code;
@@ -161,6 +201,41 @@ export class Transport {
 function discard(body: Readable): void {
   body.on('error', () => undefined);
   body.destroy();
+}
+
+/**
+ * Hands a body to a sink through a PassThrough: a sink's pipeline that fails destroys its source with
+ * its own error, which must not pass for an upstream failure. An upstream failure (reset, idle
+ * timeout, abort) is thrown as itself for `hop` to map, even when the sink then returns anyway (its
+ * body was cut short); anything else the sink throws comes back as {@link SinkError}. The body is
+ * destroyed unless the sink read it to the end.
+ */
+async function feedSink(upstream: Readable, sink: BlobSink<unknown>, info: Parameters<BlobSink<unknown>>[1]): Promise<unknown> {
+  let upstreamError: Error | undefined;
+  const passed = new PassThrough();
+  // The sink may have stopped listening by the time an upstream failure is passed on.
+  passed.on('error', () => undefined);
+  const onUpstreamError = (error: Error) => {
+    upstreamError ??= error;
+    passed.destroy(error);
+  };
+  upstream.on('error', onUpstreamError);
+  upstream.pipe(passed);
+  let result: unknown;
+  let thrown: { error: unknown } | undefined;
+  try {
+    result = await sink(passed, info);
+  } catch (error) {
+    thrown = { error };
+  } finally {
+    // Our own destroy makes undici's body fail with "aborted": that is no upstream failure.
+    upstream.off('error', onUpstreamError);
+    if (!upstream.readableEnded) discard(upstream);
+    passed.destroy();
+  }
+  if (upstreamError) throw upstreamError;
+  if (thrown) throw new SinkError(thrown.error);
+  return result;
 }
 
 /**
