@@ -3,6 +3,7 @@ import path from 'node:path';
 import { eventually, startDockerRegistry, type DockerRegistry } from '@imagestreams/testing';
 import { api, authHeaders, createTestNamespace } from './support/api';
 import { buildImage, buildIndex, hexOf, readDirImage, removeTempDirs, tempDir, type BuiltImage } from './support/oci-layout';
+import { scrape } from './support/metrics';
 import { ociErrorCode, v2 } from './support/registry-http';
 import { pushImage, pushIndex, type RegistryEndpoint } from './support/registry-push';
 import { dockerRef, skopeoCopy } from './support/skopeo';
@@ -14,6 +15,11 @@ import { dockerRef, skopeoCopy } from './support/skopeo';
  * fetches with it, verifies, and keeps what it fetched.
  */
 const IMAGE_API = '/apis/image.openshift.io/v1';
+const FETCHES = 'imagestreams_registry_pull_through_fetches_total';
+
+async function fetches(kind: 'blob' | 'manifest', outcome: 'fetched' | 'refused' | 'unavailable'): Promise<number> {
+  return (await scrape('registry-gateway')).value(FETCHES, { kind, outcome });
+}
 
 interface TagStatus {
   tag: string;
@@ -106,13 +112,16 @@ describe('pulling imported images through the registry', () => {
     }
   });
 
-  it('serves a new 8 MiB layer to several clients pulling it through at the same time', async () => {
+  it('serves a new 8 MiB layer to several clients pulling it through at the same time, fetching it once', async () => {
     const image = buildImage({ layers: 1, layerSize: 8 * 1024 * 1024 });
     await pushImage(originEndpoint, 'team/big', 'v1', image);
     await importedStream('big', 'team/big', 'v1');
+    const blobsBefore = await fetches('blob', 'fetched');
     const directories = await Promise.all([1, 2, 3].map(() => tempDir()));
     await Promise.all(directories.map((directory) => skopeoCopy(dockerRef(`${namespace}/big`, 'v1'), `dir:${directory}`, [], { timeoutMs: 60_000 })));
     for (const directory of directories) await expectPulledExactly(directory, image);
+    // The layer and the config, each once: clients that ask while a fetch runs share it, later ones find it kept.
+    expect((await fetches('blob', 'fetched')) - blobsBefore).toBe(2);
   });
 
   it('serves a platform of an imported multi-arch index (PreserveOriginal) that the client picks', async () => {
@@ -134,7 +143,9 @@ describe('pulling imported images through the registry', () => {
     await importedStream('locked', 'team/locked', 'v1');
     expect((await api('DELETE', `/api/v1/namespaces/${namespace}/secrets/origin-pull`)).status).toBe(200);
     try {
+      const refusalsBefore = await fetches('manifest', 'refused');
       const refused = await v2('GET', `${namespace}/locked/manifests/v1`, { ...authHeaders(), accept: image.manifest.mediaType });
+      expect(await fetches('manifest', 'refused')).toBe(refusalsBefore + 1);
       expect(refused.status).toBe(404);
       expect(ociErrorCode(refused)).toBe('MANIFEST_UNKNOWN');
       expect(refused.body).toContain(`${origin.authority}/team/locked`);

@@ -21,7 +21,7 @@ function pullThroughWith(download: (sink: (body: Readable) => Promise<number>) =
     commitUpload: jest.fn(async () => ({ digest: LAYER, size: 4 })),
     deleteUpload: jest.fn(async () => true),
   };
-  const records = { pullOriginOfBlob: jest.fn(async () => ORIGIN), linkBlob: jest.fn(async () => undefined) };
+  const records = { linkedBlobSize: jest.fn(async (): Promise<number | undefined> => undefined), pullOriginOfBlob: jest.fn(async () => ORIGIN), linkBlob: jest.fn(async () => undefined) };
   const owners = { request: jest.fn(async () => ({ login: { username: 'u', password: 'p' } })) };
   const client = { downloadBlob: jest.fn((_target: unknown, _digest: string, sink: (body: Readable) => Promise<number>) => download(sink)) };
   const pullThrough = new PullThrough(
@@ -60,6 +60,13 @@ describe('PullThrough blobs', () => {
     // Once settled, the next request starts its own.
     await pullThrough.blob(REPOSITORY, LAYER);
     expect(client.downloadBlob).toHaveBeenCalledTimes(2);
+  });
+
+  it('fetches nothing when a fetch that just ended kept the layer already', async () => {
+    const { pullThrough, records, client } = pullThroughWith((sink) => sink(Readable.from([Buffer.from('data')])));
+    records.linkedBlobSize.mockResolvedValueOnce(4);
+    await expect(pullThrough.blob(REPOSITORY, LAYER)).resolves.toBe(4);
+    expect(client.downloadBlob).not.toHaveBeenCalled();
   });
 
   it('answers BLOB_UNKNOWN 404 when the origin lacks the layer, and 503 when it cannot be reached', async () => {

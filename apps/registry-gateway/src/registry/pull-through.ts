@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ImportRequests, RegistryRequests } from '@imagestreams/contracts';
-import { parseManifest, RegistryError } from '@imagestreams/domain-registry';
+import { MAX_MANIFEST_BYTES, parseManifest, RegistryError } from '@imagestreams/domain-registry';
 import { normalizeReference } from '@imagestreams/image-reference';
 import { DigestMismatchError, type BlobStore } from '@imagestreams/platform-blob-storage';
 import { OwnerClient } from '@imagestreams/platform-messaging';
@@ -19,6 +19,7 @@ import {
 } from '@imagestreams/platform-registry-client';
 import { BLOB_STORE } from './blob-store.provider';
 import { manifestRecordOf } from './manifest-record';
+import { registryPullThroughFetches } from './registry-metrics';
 import { RegistryRecordsRepository, type ManifestRecord, type PullThroughOrigin } from './registry-records.repository';
 import type { RepositoryName } from './repository-name';
 
@@ -75,6 +76,8 @@ export class PullThrough implements OnModuleDestroy {
     const client = this.client;
     if (!client) return Promise.resolve(undefined);
     return this.once(`manifest ${repository.full} ${digest}`, async () => {
+      const kept = await this.records.manifest(repository.full, digest);
+      if (kept) return { record: kept, bytes: await this.store.readAll(digest, MAX_MANIFEST_BYTES) };
       const origin = await this.manifestOrigin(repository, digest);
       if (!origin) return undefined;
       const fetched = await this.fromOrigin(repository, origin, 'manifest', digest, (target, login) => client.getManifest(target, digest, login));
@@ -87,6 +90,7 @@ export class PullThrough implements OnModuleDestroy {
       await this.store.putBytes(digest, fetched.bytes);
       const record = manifestRecordOf(digest, fetched.bytes.length, manifest, origin);
       await this.records.recordManifest(repository.full, record);
+      registryPullThroughFetches.inc({ kind: 'manifest', outcome: 'fetched' });
       return { record, bytes: fetched.bytes };
     });
   }
@@ -96,10 +100,14 @@ export class PullThrough implements OnModuleDestroy {
     const client = this.client;
     if (!client) return Promise.resolve(undefined);
     return this.once(`blob ${repository.full} ${digest}`, async () => {
+      // A fetch that ended between the caller's lookup and this one has kept it already.
+      const kept = await this.records.linkedBlobSize(repository.full, digest);
+      if (kept !== undefined) return kept;
       const origin = await this.records.pullOriginOfBlob(repository.full, digest);
       if (!origin) return undefined;
       const size = await this.fromOrigin(repository, origin, 'blob', digest, (target, login) => client.downloadBlob(target, digest, (body) => this.keepBlob(digest, body), login));
       await this.records.linkBlob(repository.full, digest, size);
+      registryPullThroughFetches.inc({ kind: 'blob', outcome: 'fetched' });
       return size;
     });
   }
@@ -150,6 +158,7 @@ export class PullThrough implements OnModuleDestroy {
   /** The code a client expects for missing content, with why the origin did not provide it; 503 when trying again may help. */
   private unavailable(content: Content, digest: string, origin: PullThroughOrigin, reason: string, status: 404 | 503): RegistryError {
     const from = `${origin.registry}/${origin.repository}`;
+    registryPullThroughFetches.inc({ kind: content, outcome: status === 503 ? 'unavailable' : 'refused' });
     this.logger.warn(`pull-through of ${content} ${digest} from ${from} failed: ${reason}`);
     return new RegistryError(content === 'manifest' ? 'MANIFEST_UNKNOWN' : 'BLOB_UNKNOWN', `${content} ${digest} could not be fetched from ${from}: ${reason}`, {
       status,

@@ -19,3 +19,12 @@ for (const kind of ['blob', 'manifest']) {
   registryReceivedBytes.inc({ kind }, 0);
   registrySentBytes.inc({ kind }, 0);
 }
+
+/** Content fetched from the registry an image was imported from (pull-through), by outcome. */
+export const registryPullThroughFetches = counter({
+  name: `${METRIC_PREFIX}registry_pull_through_fetches_total`,
+  help: 'Manifests and blobs the /v2 registry fetched from the registry an image was imported from (pull-through): outcome="fetched" (verified and kept), "refused" (missing there, unauthorized, or not matching its digest) or "unavailable" (unreachable, timed out, 5xx, rate-limited).',
+  labelNames: ['kind', 'outcome'] as const,
+});
+
+for (const kind of ['blob', 'manifest']) for (const outcome of ['fetched', 'refused', 'unavailable']) registryPullThroughFetches.inc({ kind, outcome }, 0);

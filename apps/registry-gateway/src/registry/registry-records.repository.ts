@@ -114,7 +114,10 @@ export class RegistryRecordsRepository {
 
   /** Where a blob the repository does not serve yet can be fetched: the origin of a pulled-through manifest of the repository that references it. */
   async pullOriginOfBlob(repository: string, digest: string): Promise<PullThroughOrigin | undefined> {
-    const rows: { pulled_from: PullThroughOrigin }[] = await this.dataSource.query(
+    // Prepared: every blob HEAD that finds nothing stored asks this (pushes send several per image).
+    const rows = await preparedQuery<{ pulled_from: PullThroughOrigin }>(
+      this.dataSource,
+      'registry-pull-origin-of-blob',
       'SELECT pulled_from FROM manifests WHERE repository = $1 AND pulled_from IS NOT NULL AND $2 = ANY(blob_digests) LIMIT 1',
       [repository, digest],
     );
