@@ -28,7 +28,7 @@
  *   push-3x64MiB / pull-3x64MiB           one image, 3 layers of BENCH_LAYER_MIB (64) MiB
  *   push-50-sequential / pull-…           BENCH_SMALL_IMAGES (50) small images (2 × 32 KiB layers), one skopeo at a time
  *   push-50-parallel8 / pull-…            the same kind of images, BENCH_PARALLEL (8) skopeo processes at a time
- * BENCH_WORKLOADS=par (comma-separated keys: large, seq, par) runs only those rows and BENCH_RSS=0
+ * BENCH_WORKLOADS=par (comma-separated keys: large, seq, par, through) runs only those rows and BENCH_RSS=0
  * leaves out the RSS phase, e.g. to profile one workload.
  * Before the rows, a warm-up (reported as `warmup`, not compared; BENCH_WARMUP=0 skips it) pushes
  * and pulls one 3 × 8 MiB image and 2 × BENCH_PARALLEL small images to each registry.
@@ -45,6 +45,12 @@
  * the runs), and ours by process (`oursByProcess`). Ours counts every service process of the stack, all Postgres and all nats-server
  * processes (the tag moves and events a push makes included); docker-registry its one process.
  * skopeo's own CPU is in neither.
+ *
+ * Pull-through (after the rows; BENCH_PULL_THROUGH=0 or a BENCH_WORKLOADS without `through` leaves
+ * it out): each run pushes a fresh 3 × BENCH_LAYER_MIB image to docker-registry, imports it into a
+ * stream of ours, and times three pulls of it: from docker-registry directly, through ours the first
+ * time (fetched from docker-registry and kept), and through ours again (served from our store).
+ * Reported as `direct`, `through`, `kept` and their ratios to `direct`; no target.
  *
  * RSS: one image with a single layer of BENCH_BIG_LAYER_MIB (1024) MiB is pushed to each registry
  * while `/proc/<pid>/status` VmRSS of the registry process is sampled every 100 ms (MB here are
@@ -73,7 +79,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { freePort, waitForHttpOk, type Stack } from '@imagestreams/stack';
-import { gatewayToken, runBench, withBenchStack } from './support/bench-stack';
+import { gatewayAuthHeaders, gatewayToken, runBench, withBenchStack } from './support/bench-stack';
 import { cpuByProcess, cpuSpent, readProc } from './support/process-cpu';
 
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 5);
@@ -85,6 +91,7 @@ const WARMUP = process.env['BENCH_WARMUP'] !== '0';
 /** Which workloads run (keys `large`, `seq`, `par`; default all), e.g. to profile one of them. */
 const ONLY_WORKLOADS = process.env['BENCH_WORKLOADS']?.split(',').map((key) => key.trim());
 const RSS_PHASE = process.env['BENCH_RSS'] !== '0';
+const PULL_THROUGH_PHASE = process.env['BENCH_PULL_THROUGH'] !== '0';
 const SKOPEO = process.env['SKOPEO'] ?? '/usr/bin/skopeo';
 const DOCKER_REGISTRY = process.env['DOCKER_REGISTRY'] ?? '/usr/bin/docker-registry';
 
@@ -485,6 +492,83 @@ function rowReport(phase: string, workload: Workload, runs: RowRuns) {
   };
 }
 
+// ------------------------------------------------------------------------------------ pull-through
+
+/** The gateway's API as the bench's admin: a JSON body in, the status and JSON body out. */
+async function gatewayApi(gateway: string, method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${gateway}${apiPath}`, {
+    method,
+    headers: { ...gatewayAuthHeaders(), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+/**
+ * Pulling an imported image through our registry: each run pushes a fresh 3 × LAYER_MIB image to
+ * docker-registry, imports it into a stream of ours (ImageStreamImport, `insecure`), then times
+ * skopeo pulls to `dir:` of the same image: straight from docker-registry (`direct`), through ours
+ * the first time (`through`: the gateway fetches manifest, config and layers from docker-registry,
+ * verifies and keeps them before answering) and once more (`kept`: served from our own store).
+ * No target: this shows what the first pull through costs, against which the later ones are local.
+ */
+async function pullThroughPhase(gateway: string, ours: Registry, origin: DockerRegistry, workDir: string, prefix: string) {
+  const workload = WORKLOADS[0];
+  const namespace = `${prefix}-through`;
+  const seconds = { direct: [] as number[], through: [] as number[], kept: [] as number[] };
+  const errors: string[] = [];
+  let bytes = 0;
+  const created = await gatewayApi(gateway, 'POST', '/api/v1/namespaces', { metadata: { name: namespace } });
+  if (created.status !== 201) return { phase: 'pull-through-3x64MiB', error: `namespace ${namespace}: ${created.status} ${JSON.stringify(created.body)}` };
+  for (let run = 0; run < REPEATS; run++) {
+    const sourceDir = path.join(workDir, `src-through-${run}`);
+    try {
+      const image = await writeImageLayout(sourceDir, workload.layerSizes);
+      bytes = image.bytes;
+      const repository = `${namespace}/img-${run}`;
+      await skopeoCopy(image.reference, `docker://${origin.host}/${repository}:${TAG}`, { to: origin });
+      const imported = await gatewayApi(gateway, 'POST', `/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreamimports`, {
+        metadata: { name: `img-${run}` },
+        spec: { import: true, images: [{ from: { kind: 'DockerImage', name: `${origin.host}/${repository}:${TAG}` }, to: { name: TAG }, importPolicy: { insecure: true } }] },
+      });
+      const outcome = (imported.body as { status?: { images?: { status?: { status?: string; message?: string } }[] } } | undefined)?.status?.images?.[0]?.status;
+      if (imported.status !== 201 || outcome?.status !== 'Success') throw new Error(`import of ${repository}: ${imported.status} ${outcome?.message ?? JSON.stringify(imported.body).slice(0, 300)}`);
+      const pulls: [keyof typeof seconds, Registry][] = [
+        ['direct', origin],
+        ['through', ours],
+        ['kept', ours],
+      ];
+      for (const [kind, registry] of pulls) {
+        const pullDir = path.join(workDir, `pull-through-${run}-${kind}`);
+        try {
+          await mkdir(pullDir, { recursive: true });
+          seconds[kind].push(await timed(() => skopeoCopy(`docker://${registry.host}/${repository}:${TAG}`, `dir:${path.join(pullDir, '0')}`, { from: registry })));
+          await checkPulled(path.join(pullDir, '0'), image);
+        } finally {
+          await rm(pullDir, { recursive: true, force: true });
+        }
+      }
+    } catch (error) {
+      errors.push(`run ${run}: ${(error as Error).message}`);
+    } finally {
+      await rm(sourceDir, { recursive: true, force: true });
+    }
+  }
+  const side = (runs: number[]) => (runs.length ? { medianSeconds: round(median(runs)), runs: runs.map((value) => round(value)) } : { medianSeconds: null, runs: [] });
+  const ratio = (runs: number[]) => (runs.length && seconds.direct.length ? round(median(runs) / median(seconds.direct), 2) : null);
+  return {
+    phase: 'pull-through-3x64MiB',
+    bytes,
+    direct: side(seconds.direct),
+    through: side(seconds.through),
+    kept: side(seconds.kept),
+    throughVsDirect: ratio(seconds.through),
+    keptVsDirect: ratio(seconds.kept),
+    ...(errors.length ? { error: errors.slice(0, 5).join('\n'), errors: errors.length } : {}),
+  };
+}
+
 // ------------------------------------------------------------------------------------ RSS
 
 async function rssKiB(pid: number): Promise<number | undefined> {
@@ -620,6 +704,13 @@ async function main(): Promise<void> {
           results.push(rowReport(`push-${workload.label}`, workload, push), rowReport(`pull-${workload.label}`, workload, pull));
         }
       }
+      if (dockerRegistry && PULL_THROUGH_PHASE && (!ONLY_WORKLOADS || ONLY_WORKLOADS.includes('through'))) {
+        try {
+          results.push(await pullThroughPhase(gateway, ours, dockerRegistry, workDir, prefix));
+        } catch (error) {
+          results.push({ phase: 'pull-through', error: (error as Error).message });
+        }
+      }
       if (RSS_PHASE) {
         try {
           results.push(await rssPhase(registries, workDir, prefix, startRssMB));
@@ -643,7 +734,8 @@ async function main(): Promise<void> {
       await dockerRegistry?.stop();
       await rm(workDir, { recursive: true, force: true });
     }
-  });
+    // docker-registry listens on loopback: imports and pulls through from it must be allowed to reach it.
+  }, { env: { IMPORT_ALLOW_LOOPBACK: 'true' } });
 }
 
 runBench(main);

@@ -29,9 +29,9 @@ export function gatewayAuthHeaders(): Record<string, string> {
  * Runs a benchmark against GATEWAY_URL if set (with GATEWAY_TOKEN), otherwise against a private stack
  * (its own NATS server and a fresh database, services on free ports, access control on) that is torn
  * down afterwards, data directory included. `stack` (its service processes, e.g. for a PID) is only
- * given for a private stack.
+ * given for a private stack; `env` adds settings to the private stack's services.
  */
-export async function withBenchStack(run: (gatewayUrl: string, natsUrl?: string, stack?: Stack) => Promise<void>): Promise<void> {
+export async function withBenchStack(run: (gatewayUrl: string, natsUrl?: string, stack?: Stack) => Promise<void>, options: { env?: Record<string, string> } = {}): Promise<void> {
   const existing = process.env['GATEWAY_URL'];
   if (existing) {
     token = process.env['GATEWAY_TOKEN'] || undefined;
@@ -53,7 +53,7 @@ export async function withBenchStack(run: (gatewayUrl: string, natsUrl?: string,
       quiet: true,
       log: () => undefined,
       readyTimeoutMs: 120_000,
-      env: { BOOTSTRAP_ADMIN_TOKEN: adminToken },
+      env: { ...options.env, BOOTSTRAP_ADMIN_TOKEN: adminToken },
     });
     try {
       await run(stack.gatewayUrl, nats.natsUrl, stack);

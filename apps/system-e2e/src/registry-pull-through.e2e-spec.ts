@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eventually, startDockerRegistry, type DockerRegistry } from '@imagestreams/testing';
-import { api, authHeaders, createTestNamespace } from './support/api';
+import { api, authHeaders, createTestNamespace, gatewayUrl } from './support/api';
 import { buildImage, buildIndex, hexOf, readDirImage, removeTempDirs, tempDir, type BuiltImage } from './support/oci-layout';
 import { scrape } from './support/metrics';
 import { ociErrorCode, v2 } from './support/registry-http';
@@ -122,6 +122,28 @@ describe('pulling imported images through the registry', () => {
     for (const directory of directories) await expectPulledExactly(directory, image);
     // The layer and the config, each once: clients that ask while a fetch runs share it, later ones find it kept.
     expect((await fetches('blob', 'fetched')) - blobsBefore).toBe(2);
+  });
+
+  it('keeps a layer whose first client went away mid-transfer, fetching it only once', async () => {
+    const image = buildImage({ layers: 1, layerSize: 16 * 1024 * 1024 });
+    await pushImage(originEndpoint, 'team/abandoned', 'v1', image);
+    await importedStream('abandoned', 'team/abandoned', 'v1');
+    // The manifest first, as a client would (that is what records where the layer comes from).
+    expect((await v2('GET', `${namespace}/abandoned/manifests/v1`, { ...authHeaders(), accept: image.manifest.mediaType })).status).toBe(200);
+    const blobsBefore = await fetches('blob', 'fetched');
+
+    const leaving = new AbortController();
+    const response = await fetch(`${gatewayUrl()}/v2/${namespace}/abandoned/blobs/${image.layers[0].digest}`, { headers: authHeaders(), signal: leaving.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String(image.layers[0].size));
+    const reader = response.body?.getReader();
+    expect((await reader?.read())?.value?.length).toBeGreaterThan(0);
+    leaving.abort();
+
+    await eventually(async () => ((await fetches('blob', 'fetched')) > blobsBefore ? true : undefined), 'the abandoned layer to be kept');
+    const layer = await v2('GET', `${namespace}/abandoned/blobs/${image.layers[0].digest}`, authHeaders());
+    expect(layer.status).toBe(200);
+    expect(await fetches('blob', 'fetched')).toBe(blobsBefore + 1);
   });
 
   it('serves a platform of an imported multi-arch index (PreserveOriginal) that the client picks', async () => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { BlobStore } from '@imagestreams/platform-blob-storage';
 import { RegistryError } from '@imagestreams/domain-registry';
 import { Blobs } from './blobs';
@@ -13,12 +14,14 @@ function blobsWith(store: { statIsLocal: boolean; stored?: number }, linkedSize:
   const stat = jest.fn(async () => (store.stored === undefined ? undefined : { digest: DIGEST, size: store.stored }));
   const linkedBlobSize = jest.fn(async () => linkedSize);
   const pullBlob = jest.fn(async () => pulledSize);
+  const streamBlob = jest.fn(async () => (pulledSize === undefined ? undefined : { size: pulledSize, body: Readable.from([Buffer.alloc(pulledSize)]) }));
+  const open = jest.fn(async () => Readable.from([Buffer.alloc(store.stored ?? 0)]));
   const blobs = new Blobs(
-    { statIsLocal: store.statIsLocal, stat } as unknown as BlobStore,
+    { statIsLocal: store.statIsLocal, stat, open } as unknown as BlobStore,
     { linkedBlobSize } as unknown as RegistryRecordsRepository,
-    { blob: pullBlob } as unknown as PullThrough,
+    { blob: pullBlob, streamBlob } as unknown as PullThrough,
   );
-  return { blobs, stat, linkedBlobSize, pullBlob };
+  return { blobs, stat, open, linkedBlobSize, pullBlob, streamBlob };
 }
 
 describe('Blobs size', () => {
@@ -31,6 +34,33 @@ describe('Blobs size', () => {
   it('pulls an unlinked blob through when a pulled-through image references it, else BLOB_UNKNOWN', async () => {
     await expect(blobsWith({ statIsLocal: true }, undefined, 99).blobs.size(REPOSITORY, DIGEST)).resolves.toBe(99);
     await expect(blobsWith({ statIsLocal: true }, undefined, undefined).blobs.size(REPOSITORY, DIGEST)).rejects.toMatchObject({ code: 'BLOB_UNKNOWN' });
+  });
+});
+
+describe('Blobs GET', () => {
+  it('streams a whole layer of a pulled-through image as it is fetched, but fetches it whole for a range', async () => {
+    const whole = blobsWith({ statIsLocal: true }, undefined, 42);
+    const read = await whole.blobs.read(REPOSITORY, DIGEST, undefined, true);
+    expect(read.size).toBe(42);
+    expect(whole.streamBlob).toHaveBeenCalledWith(REPOSITORY, DIGEST);
+    expect(whole.open).not.toHaveBeenCalled();
+
+    const ranged = blobsWith({ statIsLocal: true }, undefined, 42);
+    await expect(ranged.blobs.read(REPOSITORY, DIGEST, 'bytes=0-9', true)).resolves.toMatchObject({ size: 42, range: { start: 0, end: 9 } });
+    expect(ranged.streamBlob).not.toHaveBeenCalled();
+    expect(ranged.pullBlob).toHaveBeenCalledWith(REPOSITORY, DIGEST);
+  });
+
+  it('serves a linked blob from the store without pull-through', async () => {
+    const { blobs, streamBlob, pullBlob, open } = blobsWith({ statIsLocal: true, stored: 10 }, 10, 99);
+    await expect(blobs.read(REPOSITORY, DIGEST, undefined, true)).resolves.toMatchObject({ size: 10 });
+    expect(open).toHaveBeenCalled();
+    expect(streamBlob).not.toHaveBeenCalled();
+    expect(pullBlob).not.toHaveBeenCalled();
+  });
+
+  it('answers BLOB_UNKNOWN when nothing serves the blob and nothing pulls it through', async () => {
+    await expect(blobsWith({ statIsLocal: true }, undefined, undefined).blobs.read(REPOSITORY, DIGEST, undefined, true)).rejects.toMatchObject({ code: 'BLOB_UNKNOWN' });
   });
 });
 

@@ -44,7 +44,15 @@ export class Blobs {
       if (pulled === undefined) throw RegistryError.blobUnknown(digest);
       return { size: pulled, range: this.rangeOf(rangeHeader, pulled) };
     }
-    const size = await this.size(repository, digest);
+    const linked = await this.records.linkedBlobSize(repository.full, requireDigest(digest));
+    if (linked === undefined && withBody && rangeHeader === undefined) {
+      // A whole layer of a pulled-through image: the first request gets it while it is fetched.
+      const pulled = await this.pullThrough.streamBlob(repository, digest);
+      if (pulled === undefined) throw RegistryError.blobUnknown(digest);
+      return { size: pulled.size, body: pulled.body ?? (await this.store.open(digest)) };
+    }
+    const size = linked ?? (await this.pullThrough.blob(repository, digest));
+    if (size === undefined) throw RegistryError.blobUnknown(digest);
     const range = this.rangeOf(rangeHeader, size);
     if (!withBody) return { size, range };
     const body = await this.store.open(digest, range);

@@ -9,9 +9,18 @@ import { repositoryName } from './repository-name';
 const LAYER = `sha256:${'cd'.repeat(32)}`;
 const REPOSITORY = repositoryName('team', 'app');
 const ORIGIN = { registry: 'quay.io', repository: 'team/app', insecure: false };
+const ORIGIN_URL = new URL(`https://quay.io/v2/team/app/blobs/${LAYER}`);
+
+async function readAll(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString();
+}
+
+type Sink = (body: Readable, info?: { size?: number; url: URL }) => Promise<number>;
 
 /** PullThrough over stand-ins: the store, the records and the owners answer as told; the client's download is `download`. */
-function pullThroughWith(download: (sink: (body: Readable) => Promise<number>) => Promise<number>) {
+function pullThroughWith(download: (sink: Sink) => Promise<number>) {
   const store = {
     startUpload: jest.fn(async () => undefined),
     appendToUpload: jest.fn(async (_id: string, _offset: number, body: Readable) => {
@@ -23,7 +32,7 @@ function pullThroughWith(download: (sink: (body: Readable) => Promise<number>) =
   };
   const records = { linkedBlobSize: jest.fn(async (): Promise<number | undefined> => undefined), pullOriginOfBlob: jest.fn(async () => ORIGIN), linkBlob: jest.fn(async () => undefined) };
   const owners = { request: jest.fn(async () => ({ login: { username: 'u', password: 'p' } })) };
-  const client = { downloadBlob: jest.fn((_target: unknown, _digest: string, sink: (body: Readable) => Promise<number>) => download(sink)) };
+  const client = { downloadBlob: jest.fn((_target: unknown, _digest: string, sink: (body: Readable, info: { size?: number; url: URL }) => Promise<number>) => download((body, info) => sink(body, info ?? { url: ORIGIN_URL }))) };
   const pullThrough = new PullThrough(
     store as unknown as BlobStore,
     records as unknown as RegistryRecordsRepository,
@@ -104,3 +113,57 @@ describe('PullThrough blobs', () => {
     expect(records.pullOriginOfBlob).not.toHaveBeenCalled();
   });
 });
+
+describe('PullThrough streamed blobs (a whole-layer GET)', () => {
+  it('hands the first request the bytes as they arrive, ending them only once the kept copy is committed', async () => {
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    const { pullThrough, store, records } = pullThroughWith((sink) => sink(Readable.from([Buffer.from('da'), Buffer.from('ta')]), { size: 4, url: ORIGIN_URL }));
+    store.commitUpload.mockImplementationOnce(async () => {
+      await committed;
+      return { digest: LAYER, size: 4 };
+    });
+
+    const streamed = await pullThrough.streamBlob(REPOSITORY, LAYER);
+    expect(streamed?.size).toBe(4);
+    let ended = false;
+    const reading = readAll(streamed?.body as Readable).then((text) => ((ended = true), text));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended).toBe(false);
+    commit();
+    await expect(reading).resolves.toBe('data');
+    await pullThrough.blob(REPOSITORY, LAYER);
+    expect(records.linkBlob).toHaveBeenCalledWith('team/app', LAYER, 4);
+  });
+
+  it('breaks off the handed-out bytes when the kept copy does not match the digest', async () => {
+    const { pullThrough, store, records } = pullThroughWith((sink) => sink(Readable.from([Buffer.from('data')]), { size: 4, url: ORIGIN_URL }));
+    store.commitUpload.mockRejectedValueOnce(new DigestMismatchError(LAYER, `sha256:${'00'.repeat(32)}`));
+
+    const streamed = await pullThrough.streamBlob(REPOSITORY, LAYER);
+    await expect(readAll(streamed?.body as Readable)).rejects.toBeInstanceOf(DigestMismatchError);
+    expect(records.linkBlob).not.toHaveBeenCalled();
+  });
+
+  it('serves a request that finds the fetch running from the store afterwards, and one without a known length likewise', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const { pullThrough } = pullThroughWith(async (sink) => {
+      await released;
+      return sink(Readable.from([Buffer.from('data')]), { url: ORIGIN_URL });
+    });
+    const first = pullThrough.streamBlob(REPOSITORY, LAYER);
+    const second = pullThrough.streamBlob(REPOSITORY, LAYER);
+    release();
+    await expect(first).resolves.toEqual({ size: 4 });
+    await expect(second).resolves.toEqual({ size: 4 });
+  });
+
+  it('rejects the request with the registry error when the origin refuses before any byte', async () => {
+    const { pullThrough } = pullThroughWith(async () => {
+      throw new BlobNotFoundError('quay.io', 'team/app', LAYER);
+    });
+    await expect(pullThrough.streamBlob(REPOSITORY, LAYER)).rejects.toMatchObject({ code: 'BLOB_UNKNOWN', status: 404 });
+  });
+});
+

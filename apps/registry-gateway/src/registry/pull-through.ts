@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { ImportRequests, RegistryRequests } from '@imagestreams/contracts';
 import { MAX_MANIFEST_BYTES, parseManifest, RegistryError } from '@imagestreams/domain-registry';
 import { normalizeReference } from '@imagestreams/image-reference';
@@ -29,6 +29,12 @@ export const PULL_THROUGH_CLIENT = Symbol('PULL_THROUGH_CLIENT');
 export interface PulledManifest {
   record: ManifestRecord;
   bytes: Buffer;
+}
+
+/** A blob for a GET: its size, and the bytes as they arrive when this request started the fetch. */
+export interface StreamedBlob {
+  size: number;
+  body?: Readable;
 }
 
 type Content = 'manifest' | 'blob';
@@ -95,21 +101,59 @@ export class PullThrough implements OnModuleDestroy {
     });
   }
 
-  /** Size of the blob fetched from the origin of a pulled-through manifest that references it, now linked; undefined when none does. */
+  /** Size of the blob fetched from the origin of a pulled-through manifest that references it, now kept and linked; undefined when none does. */
   blob(repository: RepositoryName, digest: string): Promise<number | undefined> {
     const client = this.client;
     if (!client) return Promise.resolve(undefined);
-    return this.once(`blob ${repository.full} ${digest}`, async () => {
-      // A fetch that ended between the caller's lookup and this one has kept it already.
-      const kept = await this.records.linkedBlobSize(repository.full, digest);
-      if (kept !== undefined) return kept;
-      const origin = await this.records.pullOriginOfBlob(repository.full, digest);
-      if (!origin) return undefined;
-      const size = await this.fromOrigin(repository, origin, 'blob', digest, (target, login) => client.downloadBlob(target, digest, (body) => this.keepBlob(digest, body), login));
-      await this.records.linkBlob(repository.full, digest, size);
-      registryPullThroughFetches.inc({ kind: 'blob', outcome: 'fetched' });
-      return size;
+    return this.once(this.blobKey(repository, digest), () => this.fetchBlob(client, repository, digest));
+  }
+
+  /**
+   * The blob for a whole-blob GET. The request that starts the fetch gets the bytes as they arrive
+   * from the origin (`body`, ended only once the kept copy matched its digest, destroyed otherwise),
+   * so a first pull is not held up until the whole layer is stored; a request that finds a fetch
+   * running waits for it and is then served from the store (no `body`).
+   */
+  streamBlob(repository: RepositoryName, digest: string): Promise<StreamedBlob | undefined> {
+    const client = this.client;
+    if (!client) return Promise.resolve(undefined);
+    const key = this.blobKey(repository, digest);
+    const running = this.inFlight.get(key) as Promise<number | undefined> | undefined;
+    if (running) return running.then((size) => (size === undefined ? undefined : { size }));
+    return new Promise<StreamedBlob | undefined>((resolve, reject) => {
+      const fetching = this.once(key, () => this.fetchBlob(client, repository, digest, (size, body) => resolve({ size, body })));
+      // Settling again after the bytes were handed out changes nothing: the body carries that outcome.
+      fetching.then((size) => resolve(size === undefined ? undefined : { size }), reject);
     });
+  }
+
+  private blobKey(repository: RepositoryName, digest: string): string {
+    return `blob ${repository.full} ${digest}`;
+  }
+
+  private async fetchBlob(client: RegistryClient, repository: RepositoryName, digest: string, handOut?: (size: number, body: Readable) => void): Promise<number | undefined> {
+    // A fetch that ended between the caller's lookup and this one has kept it already.
+    const kept = await this.records.linkedBlobSize(repository.full, digest);
+    if (kept !== undefined) return kept;
+    const origin = await this.records.pullOriginOfBlob(repository.full, digest);
+    if (!origin) return undefined;
+    let tee = handOut;
+    const size = await this.fromOrigin(repository, origin, 'blob', digest, (target, login) =>
+      client.downloadBlob(
+        target,
+        digest,
+        (body, { size: announced }) => {
+          // Only the first attempt's bytes go to the client, and only with a known length (it is the response's Content-Length).
+          const toClient = tee && announced !== undefined ? { size: announced, handOut: tee } : undefined;
+          tee = undefined;
+          return this.keepBlob(digest, body, announced, toClient);
+        },
+        login,
+      ),
+    );
+    await this.records.linkBlob(repository.full, digest, size);
+    registryPullThroughFetches.inc({ kind: 'blob', outcome: 'fetched' });
+    return size;
   }
 
   /** A child of a pulled-through index comes from where the index came from; otherwise the stream's history says. */
@@ -123,14 +167,36 @@ export class PullThrough implements OnModuleDestroy {
     return { registry: source.registry, repository: source.repository, insecure: answer.source.insecure };
   }
 
-  /** Streams the blob into the store while hashing; kept only if it matches the digest. */
-  private async keepBlob(digest: string, body: Readable): Promise<number> {
+  /**
+   * Streams the blob into the store while hashing; kept only if it matches the digest (and the
+   * announced length). With `toClient`, the same bytes also go to a stream handed out at once, which
+   * ends only after the kept copy is committed; a client that goes away does not stop the copy.
+   */
+  private async keepBlob(digest: string, body: Readable, announced: number | undefined, toClient?: { size: number; handOut: (size: number, body: Readable) => void }): Promise<number> {
     const upload = `pull-${randomUUID()}`;
     await this.store.startUpload(upload);
+    let client: PassThrough | undefined;
+    let source: Readable = body;
+    if (toClient) {
+      const toStore = new PassThrough();
+      client = new PassThrough();
+      // Whoever sends it attaches its own handlers later; one failing before that must not crash the gateway.
+      client.on('error', () => undefined);
+      body.pipe(toStore);
+      body.pipe(client, { end: false });
+      // pipe() passes data and the end on, not a failure: the store must see the origin break off.
+      body.once('error', (error) => toStore.destroy(error));
+      source = toStore;
+      toClient.handOut(toClient.size, client);
+    }
     try {
-      await this.store.appendToUpload(upload, 0, body);
-      return (await this.store.commitUpload(upload, digest)).size;
+      await this.store.appendToUpload(upload, 0, source, announced === undefined ? {} : { expectedLength: announced });
+      const size = (await this.store.commitUpload(upload, digest)).size;
+      client?.end();
+      return size;
     } catch (error) {
+      // The client must see a broken transfer, never a complete one of the wrong bytes.
+      client?.destroy(error instanceof Error ? error : new Error(String(error)));
       await this.store.deleteUpload(upload).catch(() => false);
       throw error;
     }
