@@ -10,7 +10,7 @@ export class RecordPullThroughOrigins1765500000000 implements MigrationInterface
 
   async up(runner: QueryRunner): Promise<void> {
     // The partial index keeps the question "is this a layer of a pulled-through image?", asked for
-    // every blob HEAD that finds nothing stored, an index probe that finds nothing for pushed repositories.
+    // every blob GET the repository has no link for, an index probe that finds nothing for pushed repositories.
     await runner.query(`
       ALTER TABLE manifests ADD COLUMN pulled_from jsonb;
       CREATE INDEX manifests_pulled_through ON manifests (repository) WHERE pulled_from IS NOT NULL;

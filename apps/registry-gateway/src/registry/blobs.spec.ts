@@ -65,16 +65,16 @@ describe('Blobs GET', () => {
 });
 
 describe('Blobs HEAD', () => {
-  it('answers BLOB_UNKNOWN without looking up links when a local store lacks the file and nothing pulls it through', async () => {
-    const { blobs, linkedBlobSize, pullBlob } = blobsWith({ statIsLocal: true }, 10);
+  it('answers BLOB_UNKNOWN without asking the database when a local store lacks the file, and starts no pull-through', async () => {
+    const { blobs, linkedBlobSize, pullBlob } = blobsWith({ statIsLocal: true }, 10, 42);
 
     await expect(blobs.read(REPOSITORY, DIGEST, undefined, false)).rejects.toMatchObject({ code: 'BLOB_UNKNOWN' });
     expect(linkedBlobSize).not.toHaveBeenCalled();
-    expect(pullBlob).toHaveBeenCalledWith(REPOSITORY, DIGEST);
+    expect(pullBlob).not.toHaveBeenCalled();
   });
 
-  it('answers a layer of a pulled-through image with the size pull-through fetched', async () => {
-    const { blobs } = blobsWith({ statIsLocal: true }, undefined, 42);
+  it('answers a HEAD with the size pull-through fetched when the store is remote (its stat is a network call)', async () => {
+    const { blobs } = blobsWith({ statIsLocal: false }, undefined, 42);
 
     await expect(blobs.read(REPOSITORY, DIGEST, 'bytes=2-9', false)).resolves.toEqual({ size: 42, range: { start: 2, end: 9 } });
   });

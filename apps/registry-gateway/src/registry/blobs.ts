@@ -37,13 +37,9 @@ export class Blobs {
   /** HEAD (no body) or GET, whole or one byte range. */
   async read(repository: RepositoryName, digest: string, rangeHeader: string | undefined, withBody: boolean): Promise<BlobRead> {
     // A HEAD usually asks before an upload, about content nobody has pushed yet: with a local
-    // store, a missing file says so without looking up links (five HEADs per image pushed). Only a
-    // layer of a pulled-through image can still be served then, fetched from its origin.
-    if (!withBody && this.store.statIsLocal && !(await this.store.stat(requireDigest(digest)))) {
-      const pulled = await this.pullThrough.blob(repository, digest);
-      if (pulled === undefined) throw RegistryError.blobUnknown(digest);
-      return { size: pulled, range: this.rangeOf(rangeHeader, pulled) };
-    }
+    // store, a missing file answers that without a database round trip (five per image pushed).
+    // So a HEAD never starts a pull-through; pulling clients GET the layers they need.
+    if (!withBody && this.store.statIsLocal && !(await this.store.stat(requireDigest(digest)))) throw RegistryError.blobUnknown(digest);
     const linked = await this.records.linkedBlobSize(repository.full, requireDigest(digest));
     if (linked === undefined && withBody && rangeHeader === undefined) {
       // A whole layer of a pulled-through image: the first request gets it while it is fetched.

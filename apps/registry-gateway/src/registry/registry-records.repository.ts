@@ -114,7 +114,7 @@ export class RegistryRecordsRepository {
 
   /** Where a blob the repository does not serve yet can be fetched: the origin of a pulled-through manifest of the repository that references it. */
   async pullOriginOfBlob(repository: string, digest: string): Promise<PullThroughOrigin | undefined> {
-    // Prepared: every blob HEAD that finds nothing stored asks this (pushes send several per image).
+    // Prepared: every blob GET the repository has no link for asks this.
     const rows = await preparedQuery<{ pulled_from: PullThroughOrigin }>(
       this.dataSource,
       'registry-pull-origin-of-blob',
