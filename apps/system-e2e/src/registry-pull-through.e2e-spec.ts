@@ -6,7 +6,8 @@ import { buildImage, buildIndex, hexOf, readDirImage, removeTempDirs, tempDir, t
 import { scrape } from './support/metrics';
 import { ociErrorCode, v2 } from './support/registry-http';
 import { pushImage, pushIndex, type RegistryEndpoint } from './support/registry-push';
-import { dockerRef, skopeoCopy } from './support/skopeo';
+import { PodmanStore, removePodmanStores } from './support/podman';
+import { dockerRef, registryHost, skopeoCopy } from './support/skopeo';
 
 /**
  * OpenShift's registry pull-through: an image a stream imported from another registry is pulled
@@ -83,6 +84,7 @@ describe('pulling imported images through the registry', () => {
   afterAll(async () => {
     await origin.stop();
     await removeTempDirs();
+    await removePodmanStores();
   });
 
   it('pulls an imported image by tag and by digest, byte for byte, and keeps what it fetched', async () => {
@@ -144,6 +146,16 @@ describe('pulling imported images through the registry', () => {
     const layer = await v2('GET', `${namespace}/abandoned/blobs/${image.layers[0].digest}`, authHeaders());
     expect(layer.status).toBe(200);
     expect(await fetches('blob', 'fetched')).toBe(blobsBefore + 1);
+  });
+
+  it('serves podman, which unpacks what it pulls through into its own storage', async () => {
+    const image = buildImage({ layers: 2, layerSize: 4096, labels: { 'io.imagestreams.e2e': 'podman-through' } });
+    await pushImage(originEndpoint, 'team/podman', 'v1', image);
+    await importedStream('podman', 'team/podman', 'v1');
+    const puller = await PodmanStore.create();
+    const target = `${registryHost()}/${namespace}/podman:v1`;
+    await puller.run(['pull', '--quiet', '--tls-verify=false', ...PodmanStore.credentials(), target]);
+    expect(await puller.imageId(target)).toBe(hexOf(image.configDigest));
   });
 
   it('serves a platform of an imported multi-arch index (PreserveOriginal) that the client picks', async () => {
