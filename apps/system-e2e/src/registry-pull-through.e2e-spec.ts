@@ -148,6 +148,27 @@ describe('pulling imported images through the registry', () => {
     expect(await fetches('blob', 'fetched')).toBe(blobsBefore + 1);
   });
 
+  it('does not let a first client that stops reading hold the layer back, and still sends it every byte', async () => {
+    const image = buildImage({ layers: 1, layerSize: 24 * 1024 * 1024 });
+    const layer = image.layers[0];
+    await pushImage(originEndpoint, 'team/slow', 'v1', image);
+    await importedStream('slow', 'team/slow', 'v1');
+    expect((await v2('GET', `${namespace}/slow/manifests/v1`, { ...authHeaders(), accept: image.manifest.mediaType })).status).toBe(200);
+    const blobsBefore = await fetches('blob', 'fetched');
+
+    const response = await fetch(`${gatewayUrl()}/v2/${namespace}/slow/blobs/${layer.digest}`, { headers: authHeaders() });
+    expect(response.status).toBe(200);
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error('no body');
+    const chunks: Uint8Array[] = [];
+    const first = await reader.read();
+    if (first.value) chunks.push(first.value);
+    // The client reads nothing more until the layer is kept: the fetch must not wait for it.
+    await eventually(async () => ((await fetches('blob', 'fetched')) > blobsBefore ? true : undefined), 'the layer to be kept while its first client is not reading');
+    for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
+    expect(Buffer.concat(chunks).equals(layer.bytes)).toBe(true);
+  });
+
   it('serves podman, which unpacks what it pulls through into its own storage', async () => {
     const image = buildImage({ layers: 2, layerSize: 4096, labels: { 'io.imagestreams.e2e': 'podman-through' } });
     await pushImage(originEndpoint, 'team/podman', 'v1', image);

@@ -18,6 +18,7 @@ import {
   type RegistryTarget,
 } from '@imagestreams/platform-registry-client';
 import { BLOB_STORE } from './blob-store.provider';
+import { FirstClientFeed } from './first-client-feed';
 import { manifestRecordOf } from './manifest-record';
 import { registryPullThroughFetches } from './registry-metrics';
 import { RegistryRecordsRepository, type ManifestRecord, type PullThroughOrigin } from './registry-records.repository';
@@ -169,34 +170,35 @@ export class PullThrough implements OnModuleDestroy {
 
   /**
    * Streams the blob into the store while hashing; kept only if it matches the digest (and the
-   * announced length). With `toClient`, the same bytes also go to a stream handed out at once, which
-   * ends only after the kept copy is committed; a client that goes away does not stop the copy.
+   * announced length). With `toClient`, the same bytes also go to a stream handed out at once
+   * (FirstClientFeed: it ends only after the commit, and a slow or departed client does not hold
+   * the copy back).
    */
   private async keepBlob(digest: string, body: Readable, announced: number | undefined, toClient?: { size: number; handOut: (size: number, body: Readable) => void }): Promise<number> {
     const upload = `pull-${randomUUID()}`;
     await this.store.startUpload(upload);
-    let client: PassThrough | undefined;
+    let feed: FirstClientFeed | undefined;
     let source: Readable = body;
     if (toClient) {
       const toStore = new PassThrough();
-      client = new PassThrough();
-      // Whoever sends it attaches its own handlers later; one failing before that must not crash the gateway.
-      client.on('error', () => undefined);
+      const clientFeed = new FirstClientFeed();
+      // Both in the same tick, so neither misses a chunk; the store's pace is the fetch's pace.
       body.pipe(toStore);
-      body.pipe(client, { end: false });
+      body.on('data', (chunk: Buffer) => clientFeed.take(chunk));
       // pipe() passes data and the end on, not a failure: the store must see the origin break off.
       body.once('error', (error) => toStore.destroy(error));
       source = toStore;
-      toClient.handOut(toClient.size, client);
+      feed = clientFeed;
+      toClient.handOut(toClient.size, clientFeed.stream);
     }
     try {
       await this.store.appendToUpload(upload, 0, source, announced === undefined ? {} : { expectedLength: announced });
       const size = (await this.store.commitUpload(upload, digest)).size;
-      client?.end();
+      feed?.finish(this.store, digest, size);
       return size;
     } catch (error) {
       // The client must see a broken transfer, never a complete one of the wrong bytes.
-      client?.destroy(error instanceof Error ? error : new Error(String(error)));
+      feed?.fail(error);
       await this.store.deleteUpload(upload).catch(() => false);
       throw error;
     }
