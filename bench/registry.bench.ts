@@ -394,6 +394,11 @@ function median(values: number[]): number {
 
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
+/** The median and every run of a phase, in seconds (rounded); a null median when none ran. */
+function timesSummary(seconds: number[]): { medianSeconds: number | null; runs: number[] } {
+  return { medianSeconds: seconds.length ? round(median(seconds)) : null, runs: seconds.map((value) => round(value)) };
+}
+
 async function timed(work: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await work();
@@ -468,9 +473,8 @@ async function warmupPhase(registries: Registry[], workDir: string, prefix: stri
 function rowReport(phase: string, workload: Workload, runs: RowRuns) {
   const shape = { images: workload.images, layersPerImage: workload.layerSizes.length, layerBytes: workload.layerSizes[0], concurrency: workload.concurrency, bytes: runs.bytes };
   const side = (seconds: number[]) => {
-    if (seconds.length === 0) return { medianSeconds: null, runs: [] };
-    const mid = median(seconds);
-    return { medianSeconds: round(mid), runs: seconds.map((s) => round(s)), ...(runs.bytes ? { medianMBps: round(runs.bytes / MIB / mid, 1) } : {}) };
+    const summary = timesSummary(seconds);
+    return summary.medianSeconds !== null && runs.bytes ? { ...summary, medianMBps: round(runs.bytes / MIB / median(seconds), 1) } : summary;
   };
   const ours = side(runs.ours);
   const theirs = side(runs.dockerRegistry);
@@ -555,14 +559,13 @@ async function pullThroughPhase(gateway: string, ours: Registry, origin: DockerR
       await rm(sourceDir, { recursive: true, force: true });
     }
   }
-  const side = (runs: number[]) => (runs.length ? { medianSeconds: round(median(runs)), runs: runs.map((value) => round(value)) } : { medianSeconds: null, runs: [] });
   const ratio = (runs: number[]) => (runs.length && seconds.direct.length ? round(median(runs) / median(seconds.direct), 2) : null);
   return {
     phase: 'pull-through-3x64MiB',
     bytes,
-    direct: side(seconds.direct),
-    through: side(seconds.through),
-    kept: side(seconds.kept),
+    direct: timesSummary(seconds.direct),
+    through: timesSummary(seconds.through),
+    kept: timesSummary(seconds.kept),
     throughVsDirect: ratio(seconds.through),
     keptVsDirect: ratio(seconds.kept),
     ...(errors.length ? { error: errors.slice(0, 5).join('\n'), errors: errors.length } : {}),

@@ -29,7 +29,12 @@ export class Blobs {
 
   /** Size of a blob the repository serves; a layer of an image pulled through is fetched from its origin first. */
   async size(repository: RepositoryName, digest: string): Promise<number> {
-    const size = (await this.records.linkedBlobSize(repository.full, requireDigest(digest))) ?? (await this.pullThrough.blob(repository, digest));
+    return this.servedSize(repository, digest, await this.records.linkedBlobSize(repository.full, requireDigest(digest)));
+  }
+
+  /** `linked`, or what pull-through fetched when nothing is linked; BLOB_UNKNOWN when neither. */
+  private async servedSize(repository: RepositoryName, digest: string, linked: number | undefined): Promise<number> {
+    const size = linked ?? (await this.pullThrough.blob(repository, digest));
     if (size === undefined) throw RegistryError.blobUnknown(digest);
     return size;
   }
@@ -47,8 +52,7 @@ export class Blobs {
       if (pulled === undefined) throw RegistryError.blobUnknown(digest);
       return { size: pulled.size, body: pulled.body ?? (await this.store.open(digest)) };
     }
-    const size = linked ?? (await this.pullThrough.blob(repository, digest));
-    if (size === undefined) throw RegistryError.blobUnknown(digest);
+    const size = await this.servedSize(repository, digest, linked);
     const range = this.rangeOf(rangeHeader, size);
     if (!withBody) return { size, range };
     const body = await this.store.open(digest, range);

@@ -144,8 +144,8 @@ export class PullThrough implements OnModuleDestroy {
         target,
         digest,
         (body, { size: announced }) => {
-          // Only the first attempt's bytes go to the client, and only with a known length (it is the response's Content-Length).
-          const toClient = tee && announced !== undefined ? { size: announced, handOut: tee } : undefined;
+          // Only the first attempt's bytes go to the client: a retry's would repeat what it was sent.
+          const toClient = tee;
           tee = undefined;
           return this.keepBlob(digest, body, announced, toClient);
         },
@@ -174,12 +174,13 @@ export class PullThrough implements OnModuleDestroy {
    * (FirstClientFeed: it ends only after the commit, and a slow or departed client does not hold
    * the copy back).
    */
-  private async keepBlob(digest: string, body: Readable, announced: number | undefined, toClient?: { size: number; handOut: (size: number, body: Readable) => void }): Promise<number> {
+  private async keepBlob(digest: string, body: Readable, announced: number | undefined, toClient?: (size: number, body: Readable) => void): Promise<number> {
     const upload = `pull-${randomUUID()}`;
     await this.store.startUpload(upload);
     let feed: FirstClientFeed | undefined;
     let source: Readable = body;
-    if (toClient) {
+    // Only with a known length: it is the response's Content-Length.
+    if (toClient && announced !== undefined) {
       const toStore = new PassThrough();
       const clientFeed = new FirstClientFeed();
       // Both in the same tick, so neither misses a chunk; the store's pace is the fetch's pace.
@@ -189,7 +190,7 @@ export class PullThrough implements OnModuleDestroy {
       body.once('error', (error) => toStore.destroy(error));
       source = toStore;
       feed = clientFeed;
-      toClient.handOut(toClient.size, clientFeed.stream);
+      toClient(announced, clientFeed.stream);
     }
     try {
       await this.store.appendToUpload(upload, 0, source, announced === undefined ? {} : { expectedLength: announced });

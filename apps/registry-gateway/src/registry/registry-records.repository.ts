@@ -113,21 +113,21 @@ export class RegistryRecordsRepository {
   }
 
   /** Where a blob the repository does not serve yet can be fetched: the origin of a pulled-through manifest of the repository that references it. */
-  async pullOriginOfBlob(repository: string, digest: string): Promise<PullThroughOrigin | undefined> {
-    // Prepared: every blob GET the repository has no link for asks this.
-    const rows = await preparedQuery<{ pulled_from: PullThroughOrigin }>(
-      this.dataSource,
-      'registry-pull-origin-of-blob',
-      'SELECT pulled_from FROM manifests WHERE repository = $1 AND pulled_from IS NOT NULL AND $2 = ANY(blob_digests) LIMIT 1',
-      [repository, digest],
-    );
-    return rows[0]?.pulled_from;
+  pullOriginOfBlob(repository: string, digest: string): Promise<PullThroughOrigin | undefined> {
+    return this.pullOriginReferencing('blob_digests', repository, digest);
   }
 
   /** The same for a child manifest of a pulled-through index (a platform's image, fetched when a client picks it). */
-  async pullOriginOfChild(repository: string, digest: string): Promise<PullThroughOrigin | undefined> {
-    const rows: { pulled_from: PullThroughOrigin }[] = await this.dataSource.query(
-      'SELECT pulled_from FROM manifests WHERE repository = $1 AND pulled_from IS NOT NULL AND $2 = ANY(child_digests) LIMIT 1',
+  pullOriginOfChild(repository: string, digest: string): Promise<PullThroughOrigin | undefined> {
+    return this.pullOriginReferencing('child_digests', repository, digest);
+  }
+
+  /** Prepared: every blob GET the repository has no link for asks this. */
+  private async pullOriginReferencing(column: 'blob_digests' | 'child_digests', repository: string, digest: string): Promise<PullThroughOrigin | undefined> {
+    const rows = await preparedQuery<{ pulled_from: PullThroughOrigin }>(
+      this.dataSource,
+      `registry-pull-origin-of-${column}`,
+      `SELECT pulled_from FROM manifests WHERE repository = $1 AND pulled_from IS NOT NULL AND $2 = ANY(${column}) LIMIT 1`,
       [repository, digest],
     );
     return rows[0]?.pulled_from;
