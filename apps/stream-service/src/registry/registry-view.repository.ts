@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '@imagestreams/platform-persistence';
 import type { ImageHistoryEntry, SpecTag } from '@imagestreams/domain-image';
 
 /** Reads for the integrated registry: streams as repositories, tags as the registry's tags. */
@@ -8,9 +9,15 @@ import type { ImageHistoryEntry, SpecTag } from '@imagestreams/domain-image';
 export class RegistryViewRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** undefined: no such stream; null image: the stream exists but the tag has no image. */
+  /**
+   * undefined: no such stream; null image: the stream exists but the tag has no image. Every
+   * registry pull by tag waits for this, so it runs prepared (two index lookups, the same plan for
+   * every value).
+   */
   async tagImage(namespace: string, stream: string, tag: string): Promise<{ image: string | null } | undefined> {
-    const rows: { image: string | null }[] = await this.dataSource.query(
+    const rows = await preparedQuery<{ image: string | null }>(
+      this.dataSource,
+      'registry-tag-image',
       `SELECT (SELECT image FROM tag_events t WHERE t.image_stream_uid = s.uid AND t.tag = $3 ORDER BY id DESC LIMIT 1) AS image
        FROM image_streams s WHERE s.namespace = $1 AND s.name = $2`,
       [namespace, stream, tag],
