@@ -38,7 +38,12 @@
  * registry beforehand and skopeo's blob-info cache has no location to mount from. Within a run
  * both registries get the same images, the order alternating between runs. A pull copies the
  * just-pushed tag to `dir:<fresh dir>` and is checked (every config and layer file present with
- * its size); pulled dirs are deleted after each run. `ratio` = our median / docker-registry's median.
+ * its size); pulled dirs are deleted after each run. `ratio` = our median / docker-registry's median
+ * (what `target` and `met` judge). `pairedRatio` is the same comparison run by run: ours / docker-registry
+ * within each run (the two back to back, on the same images and the same machine state), their median,
+ * and in how many runs ours was faster. Slow spells of the machine (disk writeback, a busy neighbour)
+ * span both halves of a run, so the paired numbers tell parity from a lead better than two medians
+ * of runs that met different spells.
  *
  * With its own stack, each row also reports `serverCpuMsPerImage`: the CPU time (/proc) the
  * registry's server side spent during the timed part of a run, divided by the images (median of
@@ -378,12 +383,14 @@ interface RowRuns {
   dockerRegistry: number[];
   /** Server-side CPU ms per run, per registry and process (see Registry.serverCpu). */
   cpuMs: { ours: Map<string, number>[]; dockerRegistry: Map<string, number>[] };
+  /** Ours / docker-registry within one run, for the runs in which both succeeded. */
+  pairedRatios: number[];
   errors: string[];
   bytes?: number;
 }
 
 function noRuns(): RowRuns {
-  return { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, errors: [] };
+  return { ours: [], dockerRegistry: [], cpuMs: { ours: [], dockerRegistry: [] }, pairedRatios: [], errors: [] };
 }
 
 function median(values: number[]): number {
@@ -415,6 +422,8 @@ async function runWorkload(workload: Workload, run: number, registries: Registry
     push.bytes = pull.bytes = bytes;
     // Alternate who goes first, so neither always meets a colder page cache or a busier machine.
     const order = run % 2 === 0 ? registries : [...registries].reverse();
+    const pushed: Partial<Record<Registry['key'], number>> = {};
+    const pulled: Partial<Record<Registry['key'], number>> = {};
     for (const registry of order) {
       const namespace = `${prefix}-${workload.key}-r${run}`;
       const references = images.map((_, i) => `docker://${registry.host}/${namespace}/img-${i}:${TAG}`);
@@ -423,6 +432,7 @@ async function runWorkload(workload: Workload, run: number, registries: Registry
         const pushCpuBefore = registry.serverCpu?.();
         const pushSeconds = await timed(() => forEachLimited(images, workload.concurrency, (image, i) => skopeoCopy(image.reference, references[i], { to: registry })));
         push[registry.key].push(pushSeconds);
+        pushed[registry.key] = pushSeconds;
         if (pushCpuBefore && registry.serverCpu) push.cpuMs[registry.key].push(cpuSpent(pushCpuBefore, registry.serverCpu()));
       } catch (error) {
         push.errors.push(`${registry.key} run ${run}: ${(error as Error).message}`);
@@ -436,11 +446,15 @@ async function runWorkload(workload: Workload, run: number, registries: Registry
         if (pullCpuBefore && registry.serverCpu) pull.cpuMs[registry.key].push(cpuSpent(pullCpuBefore, registry.serverCpu()));
         for (let i = 0; i < images.length; i++) await checkPulled(path.join(pullDir, String(i)), images[i]);
         pull[registry.key].push(pullSeconds);
+        pulled[registry.key] = pullSeconds;
       } catch (error) {
         pull.errors.push(`${registry.key} run ${run}: ${(error as Error).message}`);
       } finally {
         await rm(pullDir, { recursive: true, force: true });
       }
+    }
+    for (const [row, seconds] of [[push, pushed], [pull, pulled]] as const) {
+      if (seconds.ours !== undefined && seconds.dockerRegistry !== undefined) row.pairedRatios.push(seconds.ours / seconds.dockerRegistry);
     }
   } finally {
     await rm(sourceDir, { recursive: true, force: true });
@@ -489,6 +503,7 @@ function rowReport(phase: string, workload: Workload, runs: RowRuns) {
     ours,
     dockerRegistry: theirs,
     ratio,
+    pairedRatio: runs.pairedRatios.length ? { median: round(median(runs.pairedRatios), 2), runs: runs.pairedRatios.map((value) => round(value, 2)), oursFaster: `${runs.pairedRatios.filter((value) => value < 1).length} of ${runs.pairedRatios.length}` } : null,
     ...(serverCpuMsPerImage.ours !== null || serverCpuMsPerImage.dockerRegistry !== null ? { serverCpuMsPerImage } : {}),
     ...(runs.errors.length ? { error: runs.errors.slice(0, 5).join('\n'), errors: runs.errors.length } : {}),
     target: { ratio: `<= ${TARGET_RATIO}` },
