@@ -28,6 +28,8 @@ interface Endpoint {
    * evaluation throw would stop a well-formed one from firing too).
    */
   stillWorks?: (namespace: string) => Promise<void>;
+  /** After the endpoint's requests, whatever their outcome: puts back a shared object (a cluster singleton) as `prepare` found it. */
+  restore?: () => Promise<void>;
 }
 
 interface StatusBody {
@@ -350,6 +352,86 @@ const deploymentNamed = (name: string) => ({
   spec: { replicas: 2, template: { spec: { containers: [{ name: 'web', image: 'registry.example.com/web:1' }] } } },
 });
 
+const SAMPLES_CONFIG = '/apis/samples.operator.openshift.io/v1/configs/cluster';
+
+interface SamplesConfigObject {
+  metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: { managementState: string; samplesRegistry?: string; architectures: string[]; skippedImagestreams: string[]; skippedTemplates: string[] };
+  status: { managementState?: string; architectures?: string[]; conditions?: { type: string; status: string }[] };
+}
+
+const samplesConfig = async () => {
+  const read = await api<SamplesConfigObject>('GET', SAMPLES_CONFIG);
+  if (read.status !== 200) throw new Error(`reading the samples Config: ${read.status} ${JSON.stringify(read.body)}`);
+  return read.body;
+};
+
+/** The operator has applied the Config's spec: the state it acts as is on the status, valid, and (Managed) every sample written. */
+function samplesApplied(config: SamplesConfigObject): boolean {
+  const state = config.spec.managementState === 'Unmanaged' || config.spec.managementState === 'Removed' ? config.spec.managementState : 'Managed';
+  const condition = (type: string) => config.status.conditions?.find((candidate) => candidate.type === type)?.status;
+  return config.status.managementState === state && condition('ConfigurationValid') === 'True' && condition('RemovePending') === 'False' && (state !== 'Managed' || condition('SamplesExist') === 'True');
+}
+
+const samplesConfigApplied = () => eventually(async () => ((await samplesConfig().then(samplesApplied)) ? true : undefined), 'the samples operator to apply the Config', 60_000);
+
+/**
+ * The samples operator's Config is one object for the whole run, and the samples suites (and the
+ * openshift namespace's users) rely on it: the fuzz keeps what it found and puts it back after
+ * (labels, annotations, spec), then waits for the operator to have applied it again.
+ */
+const samplesFound: { config?: SamplesConfigObject; architecture?: string } = {};
+
+async function keepSamplesConfig(): Promise<void> {
+  await samplesConfigApplied();
+  const found = await samplesConfig();
+  samplesFound.config = found;
+  // One the samples were not applied for: a body that the swap leaves Managed (managementState
+  // null or deleted) then names an architecture change the operator refuses to apply
+  // (ConfigurationValid False) instead of rewriting every sample stream.
+  samplesFound.architecture = ['s390x', 'ppc64le'].find((architecture) => architecture !== (found.status.architectures?.[0] ?? 'x86_64'));
+}
+
+async function restoreSamplesConfig(): Promise<void> {
+  const found = samplesFound.config;
+  if (!found) return;
+  const { name, labels, annotations } = found.metadata;
+  // No resourceVersion: the operator's status writes move it on all the time; the PUT is unconditional.
+  await expectCreated('the samples Config put back', api('PUT', SAMPLES_CONFIG, { metadata: { name, labels, annotations }, spec: found.spec }));
+  const now = await samplesConfig();
+  expect({ labels: now.metadata.labels, annotations: now.metadata.annotations, spec: now.spec }).toEqual({ labels, annotations, spec: found.spec });
+  await samplesConfigApplied();
+  samplesFound.config = undefined;
+}
+
+/**
+ * Every spec field, Unmanaged (the operator only records it on the status: no sample is written).
+ * The registry refuses connections at once, should a swap leave the state Managed regardless; the
+ * `id` goes in a label. No resourceVersion (optional; the status writes would make any we read
+ * stale by the time the body arrives, and 409 exercises nothing); `uid` is a precondition too,
+ * and one that holds.
+ */
+const samplesConfigBody = (id: string) => ({
+  apiVersion: 'samples.operator.openshift.io/v1',
+  kind: 'Config',
+  metadata: { name: 'cluster', uid: samplesFound.config?.metadata.uid ?? '', labels: { fuzz: id }, annotations: { note: 'fuzzed' } },
+  spec: {
+    managementState: 'Unmanaged',
+    samplesRegistry: '127.0.0.1:9/fuzz',
+    skippedImagestreams: ['redis'],
+    skippedTemplates: ['postgresql-persistent'],
+    architectures: [samplesFound.architecture ?? 's390x'],
+  },
+});
+
+/** What was accepted left a Config that reads, writes and is reconciled. */
+async function samplesConfigStillWorks(): Promise<void> {
+  await expectCreated('a valid samples Config', api('PUT', SAMPLES_CONFIG, samplesConfigBody('sentinel')));
+  expect((await api('GET', '/apis/samples.operator.openshift.io/v1/configs')).status).toBe(200);
+  expect((await samplesConfig()).metadata.labels).toEqual({ fuzz: 'sentinel' });
+  await samplesConfigApplied();
+}
+
 /** Writes to objects that exist: replaced, merge-patched, rolled back, acted on. */
 const UPDATES: Endpoint[] = [
   {
@@ -457,33 +539,56 @@ const UPDATES: Endpoint[] = [
     },
     body: () => ({ status: { phase: 'Running', reason: 'Fuzzing', message: 'in progress', output: { to: { imageDigest: randomDigest() } } } }),
   },
+  {
+    name: 'samples Config replace',
+    method: 'PUT',
+    path: () => SAMPLES_CONFIG,
+    prepare: keepSamplesConfig,
+    body: samplesConfigBody,
+    stillWorks: samplesConfigStillWorks,
+    restore: restoreSamplesConfig,
+  },
+  {
+    name: 'samples Config merge patch',
+    method: 'PATCH',
+    path: () => SAMPLES_CONFIG,
+    contentType: MERGE_PATCH,
+    prepare: keepSamplesConfig,
+    body: samplesConfigBody,
+    stillWorks: samplesConfigStillWorks,
+    restore: restoreSamplesConfig,
+  },
 ];
 
 describe('every JSON body with each value swapped for another type: a 2xx or a 4xx Status, never a 5xx', () => {
   it.each([...ENDPOINTS, ...UPDATES].map((endpoint) => [endpoint.name, endpoint] as const))('%s', async (_name, endpoint) => {
     const ns = await createTestNamespace('shape-fuzz');
-    await endpoint.prepare?.(ns);
-    const send = (body: unknown) => api<StatusBody>(endpoint.method, endpoint.path(ns), body, endpoint.contentType ? { contentType: endpoint.contentType } : {});
+    try {
+      await endpoint.prepare?.(ns);
+      const send = (body: unknown) => api<StatusBody>(endpoint.method, endpoint.path(ns), body, endpoint.contentType ? { contentType: endpoint.contentType } : {});
 
-    // The unchanged body is accepted, so every refusal below is the swapped value's doing.
-    const valid = await send(endpoint.body(randomBytes(4).toString('hex'), ns));
-    expect(valid.status < 300 ? 'accepted' : `${valid.status} ${JSON.stringify(valid.body)}`).toBe('accepted');
+      // The unchanged body is accepted, so every refusal below is the swapped value's doing.
+      const valid = await send(endpoint.body(randomBytes(4).toString('hex'), ns));
+      expect(valid.status < 300 ? 'accepted' : `${valid.status} ${JSON.stringify(valid.body)}`).toBe('accepted');
 
-    const mutations = [...shapeMutations(endpoint.body('{id}', ns))];
-    const failures = await answersToMutations(
-      mutations,
-      // A fresh id in every name, so an accepted body never collides with an earlier one.
-      (mutation) => send(JSON.parse(JSON.stringify(mutation.body).replaceAll('{id}', randomBytes(4).toString('hex'))) as unknown),
-      (answer) => {
-        const wellFormed = answer.status < 400 || (answer.body?.kind === 'Status' && answer.body.code === answer.status);
-        return answer.status >= 500 || !wellFormed ? `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}` : undefined;
-      },
-      CONCURRENCY,
-    );
+      const mutations = [...shapeMutations(endpoint.body('{id}', ns))];
+      const failures = await answersToMutations(
+        mutations,
+        // A fresh id in every name, so an accepted body never collides with an earlier one.
+        (mutation) => send(JSON.parse(JSON.stringify(mutation.body).replaceAll('{id}', randomBytes(4).toString('hex'))) as unknown),
+        (answer) => {
+          const wellFormed = answer.status < 400 || (answer.body?.kind === 'Status' && answer.body.code === answer.status);
+          return answer.status >= 500 || !wellFormed ? `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}` : undefined;
+        },
+        CONCURRENCY,
+      );
 
-    expect(mutations.length).toBeGreaterThan(10);
-    expect(failures).toEqual([]);
-    await endpoint.stillWorks?.(ns);
+      expect(mutations.length).toBeGreaterThan(10);
+      expect(failures).toEqual([]);
+      await endpoint.stillWorks?.(ns);
+    } finally {
+      await endpoint.restore?.();
+    }
   }, 120_000);
 
   it('walks every value of a body, nested arrays and the body itself included', () => {
