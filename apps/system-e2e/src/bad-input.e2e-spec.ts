@@ -71,6 +71,24 @@ describe('bad input is answered with Status objects and writes nothing', () => {
     }
   });
 
+  // Typed clients (kubectl, client-go) cannot decode an object whose labels hold a number: one such
+  // write would break every list of its kind for them.
+  it.each([
+    ['an image stream', 'image.openshift.io/v1', 'imagestreams', { kind: 'ImageStream', labels: { app: 7 } }, 'metadata.labels'],
+    ['a Deployment', 'apps/v1', 'deployments', { kind: 'Deployment', labels: { app: 'two words' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'example.com/app:1' }] } } } }, 'metadata.labels'],
+    ['a Template', 'template.openshift.io/v1', 'templates', { kind: 'Template', annotations: { 'bad key': 'x' }, objects: [] }, 'metadata.annotations'],
+    ['a TemplateInstance', 'template.openshift.io/v1', 'templateinstances', { kind: 'TemplateInstance', labels: { tier: ['web'] }, spec: { template: { metadata: { name: 't' }, objects: [] } } }, 'metadata.labels'],
+  ])('refuses %s whose labels or annotations Kubernetes would refuse, with 422 naming the field, and stores nothing', async (_what, apiVersion, resource, shape, field) => {
+    const { kind, labels, annotations, ...rest } = shape as { kind: string; labels?: unknown; annotations?: unknown };
+    const name = `bad-meta-${resource}`;
+    const collection = `/apis/${apiVersion}/namespaces/${namespace}/${resource}`;
+    const response = await api<Status>('POST', collection, { apiVersion, kind, metadata: { name, labels, annotations }, ...rest });
+    expect(response.status).toBe(422);
+    expect(response.body).toMatchObject({ kind: 'Status', reason: 'Invalid', code: 422 });
+    expect(response.body.details?.causes?.map((cause) => cause.field)).toContain(field);
+    expect((await api<Status>('GET', `${collection}/${name}`)).status).toBe(404);
+  });
+
   it('rejects an invalid namespace name and a duplicate namespace', async () => {
     const invalid = await api<Status>('POST', '/api/v1/namespaces', { metadata: { name: 'Bad_Name' } });
     expect(invalid.status).toBe(422);

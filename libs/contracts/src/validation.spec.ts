@@ -1,3 +1,4 @@
+import { ImageStreamInput } from './api/image-stream-input';
 import { CreateImageStreamMappingRequest } from './api/image-stream-mapping';
 import { RoleInput } from './api/rbac';
 import { CreateWebhookSubscriptionRequest } from './api/webhook-subscription';
@@ -35,6 +36,27 @@ describe('validatePayload', () => {
     const cause = result.causes.find((c) => c.field === field);
     expect(cause?.reason).toBe('FieldValueInvalid');
     expect(cause?.message).toMatch(message);
+  });
+
+  it.each([
+    ['a label value that is a number', { labels: { app: 7 } }, 'metadata.labels', /value of "app": must be a string/],
+    ['a label value Kubernetes would refuse', { labels: { app: 'two words' } }, 'metadata.labels', /value of "app": must consist/],
+    ['an annotation key with a space', { annotations: { 'bad key': 'x' } }, 'metadata.annotations', /key "bad key"/],
+    ['annotations that are a list', { annotations: ['x'] }, 'metadata.annotations', /must map annotation keys to string values/],
+  ])('rejects %s in any metadata, as Kubernetes does', (_what, meta, field, message) => {
+    const result = validatePayload(CreateImageStreamMappingRequest, { metadata: { name: 'web', ...meta }, image: { metadata: { name: digest } }, tag: 'x' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.causes).toEqual([expect.objectContaining({ field, reason: 'FieldValueInvalid', message: expect.stringMatching(message) })]);
+  });
+
+  it("rejects an image stream tag's annotation that is not a string, and takes any key there", () => {
+    const stream = (annotations: Record<string, unknown>) => ({ metadata: { name: 'web' }, spec: { tags: [{ name: 'v1', annotations }] } });
+    expect(validatePayload(ImageStreamInput, stream({ 'any key at all': 'x' })).ok).toBe(true);
+    const result = validatePayload(ImageStreamInput, stream({ version: 1 }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.causes).toEqual([expect.objectContaining({ field: 'spec.tags[0].annotations', message: expect.stringMatching(/value of "version": must be a string/) })]);
   });
 
   it('names array elements with [index] and unsupported values with FieldValueNotSupported', () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  metadataMapCauses,
   MAX_INSTANCE_PARAMETERS_BYTES,
   Statuses,
   StatusError,
@@ -68,12 +69,7 @@ export function incomingInstance(raw: unknown, namespace: string, actor?: string
   else if (name.length > MAX_NAME_LENGTH || !DNS1123_SUBDOMAIN.test(name)) {
     causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 subdomain (at most ${MAX_NAME_LENGTH} characters) is required` });
   }
-  for (const map of ['labels', 'annotations'] as const) {
-    const value = metadata[map];
-    if (value != null && (!isObject(value) || Object.values(value).some((entry) => typeof entry !== 'string'))) {
-      causes.push({ reason: 'FieldValueInvalid', field: `metadata.${map}`, message: 'Invalid value: must be a map of strings' });
-    }
-  }
+  causes.push(...metadataMapCauses(metadata));
 
   const spec = instance.spec;
   if (!isObject(spec)) causes.push({ reason: 'FieldValueRequired', field: 'spec', message: 'Required value' });

@@ -91,6 +91,8 @@ describe('storedTemplate', () => {
     [{}, 'metadata.name'],
     [{ metadata: { generateName: 7 } }, 'metadata.generateName'],
     [{ metadata: { name: 'web', annotations: ['x'] } }, 'metadata.annotations'],
+    [{ metadata: { name: 'web', annotations: { 'bad key': 'x' } } }, 'metadata.annotations'],
+    [{ metadata: { name: 'web', labels: { app: 'two words' } } }, 'metadata.labels'],
   ])('refuses %j naming %s', (template, field) => {
     expect(statusOf(() => storedTemplate(template)).details?.causes?.map((cause) => cause.field)).toContain(field);
   });

@@ -9,6 +9,7 @@ import {
   templateLimitViolation,
   type Template,
 } from '@imagestreams/contracts';
+import { annotationsProblems, labelsProblems } from '@imagestreams/domain-labels';
 import { validateStoredTemplate, type FieldError } from '@imagestreams/domain-template';
 import { invalidTemplate } from './template-status';
 import type { TemplateContent, TemplateRow } from './template.repository';
@@ -65,7 +66,7 @@ export function generatedName(prefix: string): string {
  * `labels`); `apiVersion`/`kind` are implied and unknown top-level fields are dropped, as the API
  * server's decoder drops them. `name` fills in a missing `metadata.name` (create with
  * `generateName`); invalid templates are a 422 with every cause (domain-template's rules, plus
- * string-valued labels and annotations).
+ * labels and annotations as Kubernetes allows them).
  */
 export function storedTemplate(template: JsonObject, name?: string): { name: string } & TemplateContent {
   const metadata: JsonObject = { ...(isJsonObject(template.metadata) ? template.metadata : {}) };
@@ -83,13 +84,17 @@ export function storedTemplate(template: JsonObject, name?: string): { name: str
   return { name: metadata.name as string, labels: (metadata.labels as Record<string, string> | undefined) ?? {}, body: JSON.stringify(body) };
 }
 
+/** A value that is not a string is named by its key; once all are strings, Kubernetes' key and value rules apply. */
 function stringMapErrors(metadata: JsonObject, field: 'labels' | 'annotations'): FieldError[] {
   const map = metadata[field];
   if (map == null) return [];
   if (!isJsonObject(map)) return [typeInvalid(`metadata.${field}`, map, 'must map names to strings')];
-  return Object.entries(map)
+  const typeErrors = Object.entries(map)
     .filter(([, value]) => typeof value !== 'string')
     .map(([key, value]) => typeInvalid(`metadata.${field}[${key}]`, value, 'must be a string'));
+  if (typeErrors.length > 0) return typeErrors;
+  const problems = field === 'labels' ? labelsProblems(map) : annotationsProblems(map);
+  return problems.map((problem) => ({ field: `metadata.${field}`, reason: 'FieldValueInvalid', message: `Invalid value: ${problem}` }));
 }
 
 /** A cause worded like domain-template's (Kubernetes' `Invalid value: <JSON>: <detail>`), the value cut short. */

@@ -1,4 +1,4 @@
-import { apiVersionOf, type StatusCause, type WorkloadKind } from '@imagestreams/contracts';
+import { apiVersionOf, metadataMapCauses, type StatusCause, type WorkloadKind } from '@imagestreams/contracts';
 import { parseTriggersAnnotation, TRIGGER_ANNOTATION_KEY, validateTriggersAgainstObject, type KubernetesObject } from '@imagestreams/domain-trigger';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -24,10 +24,7 @@ export function workloadProblems(kind: WorkloadKind, object: Record<string, unkn
   const name = metadata['name'];
   if (typeof name !== 'string' || name === '') causes.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name is required' });
   else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) invalid('metadata.name', 'a lowercase RFC 1123 subdomain (at most 253 characters) is required');
-  for (const map of ['labels', 'annotations'] as const) {
-    const value = metadata[map];
-    if (value !== undefined && (!isObject(value) || Object.values(value).some((entry) => typeof entry !== 'string'))) invalid(`metadata.${map}`, 'must be a map of strings');
-  }
+  causes.push(...metadataMapCauses(metadata));
   if (object['spec'] !== undefined && !isObject(object['spec'])) invalid('spec', 'must be an object');
   const spec = isObject(object['spec']) ? object['spec'] : {};
   if (spec['triggers'] !== undefined && !Array.isArray(spec['triggers'])) invalid('spec.triggers', 'must be a list');

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsImageStreamName } from './names';
-import { ObjectMetaInput } from './object-meta';
+import { IsStringMap, ObjectMetaInput } from './object-meta';
 
 /**
  * What clients send for an ImageStream (create, update). Shapes are checked here; the image
@@ -83,7 +83,7 @@ export class TagReferenceInput extends TagPoliciesInput {
   name: string;
 
   @IsOptional()
-  @IsObject()
+  @IsStringMap()
   annotations?: Record<string, string> | null;
 
   @IsOptional()

@@ -1,4 +1,6 @@
-import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
+import { annotationsProblems, labelsProblems } from '@imagestreams/domain-labels';
+import type { StatusCause } from './status';
 
 /** Output shape of metadata on every resource the API returns. */
 export interface ObjectMeta {
@@ -12,6 +14,35 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
 }
 
+function byMapRule(ruleName: string, problems: (value: unknown) => string[], options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: ruleName, validator: { validate: (value: unknown) => problems(value).length === 0, defaultMessage: (args) => problems(args?.value).join('; ') } }, options);
+}
+
+/** Kubernetes labels: valid keys mapped to valid label values (see domain-labels' `labelsProblems`). */
+export const IsLabels = (options?: ValidationOptions) => byMapRule('isLabels', labelsProblems, options);
+/** Kubernetes annotations: valid keys mapped to strings, 256 KiB in all. */
+export const IsAnnotations = (options?: ValidationOptions) => byMapRule('isAnnotations', annotationsProblems, options);
+
+const stringMapProblems = (value: unknown): string[] =>
+  typeof value !== 'object' || value === null || Array.isArray(value)
+    ? ['must map keys to string values']
+    : Object.entries(value).flatMap(([key, entry]) => (typeof entry === 'string' ? [] : [`value of ${JSON.stringify(key)}: must be a string`]));
+/** A map of strings with no rule on the keys (an image stream tag's annotations, as OpenShift keeps them). */
+export const IsStringMap = (options?: ValidationOptions) => byMapRule('isStringMap', stringMapProblems, options);
+
+/**
+ * The same rules for metadata that arrives as free-form JSON (workloads, template instances): one
+ * FieldValueInvalid cause per problem of `metadata.labels` and `metadata.annotations`.
+ */
+export function metadataMapCauses(metadata: Record<string, unknown>): StatusCause[] {
+  return (
+    [
+      ['labels', labelsProblems],
+      ['annotations', annotationsProblems],
+    ] as const
+  ).flatMap(([map, problemsOf]) => (metadata[map] == null ? [] : problemsOf(metadata[map]).map((problem) => ({ reason: 'FieldValueInvalid', field: `metadata.${map}`, message: `Invalid value: ${problem}` }))));
+}
+
 /** Input metadata; the specific `name` rule is added by each resource's DTO. */
 export class ObjectMetaInput {
   @IsOptional()
@@ -19,11 +50,11 @@ export class ObjectMetaInput {
   namespace?: string;
 
   @IsOptional()
-  @IsObject()
+  @IsLabels()
   labels?: Record<string, string>;
 
   @IsOptional()
-  @IsObject()
+  @IsAnnotations()
   annotations?: Record<string, string>;
 
   @IsOptional()

@@ -11,6 +11,8 @@
  * `key in ("")`, as in Kubernetes.
  */
 
+import { labelKeyProblem, labelValueProblem } from './label-syntax';
+
 export type LabelSelectorOperator = 'equals' | 'notEquals' | 'in' | 'notIn' | 'exists' | 'doesNotExist';
 
 export interface LabelSelectorRequirement {
@@ -26,13 +28,6 @@ export interface LabelSelector {
 }
 
 export type ParseLabelSelectorResult = { ok: true; selector: LabelSelector } | { ok: false; error: string };
-
-const NAME_MAX_LENGTH = 63;
-const PREFIX_MAX_LENGTH = 253;
-const NAME_PATTERN = /^(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN_PATTERN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
-const NAME_FORM =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 type TokenKind = 'identifier' | '!' | '=' | '==' | '!=' | '(' | ')' | ',' | 'end';
 
@@ -196,34 +191,14 @@ function unexpected(token: Token, expected: string): SelectorError {
 }
 
 function validKey(key: string): string {
-  const problem = keyProblem(key);
+  const problem = labelKeyProblem(key);
   if (problem) throw new SelectorError(`invalid label key ${quote(key)}: ${problem}`);
   return key;
 }
 
-function keyProblem(key: string): string | undefined {
-  const parts = key.split('/');
-  if (parts.length > 2) return 'must be a name optionally prefixed by a DNS subdomain and "/"';
-  const name = parts[parts.length - 1];
-  if (parts.length === 2) {
-    const prefix = parts[0];
-    if (prefix === '') return 'prefix part must not be empty';
-    if (prefix.length > PREFIX_MAX_LENGTH) return `prefix part must be no more than ${PREFIX_MAX_LENGTH} characters`;
-    if (!DNS_SUBDOMAIN_PATTERN.test(prefix)) {
-      return "prefix part must be a lowercase DNS subdomain (alphanumerics, '-' and '.', starting and ending with an alphanumeric)";
-    }
-  }
-  if (name === '') return 'name part must not be empty';
-  if (name.length > NAME_MAX_LENGTH) return `name part must be no more than ${NAME_MAX_LENGTH} characters`;
-  if (!NAME_PATTERN.test(name)) return `name part ${NAME_FORM}`;
-  return undefined;
-}
-
 function validValue(value: string): string {
-  if (value.length > NAME_MAX_LENGTH) {
-    throw new SelectorError(`invalid label value ${quote(value)}: must be no more than ${NAME_MAX_LENGTH} characters`);
-  }
-  if (value !== '' && !NAME_PATTERN.test(value)) throw new SelectorError(`invalid label value ${quote(value)}: ${NAME_FORM}`);
+  const problem = labelValueProblem(value);
+  if (problem) throw new SelectorError(`invalid label value ${quote(value)}: ${problem}`);
   return value;
 }
 
