@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ImageRequests, ImageStreamRequests, RegistryRequests, type MappedImageInput } from '@imagestreams/contracts';
-import type { BlobStore } from '@imagestreams/platform-blob-storage';
+import { BlobNotFoundError, type BlobStore } from '@imagestreams/platform-blob-storage';
 import {
   chooseManifestRepresentation,
   digestOf,
@@ -80,8 +80,15 @@ export class Manifests {
     // served once the record says this repository holds the manifest.
     const reading = settledLater(this.store.readAll(digest, MAX_MANIFEST_BYTES));
     const { record, bytes: pulledBytes } = await this.recordIn(repository, digest, reference);
-    // A manifest pulled through just now was stored after that read began.
-    const bytes = pulledBytes ?? (await reading);
+    // A manifest pulled through just now was stored after that read began: by this request (its
+    // bytes come back), or by a concurrent one that finished between that read and the record
+    // lookup, whose bytes are read again.
+    const bytes =
+      pulledBytes ??
+      (await reading.catch((error: unknown) => {
+        if (error instanceof BlobNotFoundError) return this.store.readAll(digest, MAX_MANIFEST_BYTES);
+        throw error;
+      }));
     const choice = chooseManifestRepresentation(accept, { mediaType: record.mediaType, manifests: record.childDigests.length ? parseManifest(bytes, record.mediaType).manifests : undefined });
     if (choice.serve === 'stored') return { digest: record.digest, mediaType: record.mediaType, bytes };
     if (choice.serve === 'child') return this.read(repository, choice.digest, accept);
