@@ -37,6 +37,13 @@ const CUSTOM_RULES: Record<string, SchemaObject> = {
   isImageReference: { description: 'a docker/OCI image reference, e.g. quay.io/team/app:1.0 or ...@sha256:...' },
   isMediaType: { description: 'a media type: type/subtype' },
   isEmptyWhenManifestsSet: { description: 'must be empty when dockerImageManifests is set (a manifest list has no layers of its own)' },
+  isLabels: {
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 63 },
+    description: 'Kubernetes labels: keys are names (optionally prefixed by a DNS subdomain and /), values empty or names of at most 63 characters',
+  },
+  isAnnotations: { type: 'object', additionalProperties: { type: 'string' }, description: 'Kubernetes annotations: keys as for labels, string values, at most 256 KiB in all' },
+  isStringMap: { type: 'object', additionalProperties: { type: 'string' } },
 };
 
 const unknownRules = new Set<string>();
