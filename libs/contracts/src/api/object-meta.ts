@@ -1,5 +1,5 @@
 import { IsOptional, IsString, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
-import { annotationsProblems, labelsProblems } from '@imagestreams/domain-labels';
+import { annotationsProblems, labelsProblems, stringMapProblems } from '@imagestreams/domain-labels';
 import type { StatusCause } from './status';
 
 /** Output shape of metadata on every resource the API returns. */
@@ -23,10 +23,6 @@ export const IsLabels = (options?: ValidationOptions) => byMapRule('isLabels', l
 /** Kubernetes annotations: valid keys mapped to strings, 256 KiB in all. */
 export const IsAnnotations = (options?: ValidationOptions) => byMapRule('isAnnotations', annotationsProblems, options);
 
-const stringMapProblems = (value: unknown): string[] =>
-  typeof value !== 'object' || value === null || Array.isArray(value)
-    ? ['must map keys to string values']
-    : Object.entries(value).flatMap(([key, entry]) => (typeof entry === 'string' ? [] : [`value of ${JSON.stringify(key)}: must be a string`]));
 /** A map of strings with no rule on the keys (an image stream tag's annotations, as OpenShift keeps them). */
 export const IsStringMap = (options?: ValidationOptions) => byMapRule('isStringMap', stringMapProblems, options);
 

@@ -42,36 +42,36 @@ const isMap = (value: unknown): value is Record<string, unknown> => typeof value
 const quote = (text: string) => JSON.stringify(text);
 
 /**
+ * What is wrong with a map that must hold strings: not a map at all, or per entry a key that breaks
+ * `keyRule`, a value that is not a string, or a string value that breaks `valueRule`.
+ */
+function mapProblems(map: Record<string, unknown>, keyRule?: (key: string) => string | undefined, valueRule?: (value: string) => string | undefined): string[] {
+  return Object.entries(map).flatMap(([key, value]) => {
+    const keyProblem = keyRule?.(key);
+    const valueProblem = typeof value === 'string' ? valueRule?.(value) : 'must be a string';
+    return [...(keyProblem ? [`key ${quote(key)}: ${keyProblem}`] : []), ...(valueProblem ? [`value of ${quote(key)}: ${valueProblem}`] : [])];
+  });
+}
+
+/**
  * What is wrong with `metadata.labels` as sent: it must map valid keys to valid label values
  * (strings). Typed clients (kubectl, client-go) cannot even decode an object whose labels hold a
  * number, so such a write is refused rather than stored.
  */
 export function labelsProblems(labels: unknown): string[] {
-  if (!isMap(labels)) return ['must map label keys to string values'];
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(labels)) {
-    const keyProblem = labelKeyProblem(key);
-    if (keyProblem) problems.push(`key ${quote(key)}: ${keyProblem}`);
-    if (typeof value !== 'string') problems.push(`value of ${quote(key)}: must be a string`);
-    else {
-      const valueProblem = labelValueProblem(value);
-      if (valueProblem) problems.push(`value of ${quote(key)}: ${valueProblem}`);
-    }
-  }
-  return problems;
+  return isMap(labels) ? mapProblems(labels, labelKeyProblem, labelValueProblem) : ['must map label keys to string values'];
 }
 
 /** What is wrong with `metadata.annotations` as sent: valid keys, string values, 256 KiB in all. */
 export function annotationsProblems(annotations: unknown): string[] {
   if (!isMap(annotations)) return ['must map annotation keys to string values'];
-  const problems: string[] = [];
-  let bytes = 0;
-  for (const [key, value] of Object.entries(annotations)) {
-    const keyProblem = labelKeyProblem(key);
-    if (keyProblem) problems.push(`key ${quote(key)}: ${keyProblem}`);
-    if (typeof value !== 'string') problems.push(`value of ${quote(key)}: must be a string`);
-    else bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
-  }
+  const problems = mapProblems(annotations, labelKeyProblem);
+  const bytes = Object.entries(annotations).reduce((sum, [key, value]) => sum + (typeof value === 'string' ? Buffer.byteLength(key) + Buffer.byteLength(value) : 0), 0);
   if (bytes > ANNOTATIONS_MAX_BYTES) problems.push(`may not be more than ${ANNOTATIONS_MAX_BYTES} bytes in all, keys and values (got ${bytes})`);
   return problems;
+}
+
+/** What is wrong with a map of strings whose keys follow no rule (an image stream tag's annotations). */
+export function stringMapProblems(map: unknown): string[] {
+  return isMap(map) ? mapProblems(map) : ['must map keys to string values'];
 }
