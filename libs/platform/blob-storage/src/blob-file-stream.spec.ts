@@ -20,6 +20,14 @@ function slowSink(): { sink: Writable; received: () => Buffer } {
   return { sink, received: () => Buffer.concat(chunks) };
 }
 
+async function until(condition: () => boolean, deadlineMs = 5_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe('sendBlobBody', () => {
   let root: string;
   let store: FilesystemBlobStore;
@@ -51,6 +59,56 @@ describe('sendBlobBody', () => {
     expect(received().equals(bytes)).toBe(true);
     expect(sink.writableFinished).toBe(true);
     expect(body.destroyed).toBe(true);
+  });
+
+  it('sends later big blobs with the buffers of earlier ones, allocating none', async () => {
+    const first = randomBytes(3 * 1024 * 1024);
+    await sendBlobBody(await store.open(await stored(first)), slowSink().sink);
+    const second = randomBytes(2 * 1024 * 1024 + 1);
+    const allocations = jest.spyOn(Buffer, 'allocUnsafe');
+    const { sink, received } = slowSink();
+
+    await sendBlobBody(await store.open(await stored(second)), sink);
+
+    expect(allocations.mock.calls.filter(([size]) => size === 1024 * 1024)).toEqual([]);
+    expect(received().equals(second)).toBe(true);
+  });
+
+  it('never reads into a buffer the socket still holds: one whose write is in flight when the client goes away is reused only after that write ends', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024);
+    const digest = await stored(bytes);
+    const inFlight: { chunk: Buffer; finish: () => void }[] = [];
+    const stalled = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        inFlight.push({ chunk, finish: () => callback() });
+      },
+    });
+    const sending = sendBlobBody(await store.open(digest), stalled);
+    await until(() => inFlight.length === 1);
+    stalled.destroy();
+    await expect(sending).rejects.toThrow();
+    const held = inFlight[0].chunk;
+    const heldBytes = Buffer.from(held);
+
+    for (let i = 0; i < 3; i++) {
+      const other = randomBytes(3 * 1024 * 1024);
+      const { sink, received } = slowSink();
+      await sendBlobBody(await store.open(await stored(other)), sink);
+      expect(received().equals(other)).toBe(true);
+    }
+    expect(held.equals(heldBytes)).toBe(true);
+
+    inFlight[0].finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    const reused: ArrayBufferLike[] = [];
+    const watching = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        reused.push(chunk.buffer);
+        callback();
+      },
+    });
+    await sendBlobBody(await store.open(digest), watching);
+    expect(reused).toContain(held.buffer);
   });
 
   it('sends byte ranges and small and empty blobs exactly', async () => {

@@ -2,6 +2,7 @@ import type { ReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import { ReusableBuffers } from './reusable-buffers';
 
 /**
  * Blob reads in 1 MiB chunks rather than Node's 64 KiB default: a layer download then costs about a
@@ -12,6 +13,9 @@ import { finished, pipeline } from 'node:stream/promises';
  * per pull of a 2-layer image instead of 15).
  */
 export const READ_CHUNK_BYTES = 1024 * 1024;
+
+/** The chunk buffers of big sends, two per send: enough kept for eight sends at once. */
+const CHUNK_BUFFERS = new ReusableBuffers(READ_CHUNK_BYTES, 16);
 
 interface FileBytes {
   file: FileHandle;
@@ -51,8 +55,9 @@ async function sendFileBytes({ file, first, last }: FileBytes, stream: ReadStrea
   done.catch(() => undefined);
   destination.on('error', () => undefined);
   const total = last - first + 1;
-  const buffers = [Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK_BYTES, total)))];
-  if (total > READ_CHUNK_BYTES) buffers.push(Buffer.allocUnsafe(READ_CHUNK_BYTES));
+  // Smaller than a chunk: a buffer of its own size, which the pool does not keep.
+  const buffers = total < READ_CHUNK_BYTES ? [Buffer.allocUnsafe(Math.max(1, total))] : [CHUNK_BUFFERS.take()];
+  if (total > READ_CHUNK_BYTES) buffers.push(CHUNK_BUFFERS.take());
   const writes: (Promise<void> | undefined)[] = [];
   try {
     for (let position = first, turn = 0; position <= last; turn = (turn + 1) % buffers.length) {
@@ -77,6 +82,11 @@ async function sendFileBytes({ file, first, last }: FileBytes, stream: ReadStrea
   } finally {
     // The stream owns the file: destroying it (never read) closes the file.
     stream.destroy();
+    // A buffer goes back once the socket is done with it; after a failure that may be later.
+    buffers.forEach((buffer, turn) => {
+      const giveBack = () => CHUNK_BUFFERS.give(buffer);
+      void (writes[turn] ?? Promise.resolve()).then(giveBack, giveBack);
+    });
   }
 }
 
