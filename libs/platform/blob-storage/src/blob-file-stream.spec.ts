@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
+import { eventually } from '@imagestreams/testing';
 import { sendBlobBody } from './blob-file-stream';
 import { FilesystemBlobStore } from './filesystem-blob-store';
 
@@ -18,14 +19,6 @@ function slowSink(): { sink: Writable; received: () => Buffer } {
     },
   });
   return { sink, received: () => Buffer.concat(chunks) };
-}
-
-async function until(condition: () => boolean, deadlineMs = 5_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('sendBlobBody', () => {
@@ -84,7 +77,7 @@ describe('sendBlobBody', () => {
       },
     });
     const sending = sendBlobBody(await store.open(digest), stalled);
-    await until(() => inFlight.length === 1);
+    await eventually(async () => (inFlight.length === 1 ? true : undefined), 'the first chunk in flight', 5_000);
     stalled.destroy();
     await expect(sending).rejects.toThrow();
     const held = inFlight[0].chunk;
