@@ -9,7 +9,7 @@ import {
   templateLimitViolation,
   type Template,
 } from '@imagestreams/contracts';
-import { annotationsProblems, labelsProblems } from '@imagestreams/domain-labels';
+import { METADATA_MAP_RULES } from '@imagestreams/domain-labels';
 import { validateStoredTemplate, type FieldError } from '@imagestreams/domain-template';
 import { invalidTemplate } from './template-status';
 import type { TemplateContent, TemplateRow } from './template.repository';
@@ -93,8 +93,7 @@ function stringMapErrors(metadata: JsonObject, field: 'labels' | 'annotations'):
     .filter(([, value]) => typeof value !== 'string')
     .map(([key, value]) => typeInvalid(`metadata.${field}[${key}]`, value, 'must be a string'));
   if (typeErrors.length > 0) return typeErrors;
-  const problems = field === 'labels' ? labelsProblems(map) : annotationsProblems(map);
-  return problems.map((problem) => ({ field: `metadata.${field}`, reason: 'FieldValueInvalid', message: `Invalid value: ${problem}` }));
+  return METADATA_MAP_RULES[field](map).map((problem) => ({ field: `metadata.${field}`, reason: 'FieldValueInvalid', message: `Invalid value: ${problem}` }));
 }
 
 /** A cause worded like domain-template's (Kubernetes' `Invalid value: <JSON>: <detail>`), the value cut short. */

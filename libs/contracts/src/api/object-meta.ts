@@ -1,5 +1,5 @@
 import { IsOptional, IsString, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
-import { annotationsProblems, labelsProblems, stringMapProblems } from '@imagestreams/domain-labels';
+import { annotationsProblems, labelsProblems, METADATA_MAP_RULES, stringMapProblems } from '@imagestreams/domain-labels';
 import type { StatusCause } from './status';
 
 /** Output shape of metadata on every resource the API returns. */
@@ -31,12 +31,9 @@ export const IsStringMap = (options?: ValidationOptions) => byMapRule('isStringM
  * FieldValueInvalid cause per problem of `metadata.labels` and `metadata.annotations`.
  */
 export function metadataMapCauses(metadata: Record<string, unknown>): StatusCause[] {
-  return (
-    [
-      ['labels', labelsProblems],
-      ['annotations', annotationsProblems],
-    ] as const
-  ).flatMap(([map, problemsOf]) => (metadata[map] == null ? [] : problemsOf(metadata[map]).map((problem) => ({ reason: 'FieldValueInvalid', field: `metadata.${map}`, message: `Invalid value: ${problem}` }))));
+  return Object.entries(METADATA_MAP_RULES).flatMap(([map, problemsOf]) =>
+    metadata[map] == null ? [] : problemsOf(metadata[map]).map((problem) => ({ reason: 'FieldValueInvalid' as const, field: `metadata.${map}`, message: `Invalid value: ${problem}` })),
+  );
 }
 
 /** Input metadata; the specific `name` rule is added by each resource's DTO. */

@@ -42,7 +42,7 @@ const isMap = (value: unknown): value is Record<string, unknown> => typeof value
 const quote = (text: string) => JSON.stringify(text);
 
 /**
- * What is wrong with a map that must hold strings: not a map at all, or per entry a key that breaks
+ * What is wrong with the entries of a map that must hold strings: per entry, a key that breaks
  * `keyRule`, a value that is not a string, or a string value that breaks `valueRule`.
  */
 function mapProblems(map: Record<string, unknown>, keyRule?: (key: string) => string | undefined, valueRule?: (value: string) => string | undefined): string[] {
@@ -75,3 +75,6 @@ export function annotationsProblems(annotations: unknown): string[] {
 export function stringMapProblems(map: unknown): string[] {
   return isMap(map) ? mapProblems(map) : ['must map keys to string values'];
 }
+
+/** The rule for each map of an object's metadata, for callers that check both by field name. */
+export const METADATA_MAP_RULES = { labels: labelsProblems, annotations: annotationsProblems } as const;
