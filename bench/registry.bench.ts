@@ -45,9 +45,12 @@
  * its size); pulled dirs are deleted after each run. `ratio` = our median / docker-registry's median
  * (what `target` and `met` judge). `pairedRatio` is the same comparison run by run: ours / docker-registry
  * within each run (the two back to back, on the same images and the same machine state), their median,
- * and in how many runs ours was faster. Slow spells of the machine (disk writeback, a busy neighbour)
- * span both halves of a run, so the paired numbers tell parity from a lead better than two medians
- * of runs that met different spells.
+ * and in how many runs ours was faster, with a 95 % interval of that median (`interval95`, from order
+ * statistics: nothing assumed about how runs scatter; with 6 runs it is the smallest to the largest
+ * ratio) and what it shows (`shown`: `ours faster` when the whole interval is below 1,
+ * `docker-registry faster` when above, otherwise `no difference shown`). Slow spells of the machine
+ * (disk writeback, a busy neighbour) span both halves of a run, so the paired numbers tell parity
+ * from a lead better than two medians of runs that met different spells.
  *
  * With its own stack, each row also reports `serverCpuMsPerImage`: the CPU time (/proc) the
  * registry's server side spent during the timed part of a run, divided by the images (median of
@@ -90,6 +93,7 @@ import { createGzip } from 'node:zlib';
 import { freePort, waitForHttpOk, type Stack } from '@imagestreams/stack';
 import { gatewayAuthHeaders, gatewayToken, runBench, withBenchStack } from './support/bench-stack';
 import { cpuByProcess, cpuSpent, readProc } from './support/process-cpu';
+import { medianInterval95 } from './support/median-interval';
 
 /** Even, so that each registry goes first in as many runs as the other (see the header). */
 const REPEATS = Math.ceil(Number(process.env['BENCH_REPEATS'] ?? 6) / 2) * 2;
@@ -489,6 +493,19 @@ async function warmupPhase(registries: Registry[], workDir: string, prefix: stri
   return { phase: 'warmup', seconds: round((performance.now() - started) / 1000, 1), ...rounds, ...(errors.length ? { error: errors.slice(0, 5).join('\n') } : {}) };
 }
 
+/** The run-by-run comparison: its median, a 95 % interval of that median, and what the interval allows one to say. */
+function pairedRatioReport(ratios: number[]) {
+  const interval = medianInterval95(ratios);
+  const shown = !interval ? 'too few runs for a 95 % interval' : interval.high < 1 ? 'ours faster' : interval.low > 1 ? 'docker-registry faster' : 'no difference shown';
+  return {
+    median: round(median(ratios), 2),
+    runs: ratios.map((value) => round(value, 2)),
+    oursFaster: `${ratios.filter((value) => value < 1).length} of ${ratios.length}`,
+    ...(interval ? { interval95: { low: round(interval.low, 2), high: round(interval.high, 2), confidence: round(interval.confidence, 3) } } : {}),
+    shown,
+  };
+}
+
 function rowReport(phase: string, workload: Workload, runs: RowRuns) {
   const shape = { images: workload.images, layersPerImage: workload.layerSizes.length, layerBytes: workload.layerSizes[0], concurrency: workload.concurrency, bytes: runs.bytes };
   const side = (seconds: number[]) => {
@@ -508,7 +525,7 @@ function rowReport(phase: string, workload: Workload, runs: RowRuns) {
     ours,
     dockerRegistry: theirs,
     ratio,
-    pairedRatio: runs.pairedRatios.length ? { median: round(median(runs.pairedRatios), 2), runs: runs.pairedRatios.map((value) => round(value, 2)), oursFaster: `${runs.pairedRatios.filter((value) => value < 1).length} of ${runs.pairedRatios.length}` } : null,
+    pairedRatio: runs.pairedRatios.length ? pairedRatioReport(runs.pairedRatios) : null,
     ...(serverCpuMsPerImage.ours !== null || serverCpuMsPerImage.dockerRegistry !== null ? { serverCpuMsPerImage } : {}),
     ...(runs.errors.length ? { error: runs.errors.slice(0, 5).join('\n'), errors: runs.errors.length } : {}),
     target: { ratio: `<= ${TARGET_RATIO}` },
