@@ -202,6 +202,13 @@ describe('OCI distribution API', () => {
       expect((await send('HEAD', v2(`${repo('pull')}/manifests/nope`))).status).toBe(404);
     });
 
+    it('answers a pull by a name that cannot be a tag with 404 MANIFEST_UNKNOWN, as the conformance suite expects', async () => {
+      // The suite's "nonexistent manifest" is `.INVALID_MANIFEST_NAME`: no manifest can have it, so it is unknown, not bad input.
+      expectOciError(await send('GET', v2(`${repo('pull')}/manifests/.INVALID_MANIFEST_NAME`), { headers: { accept: OCI_MANIFEST } }), 404, 'MANIFEST_UNKNOWN');
+      expect((await send('HEAD', v2(`${repo('pull')}/manifests/.INVALID_MANIFEST_NAME`), { headers: { accept: OCI_MANIFEST } })).status).toBe(404);
+      expectClientError(await putManifest(repo('pull'), '.INVALID_MANIFEST_NAME', image.manifestBytes));
+    });
+
     it('answers an unknown repository with 404 NAME_UNKNOWN', async () => {
       expectOciError(await send('GET', v2(`${repo('never-pushed')}/tags/list`)), 404, 'NAME_UNKNOWN');
       expectOciError(await send('GET', v2(`${repo('never-pushed')}/manifests/latest`)), 404, 'NAME_UNKNOWN');

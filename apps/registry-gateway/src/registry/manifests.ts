@@ -50,6 +50,16 @@ function requireReference(reference: string): string {
   return reference;
 }
 
+/**
+ * A pull's reference: a name that is not a valid tag can name no manifest, so it is unknown (404
+ * MANIFEST_UNKNOWN, as distribution answers and the OCI conformance suite expects of a pull), not
+ * invalid input; a malformed digest is still DIGEST_INVALID.
+ */
+function requirePullReference(reference: string): string {
+  if (!isDigestReference(reference) && !isOciTagName(reference)) throw RegistryError.manifestUnknown(reference);
+  return requireReference(reference);
+}
+
 /** A promise started ahead of need: if the path fails before awaiting it, its rejection is not left unhandled. */
 function settledLater<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
@@ -74,7 +84,7 @@ export class Manifests {
   ) {}
 
   async read(repository: RepositoryName, reference: string, accept: string | undefined): Promise<ManifestRead> {
-    requireReference(reference);
+    requirePullReference(reference);
     const digest = isDigestReference(reference) ? reference : await this.tagTarget(repository, reference);
     // The bytes are read while the record is looked up (a pull waits for both); they are only
     // served once the record says this repository holds the manifest.
