@@ -202,10 +202,11 @@ describe('OCI distribution API', () => {
       expect((await send('HEAD', v2(`${repo('pull')}/manifests/nope`))).status).toBe(404);
     });
 
-    it('answers a pull by a name that cannot be a tag with 404 MANIFEST_UNKNOWN, as the conformance suite expects', async () => {
+    it('answers a pull or delete by a name that cannot be a tag with 404 MANIFEST_UNKNOWN, as the conformance suite expects of a pull', async () => {
       // The suite's "nonexistent manifest" is `.INVALID_MANIFEST_NAME`: no manifest can have it, so it is unknown, not bad input.
       expectOciError(await send('GET', v2(`${repo('pull')}/manifests/.INVALID_MANIFEST_NAME`), { headers: { accept: OCI_MANIFEST } }), 404, 'MANIFEST_UNKNOWN');
       expect((await send('HEAD', v2(`${repo('pull')}/manifests/.INVALID_MANIFEST_NAME`), { headers: { accept: OCI_MANIFEST } })).status).toBe(404);
+      expectOciError(await send('DELETE', v2(`${repo('pull')}/manifests/.INVALID_MANIFEST_NAME`)), 404, 'MANIFEST_UNKNOWN');
       expectClientError(await putManifest(repo('pull'), '.INVALID_MANIFEST_NAME', image.manifestBytes));
     });
 

@@ -46,9 +46,10 @@ describe('Manifests.read', () => {
     expect(broken).toHaveBeenCalledTimes(1);
   });
 
-  it('answers a reference that is not a valid tag with 404 MANIFEST_UNKNOWN, a malformed digest with 400 DIGEST_INVALID', async () => {
+  it('answers a pull or delete by a reference that is not a valid tag with 404 MANIFEST_UNKNOWN, a malformed digest with 400 DIGEST_INVALID', async () => {
     const manifests = manifestsWith(jest.fn());
     await expect(manifests.read(repository, '.INVALID_MANIFEST_NAME', OCI_MANIFEST)).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN', status: 404 });
     await expect(manifests.read(repository, 'sha256:totallywrong', OCI_MANIFEST)).rejects.toMatchObject({ code: 'DIGEST_INVALID', status: 400 });
+    await expect(manifests.delete(repository, '.INVALID_MANIFEST_NAME')).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN', status: 404 });
   });
 });

@@ -51,11 +51,12 @@ function requireReference(reference: string): string {
 }
 
 /**
- * A pull's reference: a name that is not a valid tag can name no manifest, so it is unknown (404
- * MANIFEST_UNKNOWN, as distribution answers and the OCI conformance suite expects of a pull), not
- * invalid input; a malformed digest is still DIGEST_INVALID.
+ * The reference of a pull or a delete: a name that is not a valid tag can name no manifest, so it is
+ * unknown (404 MANIFEST_UNKNOWN, as distribution answers and the OCI conformance suite expects of a
+ * pull), not invalid input; a malformed digest is still DIGEST_INVALID. Only a push can be refused
+ * for the name it gives.
  */
-function requirePullReference(reference: string): string {
+function requireExistingReference(reference: string): string {
   if (!isDigestReference(reference) && !isOciTagName(reference)) throw RegistryError.manifestUnknown(reference);
   return requireReference(reference);
 }
@@ -84,7 +85,7 @@ export class Manifests {
   ) {}
 
   async read(repository: RepositoryName, reference: string, accept: string | undefined): Promise<ManifestRead> {
-    requirePullReference(reference);
+    requireExistingReference(reference);
     const digest = isDigestReference(reference) ? reference : await this.tagTarget(repository, reference);
     // The bytes are read while the record is looked up (a pull waits for both); they are only
     // served once the record says this repository holds the manifest.
@@ -135,7 +136,7 @@ export class Manifests {
 
   /** By digest: the repository stops serving it and every tag pointing at it goes. By tag: only the tag goes. */
   async delete(repository: RepositoryName, reference: string, actor?: string): Promise<void> {
-    requireReference(reference);
+    requireExistingReference(reference);
     if (isDigestReference(reference)) {
       if (!(await this.records.deleteManifest(repository.full, reference))) throw RegistryError.manifestUnknown(reference);
       await this.owners.request(RegistryRequests.deleteManifest, { namespace: repository.namespace, stream: repository.stream, digest: reference, actor });
