@@ -45,6 +45,10 @@ describe('Manifests.read', () => {
     await expect(manifestsWith(broken).read(repository, digest, OCI_MANIFEST)).rejects.toThrow('EIO');
     expect(broken).toHaveBeenCalledTimes(1);
   });
+});
+
+describe('Manifests references', () => {
+  const repository = repositoryName('team-a', 'web');
 
   it('answers a pull or delete by a reference that is not a valid tag with 404 MANIFEST_UNKNOWN, a malformed digest with 400 DIGEST_INVALID', async () => {
     const manifests = manifestsWith(jest.fn());
