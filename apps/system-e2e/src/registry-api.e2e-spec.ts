@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { eventually } from '@imagestreams/testing';
+import { eventuallyAudited } from './support/access';
 import { api, authHeaders, createTestNamespace, gatewayUrl } from './support/api';
 import { buildImage, descriptorOf, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, sha256, type BuiltImage } from './support/oci-layout';
 
@@ -275,6 +276,22 @@ describe('OCI distribution API', () => {
       expect(done.status).toBe(201);
       expect(done.headers.get('docker-content-digest')).toBe(digest);
       expect(sha256((await send('GET', v2(`${repo('push')}/blobs/${digest}`))).bytes)).toBe(digest);
+    });
+
+    it('audits the PUTs that store a blob or an image, not the upload steps before them', async () => {
+      const repository = repo('audited');
+      const since = new Date().toISOString();
+      const bytes = randomBytes(300);
+      const digest = sha256(bytes);
+      const chunk = await send('PATCH', await startUpload(repository), { headers: { 'content-type': 'application/octet-stream', 'content-range': '0-299' }, body: bytes });
+      expect(chunk.status).toBe(202);
+      expect((await send('PUT', location(chunk, digest))).status).toBe(201);
+      await pushImage(repository, ['v1']);
+      const manifestPath = `/v2/${repository}/manifests/v1`;
+      const events = await eventuallyAudited({ namespace, since }, (found) => found.some((event) => event.path === manifestPath), 'the manifest PUT in the audit trail');
+      const ofRepository = events.filter((event) => event.path.startsWith(`/v2/${repository}/`)).map((event) => `${event.method} ${event.code}`);
+      // The chunked blob, the image's layer and config, and its manifest: four PUTs; no POST 202 or PATCH.
+      expect(ofRepository).toEqual(['PUT 201', 'PUT 201', 'PUT 201', 'PUT 201']);
     });
 
     it('takes the last chunk with the closing PUT', async () => {

@@ -26,7 +26,7 @@ describe('isAudited', () => {
     ['GET', '/v2/a/b/blobs/sha256:00', 401],
     ['GET', '/APIS/x/v1/things', 401],
   ])('records %s %s answered %d', (method, path, statusCode) => {
-    expect(isAudited({ method, path, statusCode, presentedCredentials: true })).toBe(true);
+    expect(isAudited({ method, path, query: {}, statusCode, presentedCredentials: true })).toBe(true);
   });
 
   it.each([
@@ -38,11 +38,39 @@ describe('isAudited', () => {
     // The registry's version probe without credentials is how a client learns the token realm.
     ['GET', '/v2/', 401, false],
   ])('leaves %s %s answered %d alone', (method, path, statusCode, presentedCredentials) => {
-    expect(isAudited({ method, path, statusCode, presentedCredentials })).toBe(false);
+    expect(isAudited({ method, path, query: {}, statusCode, presentedCredentials })).toBe(false);
+  });
+
+  describe('a registry upload', () => {
+    const uploads = '/v2/team-a/app/blobs/uploads';
+    const upload = `${uploads}/0d8c6f34-upload`;
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const audited = (method: string, path: string, query: Record<string, string>, statusCode: number) => isAudited({ method, path, query, statusCode, presentedCredentials: true });
+
+    it('leaves opening it and its chunks alone', () => {
+      expect(audited('POST', `${uploads}/`, {}, 202)).toBe(false);
+      expect(audited('POST', uploads, {}, 202)).toBe(false);
+      expect(audited('PATCH', upload, {}, 202)).toBe(false);
+      expect(audited('PATCH', upload, {}, 416)).toBe(false);
+    });
+
+    it('records what stores or links a blob, and every refusal', () => {
+      expect(audited('PUT', upload, { digest }, 201)).toBe(true);
+      expect(audited('POST', `${uploads}/`, { digest }, 201)).toBe(true);
+      expect(audited('POST', `${uploads}/`, { mount: digest, from: 'team-b/base' }, 201)).toBe(true);
+      expect(audited('DELETE', upload, {}, 204)).toBe(true);
+      expect(audited('POST', `${uploads}/`, {}, 403)).toBe(true);
+      expect(audited('PATCH', upload, {}, 401)).toBe(true);
+    });
+
+    it('still records a write elsewhere that looks like one', () => {
+      expect(audited('POST', '/apis/x/v1/namespaces/a/blobs/uploads/', {}, 201)).toBe(true);
+      expect(audited('PATCH', '/v2/team-a/app/blobs/uploads/id/extra', {}, 404)).toBe(true);
+    });
   });
 
   it('records the version probe when it carried refused credentials', () => {
-    expect(isAudited({ method: 'GET', path: '/v2/', statusCode: 401, presentedCredentials: true })).toBe(true);
+    expect(isAudited({ method: 'GET', path: '/v2/', query: {}, statusCode: 401, presentedCredentials: true })).toBe(true);
   });
 });
 

@@ -51,17 +51,35 @@ function auditedArea(path: string): 'api' | 'registry' | undefined {
   return undefined;
 }
 
+/** A blob upload being opened: `POST /v2/<namespace>/<stream>/blobs/uploads/` (with `digest` or `mount` it stores or links a blob). */
+const UPLOAD_OPENING_PATH = /^\/v2\/[^/]+\/[^/]+\/blobs\/uploads\/?$/;
+/** A chunk of an open upload: `PATCH /v2/<namespace>/<stream>/blobs/uploads/<id>`. */
+const UPLOAD_CHUNK_PATH = /^\/v2\/[^/]+\/[^/]+\/blobs\/uploads\/[^/]+$/;
+
 /**
- * Every write and every refusal (401/403) under `/api`, `/apis` and `/v2`, except the registry's
- * version probe without credentials: `GET /v2/` answers it 401 by protocol to name the token realm,
- * so every client's first call would be a row that says nothing.
+ * The steps of a blob upload that leave nothing behind yet: opening the session and sending a
+ * chunk. The PUT that completes the upload names the blob it stores, and the manifest PUT the image.
  */
-export function isAudited(request: Pick<FinishedRequest, 'method' | 'path' | 'statusCode' | 'presentedCredentials'>): boolean {
+function isUploadStep(method: string, path: string, query: Record<string, unknown>): boolean {
+  if (method === 'PATCH') return UPLOAD_CHUNK_PATH.test(path);
+  return method === 'POST' && UPLOAD_OPENING_PATH.test(path) && query['digest'] === undefined && query['mount'] === undefined;
+}
+
+/**
+ * Every write and every refusal (401/403) under `/api`, `/apis` and `/v2`, except:
+ * - the registry's version probe without credentials: `GET /v2/` answers it 401 by protocol to name
+ *   the token realm, so every client's first call would be a row that says nothing;
+ * - the upload steps before a blob is stored (opening, chunks), when allowed: a push of one image
+ *   made ten rows, six of them saying only that an upload was under way; the blob's completing PUT
+ *   and the manifest PUT say who pushed what, as OpenShift's audit log records the image's mapping.
+ */
+export function isAudited(request: Pick<FinishedRequest, 'method' | 'path' | 'query' | 'statusCode' | 'presentedCredentials'>): boolean {
   const area = auditedArea(request.path);
   if (!area) return false;
   const method = request.method.toUpperCase();
-  if (MUTATING_METHODS.has(method)) return true;
-  if (request.statusCode !== 401 && request.statusCode !== 403) return false;
+  const refused = request.statusCode === 401 || request.statusCode === 403;
+  if (MUTATING_METHODS.has(method)) return refused || area !== 'registry' || !isUploadStep(method, request.path, request.query);
+  if (!refused) return false;
   const versionProbe = area === 'registry' && /^\/v2\/?$/i.test(request.path) && !request.presentedCredentials;
   return !(versionProbe && request.statusCode === 401);
 }
