@@ -54,6 +54,13 @@ describe('isAudited', () => {
       expect(audited('PATCH', upload, {}, 416)).toBe(false);
     });
 
+    it('reads the /v2 prefix as the registry mount does, without regard to case', () => {
+      expect(audited('POST', '/V2/team-a/app/blobs/uploads/', {}, 202)).toBe(false);
+      expect(audited('PATCH', '/V2/team-a/app/blobs/uploads/0d8c6f34-upload', {}, 202)).toBe(false);
+      // The routes below the mount are case-sensitive: this reaches no upload, so it is recorded.
+      expect(audited('POST', '/v2/team-a/app/BLOBS/uploads/', {}, 404)).toBe(true);
+    });
+
     it('records what stores or links a blob, and every refusal', () => {
       expect(audited('PUT', upload, { digest }, 201)).toBe(true);
       expect(audited('POST', `${uploads}/`, { digest }, 201)).toBe(true);

@@ -51,10 +51,11 @@ function auditedArea(path: string): 'api' | 'registry' | undefined {
   return undefined;
 }
 
+// The `/v2` mount ignores case and the registry's own routes do not, so only the prefix may be `/V2`.
 /** A blob upload being opened: `POST /v2/<namespace>/<stream>/blobs/uploads/` (with `digest` or `mount` it stores or links a blob). */
-const UPLOAD_OPENING_PATH = /^\/v2\/[^/]+\/[^/]+\/blobs\/uploads\/?$/;
+const UPLOAD_OPENING_PATH = /^\/[vV]2\/[^/]+\/[^/]+\/blobs\/uploads\/?$/;
 /** A chunk of an open upload: `PATCH /v2/<namespace>/<stream>/blobs/uploads/<id>`. */
-const UPLOAD_CHUNK_PATH = /^\/v2\/[^/]+\/[^/]+\/blobs\/uploads\/[^/]+$/;
+const UPLOAD_CHUNK_PATH = /^\/[vV]2\/[^/]+\/[^/]+\/blobs\/uploads\/[^/]+$/;
 
 /**
  * The steps of a blob upload that leave nothing behind yet: opening the session and sending a
