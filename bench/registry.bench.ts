@@ -28,7 +28,7 @@
  *   push-3x64MiB / pull-3x64MiB           one image, 3 layers of BENCH_LAYER_MIB (64) MiB
  *   push-50-sequential / pull-…           BENCH_SMALL_IMAGES (50) small images (2 × 32 KiB layers), one skopeo at a time
  *   push-50-parallel8 / pull-…            the same kind of images, BENCH_PARALLEL (8) skopeo processes at a time
- * BENCH_WORKLOADS=par (comma-separated keys: large, seq, par, through) runs only those rows and BENCH_RSS=0
+ * BENCH_WORKLOADS=par (comma-separated keys: large, seq, par, through, floor) runs only those rows and BENCH_RSS=0
  * leaves out the RSS phase, e.g. to profile one workload.
  * Before the rows, a warm-up (reported as `warmup`, not compared; BENCH_WARMUP=0 skips it) pushes
  * and pulls one 3 × 8 MiB image and 2 × BENCH_PARALLEL small images to each registry.
@@ -64,6 +64,13 @@
  * time (fetched from docker-registry and kept), and through ours again (served from our store).
  * Reported as `direct`, `through`, `kept` and their ratios to `direct`; no target.
  *
+ * Pull floor (after pull-through; BENCH_PULL_FLOOR=0 or a BENCH_WORKLOADS without `floor` leaves it
+ * out): the big pull once more, from docker-registry, from ours and from a bare Node registry that
+ * sends the same image's bytes with the gateway's own send loop and does nothing else
+ * (support/floor-registry.ts), the order rotating. The paired ratios (`oursVsDockerRegistry`,
+ * `floorVsDockerRegistry`, `oursVsFloor`) tell what the gateway adds to a pull from what any Node
+ * server sending those bytes would take; no target.
+ *
  * RSS: one image with a single layer of BENCH_BIG_LAYER_MIB (1024) MiB is pushed to each registry
  * while `/proc/<pid>/status` VmRSS of the registry process is sampled every 100 ms (MB here are
  * MiB: VmRSS kB / 1024); reported with the RSS just before that push (`idleRssMB`, after all
@@ -93,6 +100,7 @@ import { createGzip } from 'node:zlib';
 import { freePort, waitForHttpOk, type Stack } from '@imagestreams/stack';
 import { gatewayAuthHeaders, gatewayToken, runBench, withBenchStack } from './support/bench-stack';
 import { cpuByProcess, cpuSpent, readProc } from './support/process-cpu';
+import { startFloorRegistry } from './support/floor-registry';
 import { medianInterval95 } from './support/median-interval';
 
 /** Even, so that each registry goes first in as many runs as the other (see the header). */
@@ -106,6 +114,7 @@ const WARMUP = process.env['BENCH_WARMUP'] !== '0';
 const ONLY_WORKLOADS = process.env['BENCH_WORKLOADS']?.split(',').map((key) => key.trim());
 const RSS_PHASE = process.env['BENCH_RSS'] !== '0';
 const PULL_THROUGH_PHASE = process.env['BENCH_PULL_THROUGH'] !== '0';
+const PULL_FLOOR_PHASE = process.env['BENCH_PULL_FLOOR'] !== '0';
 const SKOPEO = process.env['SKOPEO'] ?? '/usr/bin/skopeo';
 const DOCKER_REGISTRY = process.env['DOCKER_REGISTRY'] ?? '/usr/bin/docker-registry';
 
@@ -269,7 +278,7 @@ async function checkPulled(dir: string, image: LayoutImage): Promise<void> {
 // ------------------------------------------------------------------------------------ skopeo
 
 /** `from`/`to`: the registry of a `docker://` source/destination, whose credentials (if any) are sent. */
-async function skopeoCopy(source: string, destination: string, registries: { from?: Registry; to?: Registry } = {}, timeoutMs = 600_000): Promise<void> {
+async function skopeoCopy(source: string, destination: string, registries: { from?: Pick<Registry, 'creds'>; to?: Pick<Registry, 'creds'> } = {}, timeoutMs = 600_000): Promise<void> {
   const credentials = [...(registries.from?.creds ? ['--src-creds', registries.from.creds] : []), ...(registries.to?.creds ? ['--dest-creds', registries.to.creds] : [])];
   const args = ['--insecure-policy', 'copy', '--quiet', '--retry-times', '0', '--src-tls-verify=false', '--dest-tls-verify=false', ...credentials, source, destination];
   try {
@@ -493,17 +502,25 @@ async function warmupPhase(registries: Registry[], workDir: string, prefix: stri
   return { phase: 'warmup', seconds: round((performance.now() - started) / 1000, 1), ...rounds, ...(errors.length ? { error: errors.slice(0, 5).join('\n') } : {}) };
 }
 
-/** The run-by-run comparison: its median, a 95 % interval of that median, and what the interval allows one to say. */
-function pairedRatioReport(ratios: number[]) {
+/**
+ * The run-by-run comparison of `numerator` / `denominator` (ours / docker-registry unless named): its
+ * median, in how many runs the first was faster, a 95 % interval of that median, and what the
+ * interval allows one to say.
+ */
+function pairedRatioReport(ratios: number[], numerator = 'ours', denominator = 'docker-registry') {
   const interval = medianInterval95(ratios);
-  const shown = !interval ? 'too few runs for a 95 % interval' : interval.high < 1 ? 'ours faster' : interval.low > 1 ? 'docker-registry faster' : 'no difference shown';
+  const shown = !interval ? 'too few runs for a 95 % interval' : interval.high < 1 ? `${numerator} faster` : interval.low > 1 ? `${denominator} faster` : 'no difference shown';
   return {
     median: round(median(ratios), 2),
     runs: ratios.map((value) => round(value, 2)),
-    oursFaster: `${ratios.filter((value) => value < 1).length} of ${ratios.length}`,
+    [`${camelCase(numerator)}Faster`]: `${ratios.filter((value) => value < 1).length} of ${ratios.length}`,
     ...(interval ? { interval95: { low: round(interval.low, 2), high: round(interval.high, 2), confidence: round(interval.confidence, 3) } } : {}),
     shown,
   };
+}
+
+function camelCase(name: string): string {
+  return name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 }
 
 function rowReport(phase: string, workload: Workload, runs: RowRuns) {
@@ -605,6 +622,71 @@ async function pullThroughPhase(gateway: string, ours: Registry, origin: DockerR
     kept: timesSummary(seconds.kept),
     throughVsDirect: ratio(seconds.through),
     keptVsDirect: ratio(seconds.kept),
+    ...(errors.length ? { error: errors.slice(0, 5).join('\n'), errors: errors.length } : {}),
+  };
+}
+
+/**
+ * What any Node registry could do on the big pull: each run writes a fresh 3 × LAYER_MIB image,
+ * pushes it to both registries (untimed) and times skopeo pulls of it to `dir:` from docker-registry,
+ * from ours and from the floor (bench/support/floor-registry.ts: the same bytes sent by the gateway's
+ * own send loop, nothing else), the order rotating run by run. Reported as each one's times and
+ * paired ratios (`oursVsDockerRegistry`, `floorVsDockerRegistry`, `oursVsFloor`); no target.
+ */
+async function pullFloorPhase(ours: Registry, origin: DockerRegistry, workDir: string, prefix: string) {
+  const workload = WORKLOADS[0];
+  const floor = await startFloorRegistry();
+  const sources: Record<'dockerRegistry' | 'ours' | 'floor', Pick<Registry, 'host' | 'creds'>> = { dockerRegistry: origin, ours, floor };
+  const kinds = Object.keys(sources) as (keyof typeof sources)[];
+  const seconds: Record<keyof typeof sources, number[]> = { dockerRegistry: [], ours: [], floor: [] };
+  const paired = { oursVsDockerRegistry: [] as number[], floorVsDockerRegistry: [] as number[], oursVsFloor: [] as number[] };
+  const errors: string[] = [];
+  let bytes = 0;
+  try {
+    for (let run = 0; run < REPEATS; run++) {
+      const sourceDir = path.join(workDir, `src-floor-${run}`);
+      try {
+        const image = await writeImageLayout(sourceDir, workload.layerSizes);
+        bytes = image.bytes;
+        floor.serve(sourceDir);
+        const repository = `${prefix}-floor/img-${run}`;
+        for (const registry of [origin, ours]) await skopeoCopy(image.reference, `docker://${registry.host}/${repository}:${TAG}`, { to: registry });
+        const took: Partial<Record<keyof typeof sources, number>> = {};
+        for (let turn = 0; turn < kinds.length; turn++) {
+          const kind = kinds[(run + turn) % kinds.length];
+          const registry = sources[kind];
+          const pullDir = path.join(workDir, `pull-floor-${run}-${kind}`);
+          try {
+            await mkdir(pullDir, { recursive: true });
+            took[kind] = await timed(() => skopeoCopy(`docker://${registry.host}/${repository}:${TAG}`, `dir:${path.join(pullDir, '0')}`, { from: registry }));
+            await checkPulled(path.join(pullDir, '0'), image);
+            seconds[kind].push(took[kind]);
+          } finally {
+            await rm(pullDir, { recursive: true, force: true });
+          }
+        }
+        const { dockerRegistry, ours: oursSeconds, floor: floorSeconds } = took as Record<keyof typeof sources, number>;
+        paired.oursVsDockerRegistry.push(oursSeconds / dockerRegistry);
+        paired.floorVsDockerRegistry.push(floorSeconds / dockerRegistry);
+        paired.oursVsFloor.push(oursSeconds / floorSeconds);
+      } catch (error) {
+        errors.push(`run ${run}: ${(error as Error).message}`);
+      } finally {
+        await rm(sourceDir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await floor.stop();
+  }
+  return {
+    phase: 'pull-floor-3x64MiB',
+    bytes,
+    dockerRegistry: timesSummary(seconds.dockerRegistry),
+    ours: timesSummary(seconds.ours),
+    floor: timesSummary(seconds.floor),
+    oursVsDockerRegistry: pairedRatioReport(paired.oursVsDockerRegistry),
+    floorVsDockerRegistry: pairedRatioReport(paired.floorVsDockerRegistry, 'floor'),
+    oursVsFloor: pairedRatioReport(paired.oursVsFloor, 'ours', 'floor'),
     ...(errors.length ? { error: errors.slice(0, 5).join('\n'), errors: errors.length } : {}),
   };
 }
@@ -749,6 +831,13 @@ async function main(): Promise<void> {
           results.push(await pullThroughPhase(gateway, ours, dockerRegistry, workDir, prefix));
         } catch (error) {
           results.push({ phase: 'pull-through', error: (error as Error).message });
+        }
+      }
+      if (dockerRegistry && PULL_FLOOR_PHASE && (!ONLY_WORKLOADS || ONLY_WORKLOADS.includes('floor'))) {
+        try {
+          results.push(await pullFloorPhase(ours, dockerRegistry, workDir, prefix));
+        } catch (error) {
+          results.push({ phase: 'pull-floor', error: (error as Error).message });
         }
       }
       if (RSS_PHASE) {
