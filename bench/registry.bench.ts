@@ -628,7 +628,7 @@ async function pullThroughPhase(gateway: string, ours: Registry, origin: DockerR
 
 /**
  * What any Node registry could do on the big pull: each run writes a fresh 3 × LAYER_MIB image,
- * pushes it to both registries (untimed) and times skopeo pulls of it to `dir:` from docker-registry,
+ * pushes it to both registries (untimed), syncs, and times skopeo pulls of it to `dir:` from docker-registry,
  * from ours and from the floor (bench/support/floor-registry.ts: the same bytes sent by the gateway's
  * own send loop, nothing else), the order rotating run by run. Reported as each one's times and
  * paired ratios (`oursVsDockerRegistry`, `floorVsDockerRegistry`, `oursVsFloor`); no target.
@@ -651,6 +651,8 @@ async function pullFloorPhase(ours: Registry, origin: DockerRegistry, workDir: s
         floor.serve(sourceDir);
         const repository = `${prefix}-floor/img-${run}`;
         for (const registry of [origin, ours]) await skopeoCopy(image.reference, `docker://${registry.host}/${repository}:${TAG}`, { to: registry });
+        // docker-registry does not flush what it stores: written back during the pulls, it moved them by up to half.
+        await execFileAsync('sync');
         const took: Partial<Record<keyof typeof sources, number>> = {};
         for (let turn = 0; turn < kinds.length; turn++) {
           const kind = kinds[(run + turn) % kinds.length];
