@@ -563,6 +563,19 @@ async function gatewayApi(gateway: string, method: string, apiPath: string, body
   return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
+/** Seconds skopeo took to pull `repository`'s tag into a fresh `dir:` under `pullDir` (checked, then removed). */
+async function timedPull(registry: Pick<Registry, 'host' | 'creds'>, repository: string, image: LayoutImage, pullDir: string): Promise<number> {
+  const destination = path.join(pullDir, '0');
+  try {
+    await mkdir(pullDir, { recursive: true });
+    const seconds = await timed(() => skopeoCopy(`docker://${registry.host}/${repository}:${TAG}`, `dir:${destination}`, { from: registry }));
+    await checkPulled(destination, image);
+    return seconds;
+  } finally {
+    await rm(pullDir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Pulling an imported image through our registry: each run pushes a fresh 3 × LAYER_MIB image to
  * docker-registry, imports it into a stream of ours (ImageStreamImport, `insecure`), then times
@@ -597,16 +610,7 @@ async function pullThroughPhase(gateway: string, ours: Registry, origin: DockerR
         ['through', ours],
         ['kept', ours],
       ];
-      for (const [kind, registry] of pulls) {
-        const pullDir = path.join(workDir, `pull-through-${run}-${kind}`);
-        try {
-          await mkdir(pullDir, { recursive: true });
-          seconds[kind].push(await timed(() => skopeoCopy(`docker://${registry.host}/${repository}:${TAG}`, `dir:${path.join(pullDir, '0')}`, { from: registry })));
-          await checkPulled(path.join(pullDir, '0'), image);
-        } finally {
-          await rm(pullDir, { recursive: true, force: true });
-        }
-      }
+      for (const [kind, registry] of pulls) seconds[kind].push(await timedPull(registry, repository, image, path.join(workDir, `pull-through-${run}-${kind}`)));
     } catch (error) {
       errors.push(`run ${run}: ${(error as Error).message}`);
     } finally {
@@ -656,16 +660,8 @@ async function pullFloorPhase(ours: Registry, origin: DockerRegistry, workDir: s
         const took: Partial<Record<keyof typeof sources, number>> = {};
         for (let turn = 0; turn < kinds.length; turn++) {
           const kind = kinds[(run + turn) % kinds.length];
-          const registry = sources[kind];
-          const pullDir = path.join(workDir, `pull-floor-${run}-${kind}`);
-          try {
-            await mkdir(pullDir, { recursive: true });
-            took[kind] = await timed(() => skopeoCopy(`docker://${registry.host}/${repository}:${TAG}`, `dir:${path.join(pullDir, '0')}`, { from: registry }));
-            await checkPulled(path.join(pullDir, '0'), image);
-            seconds[kind].push(took[kind]);
-          } finally {
-            await rm(pullDir, { recursive: true, force: true });
-          }
+          took[kind] = await timedPull(sources[kind], repository, image, path.join(workDir, `pull-floor-${run}-${kind}`));
+          seconds[kind].push(took[kind]);
         }
         const { dockerRegistry, ours: oursSeconds, floor: floorSeconds } = took as Record<keyof typeof sources, number>;
         paired.oursVsDockerRegistry.push(oursSeconds / dockerRegistry);
