@@ -655,7 +655,7 @@ async function pullFloorPhase(ours: Registry, origin: DockerRegistry, workDir: s
         floor.serve(sourceDir);
         const repository = `${prefix}-floor/img-${run}`;
         for (const registry of [origin, ours]) await skopeoCopy(image.reference, `docker://${registry.host}/${repository}:${TAG}`, { to: registry });
-        // docker-registry does not flush what it stores: written back during the pulls, it moved them by up to half.
+        // docker-registry does not flush what it stores; without this, its writes go to disk during the timed pulls.
         await execFileAsync('sync');
         const took: Partial<Record<keyof typeof sources, number>> = {};
         for (let turn = 0; turn < kinds.length; turn++) {
