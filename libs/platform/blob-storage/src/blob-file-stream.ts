@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { ReusableBuffers } from './reusable-buffers';
+import { sendFromThread, threadSendableSocket } from './send-from-thread';
 
 /**
  * Blob reads in 1 MiB chunks rather than Node's 64 KiB default: a layer download then costs about a
@@ -49,6 +50,16 @@ export function sendBlobBody(body: NodeJS.ReadableStream, destination: Writable)
 }
 
 async function sendFileBytes({ file, first, last }: FileBytes, stream: ReadStream, destination: Writable): Promise<void> {
+  // A big blob to a plain HTTP socket leaves from a thread of its own when the addon is built.
+  const socket = last - first + 1 >= READ_CHUNK_BYTES ? threadSendableSocket(destination) : undefined;
+  if (socket) {
+    try {
+      return await sendFromThread(socket, file.fd, first, last);
+    } finally {
+      // The stream owns the file: destroying it (never read) closes the file.
+      stream.destroy();
+    }
+  }
   // Settles when the destination finishes, or rejects when it is closed early (a client that went
   // away); its errors are seen there, so none is left unhandled by a write still in flight.
   const done = finished(destination);
