@@ -66,7 +66,7 @@
  *
  * Pull floor (after pull-through; BENCH_PULL_FLOOR=0 or a BENCH_WORKLOADS without `floor` leaves it
  * out): the big pull once more, from docker-registry, from ours and from a bare Node registry that
- * sends the same image's bytes with the gateway's own send loop and does nothing else
+ * sends the same image's bytes with the gateway's own send path and does nothing else
  * (support/floor-registry.ts), the order rotating. The paired ratios (`oursVsDockerRegistry`,
  * `floorVsDockerRegistry`, `oursVsFloor`) tell what the gateway adds to a pull from what any Node
  * server sending those bytes would take; no target.
@@ -631,10 +631,10 @@ async function pullThroughPhase(gateway: string, ours: Registry, origin: DockerR
 }
 
 /**
- * What any Node registry could do on the big pull: each run writes a fresh 3 × LAYER_MIB image,
+ * What the gateway's send path alone does on the big pull: each run writes a fresh 3 × LAYER_MIB image,
  * pushes it to both registries (untimed), syncs, and times skopeo pulls of it to `dir:` from docker-registry,
  * from ours and from the floor (bench/support/floor-registry.ts: the same bytes sent by the gateway's
- * own send loop, nothing else), the order rotating run by run. Reported as each one's times and
+ * own send path, nothing else), the order rotating run by run. Reported as each one's times and
  * paired ratios (`oursVsDockerRegistry`, `floorVsDockerRegistry`, `oursVsFloor`); no target.
  */
 async function pullFloorPhase(ours: Registry, origin: DockerRegistry, workDir: string, prefix: string) {

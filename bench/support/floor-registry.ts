@@ -23,7 +23,8 @@ const BLOB_PATH = /^\/v2\/.+\/blobs\/sha256:([0-9a-f]{64})$/;
 
 /**
  * The least a registry written in Node can do for a pull: `GET /v2/`, the manifest, and the blobs
- * sent by the gateway's own send loop (`blobFileStream` + `sendBlobBody`), with no auth, routing,
+ * sent by the gateway's own send path (`blobFileStream` + `sendBlobBody`, from a thread of its own
+ * per blob when the native sender is built), with no auth, routing,
  * records or events. Pulls from it tell what the runtime and the client set from what the gateway
  * adds. It runs in the bench's process, which only waits for skopeo meanwhile.
  */

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { constants } from 'node:os';
 import path from 'node:path';
+import { getSystemErrorName } from 'node:util';
 
 type NativeSend = (socketFd: number, fileFd: number, offset: number, length: number, stallMs: number, done: (errno: number) => void) => void;
 
@@ -62,13 +62,16 @@ export function threadSendableSocket(destination: unknown): { response: ServerRe
  */
 export async function sendFromThread(target: { response: ServerResponse; socket: Socket; fd: number }, fileFd: number, first: number, last: number): Promise<void> {
   const { response, socket, fd } = target;
+  const send = nativeSend;
+  if (!send) throw new Error('the native blob sender is not loaded');
   threadSends++;
   try {
     response.flushHeaders();
     // Writes complete in order: once this empty one has, the headers are in the kernel.
     await new Promise<void>((resolve, reject) => socket.write('', (error) => (error ? reject(error) : resolve())));
-    const errno = await new Promise<number>((resolve) => nativeSend?.(fd, fileFd, first, last - first + 1, STALL_MS, resolve));
-    if (errno !== 0) throw new Error(`blob send stopped: ${errnoName(errno)}`);
+    const errno = await new Promise<number>((resolve) => send(fd, fileFd, first, last - first + 1, STALL_MS, resolve));
+    // libuv's error numbers are the negated errno values.
+    if (errno !== 0) throw new Error(`blob send stopped: ${getSystemErrorName(-errno)}`);
     response.end();
   } catch (error) {
     response.destroy();
@@ -76,8 +79,4 @@ export async function sendFromThread(target: { response: ServerResponse; socket:
   } finally {
     threadSends--;
   }
-}
-
-function errnoName(errno: number): string {
-  return Object.entries(constants.errno).find(([, value]) => value === errno)?.[0] ?? `errno ${errno}`;
 }
